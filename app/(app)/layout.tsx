@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { currentUser } from "@/lib/auth/guards";
+import { roleHasScope, type Scope } from "@/lib/auth/scopes";
+import { signOutAction } from "./actions";
+
+const NAV: { href: string; label: string; scope: Scope }[] = [
+  { href: "/tickets", label: "Tickets", scope: "tickets:read" },
+  { href: "/policies", label: "Policies", scope: "policies:write" },
+];
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  const items = NAV.filter((item) => roleHasScope(user.role, item.scope));
+  return (
+    <>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold text-brand">
+            Countersign
+          </Link>
+          <nav aria-label="Main" className="flex gap-4 text-sm">
+            {items.map((item) => (
+              <Link key={item.href} href={item.href} className="text-slate-700 hover:text-slate-950 hover:underline">
+                {item.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span>
+              {user.name} <span className="text-slate-500">({user.role})</span>
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </>
+  );
+}

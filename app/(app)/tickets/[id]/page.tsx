@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { z } from "zod";
+import { Badge, TicketStatusBadge } from "@/components/ui/badge";
+import { getDb } from "@/db";
+import { getTicketWithContext } from "@/db/queries/tickets";
+import { requirePageScope } from "@/lib/auth/guards";
+import { formatCents, formatDateTime, humanize } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Ticket" };
+
+export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  await requirePageScope("tickets:read");
+  const id = z.uuid().safeParse((await params).id);
+  if (!id.success) notFound();
+  const context = await getTicketWithContext(await getDb(), id.data);
+  if (!context) notFound();
+  const { ticket, customer, orders } = context;
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-3">
+      <article aria-labelledby="ticket-subject" className="rounded bg-white p-5 shadow-sm lg:col-span-2">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <TicketStatusBadge status={ticket.status} />
+          {ticket.intent ? <Badge>intent: {humanize(ticket.intent)}</Badge> : null}
+          <Badge>{ticket.channel}</Badge>
+          <span className="text-slate-500">
+            {ticket.externalId} · received {formatDateTime(ticket.createdAt)}
+          </span>
+        </div>
+        <h1 id="ticket-subject" className="mt-3 text-xl font-semibold">
+          {ticket.subject}
+        </h1>
+        <p className="mt-1 text-sm text-slate-600">From {ticket.fromEmail}</p>
+        {/* Ticket text is customer input: React escapes it; whitespace is kept for readability. */}
+        <div className="mt-4 whitespace-pre-wrap break-words">{ticket.body}</div>
+      </article>
+
+      <aside aria-labelledby="customer-heading" className="rounded bg-white p-5 shadow-sm">
+        <h2 id="customer-heading" className="text-lg font-semibold">
+          Customer
+        </h2>
+        {customer ? (
+          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+            <dt className="text-slate-500">Name</dt>
+            <dd>{customer.name}</dd>
+            <dt className="text-slate-500">E-mail</dt>
+            <dd>{customer.email}</dd>
+            <dt className="text-slate-500">Phone</dt>
+            <dd>{customer.phone ?? "—"}</dd>
+            <dt className="text-slate-500">Tier</dt>
+            <dd>{customer.tier}</dd>
+          </dl>
+        ) : (
+          <p className="mt-2 text-sm text-slate-600">No customer record matches {ticket.fromEmail}.</p>
+        )}
+        <h2 id="orders-heading" className="mt-6 text-lg font-semibold">
+          Orders
+        </h2>
+        {orders.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">No orders.</p>
+        ) : (
+          <table aria-labelledby="orders-heading" className="mt-2 w-full text-sm">
+            <thead className="text-left text-slate-500">
+              <tr>
+                <th className="py-1">Order</th>
+                <th className="py-1">Status</th>
+                <th className="py-1 text-right">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((o) => (
+                <tr key={o.id} id={`order-${o.number}`} className="border-t border-slate-100">
+                  <td className="py-1">
+                    {o.number}
+                    <div className="text-xs text-slate-500">{formatDateTime(o.placedAt)}</div>
+                  </td>
+                  <td className="py-1">{o.status}</td>
+                  <td className="py-1 text-right">{formatCents(o.totalCents, o.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { z } from "zod";
+import { TicketStatusBadge } from "@/components/ui/badge";
+import { getDb } from "@/db";
+import { countTicketsByStatus, decodeCursor, listTickets } from "@/db/queries/tickets";
+import { TICKET_STATUSES } from "@/db/schema";
+import { requirePageScope } from "@/lib/auth/guards";
+import { formatAge, humanize } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Tickets" };
+
+const searchSchema = z.object({
+  status: z.enum(TICKET_STATUSES).optional().catch(undefined),
+  cursor: z.string().max(200).optional().catch(undefined),
+});
+
+export default async function TicketsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  await connection();
+  await requirePageScope("tickets:read");
+  const { status, cursor } = searchSchema.parse(await searchParams);
+  const db = await getDb();
+  const [{ tickets, nextCursor }, counts] = await Promise.all([
+    listTickets(db, { status, cursor: cursor ? decodeCursor(cursor) : null }),
+    countTicketsByStatus(db),
+  ]);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const filterHref = (s?: string) => (s ? `/tickets?status=${s}` : "/tickets");
+  const now = new Date();
+
+  return (
+    <section aria-labelledby="tickets-heading">
+      <h1 id="tickets-heading" className="text-xl font-semibold">
+        Tickets
+      </h1>
+      <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2 text-sm">
+        {[undefined, ...TICKET_STATUSES].map((s) => {
+          const active = s === status;
+          return (
+            <Link
+              key={s ?? "all"}
+              href={filterHref(s)}
+              aria-current={active ? "page" : undefined}
+              className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
+            >
+              {s ? humanize(s) : "all"} ({s ? (counts[s] ?? 0) : total})
+            </Link>
+          );
+        })}
+      </nav>
+      {tickets.length === 0 ? (
+        <p className="mt-8 text-slate-600">No tickets {status ? `with status “${humanize(status)}”` : "yet"}.</p>
+      ) : (
+        <table className="mt-4 w-full border-collapse overflow-hidden rounded bg-white text-sm shadow-sm">
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th className="px-3 py-2">Subject</th>
+              <th className="px-3 py-2">Status</th>
+              <th className="px-3 py-2">Intent</th>
+              <th className="px-3 py-2">Customer</th>
+              <th className="px-3 py-2">Age</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tickets.map((t) => (
+              <tr key={t.id} className="border-t border-slate-100">
+                <td className="px-3 py-2">
+                  <Link href={`/tickets/${t.id}`} className="text-sky-800 hover:underline">
+                    {t.subject}
+                  </Link>
+                </td>
+                <td className="px-3 py-2">
+                  <TicketStatusBadge status={t.status} />
+                </td>
+                <td className="px-3 py-2 text-slate-600">{t.intent ? humanize(t.intent) : "—"}</td>
+                <td className="px-3 py-2">{t.customerName ?? t.customerEmail}</td>
+                <td className="px-3 py-2 text-slate-600">
+                  <time dateTime={t.createdAt.toISOString()}>{formatAge(t.createdAt, now)}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav aria-label="Pagination" className="mt-4 flex gap-4 text-sm">
+        {cursor ? (
+          <Link href={filterHref(status)} className="text-sky-800 underline">
+            First page
+          </Link>
+        ) : null}
+        {nextCursor ? (
+          <Link
+            href={`/tickets?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}`}
+            className="text-sky-800 underline"
+          >
+            Next page
+          </Link>
+        ) : null}
+      </nav>
+    </section>
+  );
+}

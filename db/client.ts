@@ -1,0 +1,94 @@
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** One type for both drivers: PGlite (embedded) and postgres.js (real PostgreSQL). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseKind;
+  close: () => Promise<void>;
+  /** Runs `fn` while holding a session-level advisory lock (a no-op lock on PGlite, which one process holds). */
+  withLock: <T>(key: number, fn: () => Promise<T>) => Promise<T>;
+}
+
+const MIGRATION_LOCK = 724011;
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+export type OpenOptions =
+  | { kind: "postgres"; url: string; max?: number }
+  | { kind: "pglite"; dataDir?: string; lock?: boolean; loadDataDir?: Blob };
+
+/** Opens a database without migrating it. `dataDir` undefined means in memory. */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.kind === "postgres") {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+    const db = drizzle({ client, schema }) as unknown as Db;
+    return {
+      db,
+      kind: "postgres",
+      close: () => client.end({ timeout: 5 }),
+      withLock: async (key, fn) => {
+        const reserved = await client.reserve();
+        try {
+          await reserved`select pg_advisory_lock(${key})`;
+          return await fn();
+        } finally {
+          await reserved`select pg_advisory_unlock(${key})`;
+          reserved.release();
+        }
+      },
+    };
+  }
+  const release =
+    options.dataDir && options.lock !== false ? (await import("./lock")).lockDataDir(options.dataDir) : undefined;
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const client = await PGlite.create({
+      dataDir: options.dataDir,
+      loadDataDir: options.loadDataDir,
+    });
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const db = drizzle({ client, schema }) as unknown as Db;
+    return {
+      db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        release?.();
+      },
+      withLock: (_key, fn) => fn(),
+    };
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+}
+
+/** Applies the drizzle-kit migrations; safe to run from several processes at once on PostgreSQL. */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific type
+    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  // Serialise concurrent starts (several app instances, a worker) on one advisory lock.
+  await handle.withLock(MIGRATION_LOCK, () =>
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific type
+    migrate(handle.db as any, { migrationsFolder: MIGRATIONS_FOLDER }),
+  );
+}
+
+/** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

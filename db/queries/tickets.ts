@@ -1,0 +1,76 @@
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { customers, orders, type TicketStatus, tickets } from "../schema";
+
+export interface TicketCursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: TicketCursor): string {
+  return Buffer.from(`${cursor.createdAt}|${cursor.id}`).toString("base64url");
+}
+
+export function decodeCursor(value: string): TicketCursor | null {
+  const [createdAt, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) return null;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { createdAt, id };
+}
+
+export interface ListTicketsOptions {
+  status?: TicketStatus;
+  cursor?: TicketCursor | null;
+  limit?: number;
+}
+
+/** Newest first, keyset-paginated on (created_at, id) so deep pages cost the same as the first. */
+export async function listTickets(db: Db, { status, cursor, limit = 25 }: ListTicketsOptions) {
+  const where: SQL[] = [];
+  if (status) where.push(eq(tickets.status, status));
+  if (cursor) {
+    where.push(sql`(${tickets.createdAt}, ${tickets.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`);
+  }
+  const rows = await db
+    .select({
+      id: tickets.id,
+      externalId: tickets.externalId,
+      subject: tickets.subject,
+      status: tickets.status,
+      intent: tickets.intent,
+      channel: tickets.channel,
+      createdAt: tickets.createdAt,
+      customerName: customers.name,
+      customerEmail: sql<string>`coalesce(${customers.email}, ${tickets.fromEmail})`,
+    })
+    .from(tickets)
+    .leftJoin(customers, eq(customers.id, tickets.customerId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null;
+  return { tickets: page, nextCursor };
+}
+
+export async function countTicketsByStatus(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ status: tickets.status, count: sql<number>`count(*)::int` })
+    .from(tickets)
+    .groupBy(tickets.status);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+}
+
+export async function getTicketWithContext(db: Db, id: string) {
+  const [ticket] = await db.select().from(tickets).where(eq(tickets.id, id)).limit(1);
+  if (!ticket) return null;
+  const customer = ticket.customerId
+    ? ((await db.select().from(customers).where(eq(customers.id, ticket.customerId)).limit(1))[0] ?? null)
+    : null;
+  const customerOrders = customer
+    ? await db.select().from(orders).where(eq(orders.customerId, customer.id)).orderBy(desc(orders.placedAt))
+    : [];
+  return { ticket, customer, orders: customerOrders };
+}

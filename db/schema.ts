@@ -1,0 +1,338 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const ROLES = ["reviewer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ROLES }).notNull().default("reviewer"),
+  createdAt: createdAt(),
+});
+
+export const customers = pgTable("customers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  phone: text("phone"),
+  tier: text("tier", { enum: ["standard", "gold", "vip"] }).notNull().default("standard"),
+  createdAt: createdAt(),
+});
+
+export type OrderItem = { sku: string; name: string; quantity: number; unitPriceCents: number };
+
+export const ORDER_STATUSES = ["placed", "shipped", "delivered", "cancelled", "returned"] as const;
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    number: text("number").notNull().unique(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    totalCents: integer("total_cents").notNull(),
+    currency: text("currency").notNull().default("USD"),
+    items: jsonb("items").$type<OrderItem[]>().notNull().default([]),
+    placedAt: timestamp("placed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("orders_customer_idx").on(t.customerId, t.placedAt)],
+);
+
+export const kbArticles = pgTable(
+  "kb_articles",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    status: text("status", { enum: ["published", "retired"] }).notNull().default("published"),
+    revision: integer("revision").notNull().default(1),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body, '')), 'B')`,
+    ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("kb_articles_search_idx").using("gin", t.searchVector)],
+);
+
+export const TICKET_STATUSES = ["new", "drafting", "awaiting_review", "escalated", "resolved"] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const CHANNELS = ["email", "chat", "web", "phone", "api"] as const;
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    externalId: text("external_id").notNull().unique(),
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    fromEmail: text("from_email").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    channel: text("channel").notNull().default("email"),
+    status: text("status", { enum: TICKET_STATUSES }).notNull().default("new"),
+    // An evaluation label (e.g. the Bitext intent). Shown to people, never to the agent.
+    intent: text("intent"),
+    priority: text("priority", { enum: ["low", "normal", "high", "urgent"] })
+      .notNull()
+      .default("normal"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    // Hash of the ingest payload, so a replay is recognised and a conflicting one refused.
+    payloadHash: text("payload_hash"),
+    demo: boolean("demo").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("tickets_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("tickets_created_idx").on(t.createdAt, t.id),
+    index("tickets_customer_idx").on(t.customerId),
+  ],
+);
+
+export const POLICY_STATUSES = ["draft", "published", "retired"] as const;
+
+export const policyVersions = pgTable(
+  "policy_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    version: integer("version").notNull().unique(),
+    status: text("status", { enum: POLICY_STATUSES }).notNull().default("draft"),
+    // Typed guardrail rules; validated by zod in lib/guardrails on save and on load.
+    rules: jsonb("rules").$type<unknown[]>().notNull().default([]),
+    instructions: text("instructions").notNull().default(""),
+    note: text("note"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  // The database, not the code, guarantees there is never more than one published version.
+  (t) => [uniqueIndex("policy_versions_one_published").on(t.status).where(sql`${t.status} = 'published'`)],
+);
+
+export const RUN_STATUSES = ["running", "succeeded", "fell_back", "failed"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const agentRuns = pgTable(
+  "agent_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    policyVersionId: uuid("policy_version_id").references(() => policyVersions.id),
+    status: text("status", { enum: RUN_STATUSES }).notNull().default("running"),
+    model: text("model").notNull(),
+    routeRule: text("route_rule"),
+    guidance: text("guidance"),
+    triggeredBy: uuid("triggered_by").references(() => users.id, { onDelete: "set null" }),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    // Cost in millionths of a US dollar: integer money, never float.
+    costMicroUsd: bigint("cost_micro_usd", { mode: "number" }).notNull().default(0),
+    latencyMs: integer("latency_ms"),
+    cacheKey: text("cache_key"),
+    cacheHit: boolean("cache_hit").notNull().default(false),
+    error: text("error"),
+    demo: boolean("demo").notNull().default(false),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    // One run per ticket at a time, enforced by the database.
+    uniqueIndex("agent_runs_one_running_per_ticket").on(t.ticketId).where(sql`${t.status} = 'running'`),
+    index("agent_runs_ticket_idx").on(t.ticketId, t.startedAt),
+    index("agent_runs_started_idx").on(t.startedAt),
+    index("agent_runs_cache_idx").on(t.cacheKey),
+  ],
+);
+
+export const STEP_KINDS = [
+  "route",
+  "plan",
+  "tool_call",
+  "tool_result",
+  "guardrail",
+  "reflection",
+  "verification",
+  "recovery",
+  "cache",
+  "action",
+  "error",
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const agentSteps = pgTable(
+  "agent_steps",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => agentRuns.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: STEP_KINDS }).notNull(),
+    name: text("name").notNull(),
+    input: jsonb("input"),
+    output: jsonb("output"),
+    model: text("model"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costMicroUsd: bigint("cost_micro_usd", { mode: "number" }).notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("agent_steps_run_seq").on(t.runId, t.seq)],
+);
+
+export const ACTION_KINDS = ["reply", "escalation", "refund"] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+export const ACTION_STATUSES = [
+  "pending_review",
+  "blocked",
+  "approved",
+  "escalated",
+  "rejected",
+  "superseded",
+] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const agentActions = pgTable(
+  "agent_actions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => agentRuns.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ACTION_KINDS }).notNull(),
+    status: text("status", { enum: ACTION_STATUSES }).notNull().default("pending_review"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    blockedBy: text("blocked_by"),
+    blockedReason: text("blocked_reason"),
+    // Optimistic lock: a decision is `UPDATE ... WHERE id = $1 AND version = $2`.
+    version: integer("version").notNull().default(1),
+    claimedBy: uuid("claimed_by").references(() => users.id, { onDelete: "set null" }),
+    claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("agent_actions_queue_idx").on(t.status, t.createdAt, t.id),
+    index("agent_actions_ticket_idx").on(t.ticketId),
+    index("agent_actions_run_idx").on(t.runId),
+  ],
+);
+
+export const DECISIONS = ["approve", "edit", "escalate", "reject"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const reviews = pgTable(
+  "reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // One review per action: the unique index is the last line of defence against a double decision.
+    actionId: uuid("action_id")
+      .notNull()
+      .unique()
+      .references(() => agentActions.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    decision: text("decision", { enum: DECISIONS }).notNull(),
+    originalText: text("original_text"),
+    finalText: text("final_text"),
+    diff: text("diff"),
+    // Normalised edit distance in [0, 1] between original and final text.
+    editDistance: doublePrecision("edit_distance"),
+    rating: smallint("rating"),
+    reasonTags: text("reason_tags").array().notNull().default(sql`'{}'::text[]`),
+    comment: text("comment"),
+    escalation: jsonb("escalation").$type<{ team: string; reason: string; note?: string }>(),
+    demo: boolean("demo").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("reviews_created_idx").on(t.createdAt, t.id), index("reviews_ticket_idx").on(t.ticketId)],
+);
+
+export const OUTBOX_STATUSES = ["pending", "sent", "failed", "dead"] as const;
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    actionId: uuid("action_id")
+      .notNull()
+      .unique()
+      .references(() => agentActions.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull().default("log"),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    actorId: uuid("actor_id"),
+    actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId), index("audit_log_created_idx").on(t.createdAt)],
+);
+
+export const apiKeys = pgTable("api_keys", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  // The first characters of the key, shown in lists so people can tell keys apart.
+  prefix: text("prefix").notNull(),
+  hash: text("hash").notNull().unique(),
+  scopes: text("scopes").array().notNull(),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});

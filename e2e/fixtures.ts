@@ -1,0 +1,24 @@
+import { test as base, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "countersign-demo";
+export const ACCOUNTS = { reviewer: "reviewer@example.com", admin: "admin@example.com" } as const;
+export type Role = keyof typeof ACCOUNTS;
+
+export const storageStateFor = (role: Role) => `.e2e-data/${role}.json`;
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A page already signed in as the given role. */
+export const test = base.extend<{ role: Role }>({
+  role: ["reviewer", { option: true }],
+  storageState: async ({ role }, use) => {
+    await use(storageStateFor(role));
+  },
+});
+
+export { expect } from "@playwright/test";

@@ -1,0 +1,31 @@
+import type { NextAuthConfig } from "next-auth";
+import { authSecret } from "@/lib/env";
+
+/**
+ * The part of the Auth.js config that needs no database, shared by the proxy
+ * and the full config. The proxy only redirects: scopes are checked by each
+ * action and route handler.
+ */
+export function baseAuthConfig(): NextAuthConfig {
+  return {
+    secret: authSecret(),
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/login" },
+    providers: [],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.id = user.id;
+          token.role = user.role;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.id) session.user.id = token.id;
+        if (token.role) session.user.role = token.role;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { findUserByEmail } from "@/db/queries/users";
+import { getDb } from "@/db";
+import { recordAudit } from "@/db/queries/audit";
+import { baseAuthConfig } from "./config";
+import { verifyPassword } from "./password";
+
+export const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid e-mail address."),
+  password: z.string().min(1, "Enter your password."),
+});
+
+class WrongCredentials extends CredentialsSignin {
+  override code = "wrong_credentials";
+}
+
+// The lazy form keeps the database and the secret out of import and build time.
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
+  ...baseAuthConfig(),
+  providers: [
+    Credentials({
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(raw) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) throw new WrongCredentials();
+        const db = await getDb();
+        const user = await findUserByEmail(db, parsed.data.email);
+        if (!user || !(await verifyPassword(user.passwordHash, parsed.data.password))) {
+          throw new WrongCredentials();
+        }
+        await recordAudit(db, { actorId: user.id, actorType: "user", action: "login", entityType: "user", entityId: user.id });
+        return { id: user.id, email: user.email, name: user.name, role: user.role };
+      },
+    }),
+  ],
+}));

@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Everything else asks this module, so a
+ * misconfiguration fails once, early, with a message that says what to set.
+ */
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AGENT_MODEL: z.string().min(1).default("offline"),
+  AGENT_MODEL_SMALL: z.string().min(1).optional(),
+  AGENT_MODEL_FALLBACK: z.string().min(1).default("offline"),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  OPENAI_COMPATIBLE_BASE_URL: z.string().url().optional(),
+  OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  REVIEW_SLA_MINUTES: z.coerce.number().int().positive().default(240),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** For tests and scripts that change process.env after the first read. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export function databaseKind(): DatabaseKind {
+  return env().DATABASE_URL ? "postgres" : "pglite";
+}
+
+export function dataDir(): string {
+  return path.resolve(env().DATA_DIR);
+}
+
+export function defaultModelId(): string {
+  return env().AGENT_MODEL;
+}
+
+/**
+ * The secret that signs session tokens. In embedded mode a missing secret is
+ * generated once and kept beside the database, so sessions survive restarts.
+ * Against real Postgres the app runs as a deployment and must be told.
+ */
+export function authSecret(): string {
+  const { AUTH_SECRET } = env();
+  if (AUTH_SECRET) return AUTH_SECRET;
+  if (databaseKind() === "postgres") {
+    throw new ConfigError(
+      "AUTH_SECRET is not set. With DATABASE_URL set, Countersign needs a shared secret: " +
+        "set AUTH_SECRET to a random string of 32+ characters (for example `openssl rand -base64 32`).",
+    );
+  }
+  const file = path.join(dataDir(), "auth-secret");
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    mkdirSync(dataDir(), { recursive: true });
+    const secret = randomBytes(32).toString("base64url");
+    try {
+      writeFileSync(file, secret, { flag: "wx", mode: 0o600 });
+    } catch {
+      // Another process wrote it first: use theirs.
+    }
+    return readFileSync(file, "utf8").trim();
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Runs the Playwright suite against a fresh production build and a fresh
+ * embedded database, with Debian's Chromium (no browser download needed).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  console.error(
+    `No Chromium at ${chromium}. Install Debian's package (sudo apt-get install -y chromium) ` +
+      "or set CHROMIUM_PATH to a Chromium or Chrome binary.",
+  );
+  process.exit(1);
+}
+
+const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
+const env = { ...process.env, CHROMIUM_PATH: chromium, NEXT_TELEMETRY_DISABLED: "1" };
+
+const build = spawnSync(bin("next"), ["build"], { stdio: "inherit", env });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+rmSync(".e2e-data", { recursive: true, force: true });
+const run = spawnSync(bin("playwright"), ["test", ...process.argv.slice(2)], { stdio: "inherit", env });
+process.exit(run.status ?? 1);
