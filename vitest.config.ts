@@ -1,6 +1,21 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// Vitest 5 prints failures with Map.groupBy, which Node 20 lacks (Node 21+ has it).
+if (!("groupBy" in Map)) {
+  Object.defineProperty(Map, "groupBy", {
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>();
+      let index = 0;
+      for (const item of items) {
+        const k = key(item, index++);
+        groups.set(k, [...(groups.get(k) ?? []), item]);
+      }
+      return groups;
+    },
+  });
+}
+
 export default defineConfig({
   resolve: {
     alias: {

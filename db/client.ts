@@ -47,7 +47,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     };
   }
   const release =
-    options.dataDir && options.lock !== false ? (await import("./lock")).lockDataDir(options.dataDir) : undefined;
+    options.dataDir && options.lock !== false
+      ? (await import("./lock")).lockDataDir(options.dataDir)
+      : undefined;
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const client = await PGlite.create({

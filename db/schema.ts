@@ -38,7 +38,9 @@ export const customers = pgTable("customers", {
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   phone: text("phone"),
-  tier: text("tier", { enum: ["standard", "gold", "vip"] }).notNull().default("standard"),
+  tier: text("tier", { enum: ["standard", "gold", "vip"] })
+    .notNull()
+    .default("standard"),
   createdAt: createdAt(),
 });
 
@@ -71,7 +73,9 @@ export const kbArticles = pgTable(
     title: text("title").notNull(),
     body: text("body").notNull(),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
-    status: text("status", { enum: ["published", "retired"] }).notNull().default("published"),
+    status: text("status", { enum: ["published", "retired"] })
+      .notNull()
+      .default("published"),
     revision: integer("revision").notNull().default(1),
     searchVector: tsvector("search_vector").generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body, '')), 'B')`,
@@ -321,7 +325,10 @@ export const auditLog = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId), index("audit_log_created_idx").on(t.createdAt)],
+  (t) => [
+    index("audit_log_entity_idx").on(t.entityType, t.entityId),
+    index("audit_log_created_idx").on(t.createdAt),
+  ],
 );
 
 export const apiKeys = pgTable("api_keys", {

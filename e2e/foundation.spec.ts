@@ -5,7 +5,7 @@ test.describe("signed out", () => {
 
   test("a wrong password shows the error and keeps the visitor on sign-in", async ({ page }) => {
     await signIn(page, ACCOUNTS.reviewer, "not-the-password");
-    await expect(page.getByRole("alert")).toHaveText(/Wrong e-mail or password/);
+    await expect(page.getByRole("alert").filter({ hasText: "Wrong e-mail or password" })).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
   });
 
@@ -44,7 +44,9 @@ test.describe("reviewer", () => {
 
   test("has no admin navigation and is refused an admin page", async ({ page }) => {
     await page.goto("/tickets");
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Policies" })).toHaveCount(0);
+    await expect(
+      page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Policies" }),
+    ).toHaveCount(0);
     const response = await page.goto("/policies");
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();

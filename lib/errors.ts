@@ -2,7 +2,13 @@
  * Typed errors of the form `type:surface`, mapped to HTTP status in one place.
  * Messages are written for the person who reads them: what went wrong, what to do.
  */
-export type ErrorType = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "unavailable";
+export type ErrorType =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "unavailable";
 
 const STATUS: Record<ErrorType, number> = {
   bad_request: 400,
@@ -32,7 +38,10 @@ export class AppError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message, ...this.details } }, { status: this.status });
+    return Response.json(
+      { error: { code: this.code, message: this.message, ...this.details } },
+      { status: this.status },
+    );
   }
 }
 

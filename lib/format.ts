@@ -14,7 +14,11 @@ export function formatCents(cents: number, currency = "USD"): string {
 }
 
 export function formatDateTime(date: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  }).format(date);
 }
 
 export function humanize(value: string): string {

@@ -5,7 +5,7 @@ import { openConfiguredDatabase } from "@/db";
 import { lockDataDir } from "@/db/lock";
 import { prepareDatabase } from "@/db/prepare";
 import { describeDemoAccounts, seedDemo } from "@/db/seed";
-import { dataDir, databaseKind } from "@/lib/env";
+import { databaseKind, dataDir } from "@/lib/env";
 
 async function main(command: string | undefined) {
   switch (command) {

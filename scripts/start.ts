@@ -21,11 +21,16 @@ async function main() {
   const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
     console.log("No production build found: building (about half a minute)...");
-    const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const build = spawnSync(nextBin, ["build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (build.status !== 0) fail("The build failed; see the output above.");
   }
 
-  console.log(`Serving Countersign on http://localhost:${config.PORT} (database: ${databaseKind()}, model: ${config.AGENT_MODEL})`);
+  console.log(
+    `Serving Countersign on http://localhost:${config.PORT} (database: ${databaseKind()}, model: ${config.AGENT_MODEL})`,
+  );
   const server = spawn(nextBin, ["start", "-p", String(config.PORT)], {
     stdio: "inherit",
     env: { ...process.env, AUTH_SECRET: secret, NEXT_TELEMETRY_DISABLED: "1" },
@@ -37,7 +42,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && error.name === "DataDirLockedError")) fail(error.message);
+  if (error instanceof ConfigError || (error instanceof Error && error.name === "DataDirLockedError"))
+    fail(error.message);
   console.error(error);
   process.exit(1);
 });

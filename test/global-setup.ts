@@ -2,7 +2,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { migrateDatabase, openDatabase } from "@/db/client";
 
-export const PGLITE_TEMPLATE = path.join(process.cwd(), "node_modules", ".cache", "countersign", "pglite-migrated.tar.gz");
+export const PGLITE_TEMPLATE = path.join(
+  process.cwd(),
+  "node_modules",
+  ".cache",
+  "countersign",
+  "pglite-migrated.tar.gz",
+);
 
 /** Migrates one in-memory PGlite once per run and dumps it: each test file then loads a copy in ~1 s. */
 export default async function setup() {

@@ -23,7 +23,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main" className="flex gap-4 text-sm">
             {items.map((item) => (
-              <Link key={item.href} href={item.href} className="text-slate-700 hover:text-slate-950 hover:underline">
+              <Link
+                key={item.href}
+                href={item.href}
+                className="text-slate-700 hover:text-slate-950 hover:underline"
+              >
                 {item.label}
               </Link>
             ))}

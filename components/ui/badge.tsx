@@ -11,7 +11,9 @@ const TONES = {
 export type Tone = keyof typeof TONES;
 
 export function Badge({ tone = "neutral", children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}>{children}</span>
+  );
 }
 
 const STATUS_TONES: Record<string, Tone> = {

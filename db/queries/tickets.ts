@@ -29,7 +29,9 @@ export async function listTickets(db: Db, { status, cursor, limit = 25 }: ListTi
   const where: SQL[] = [];
   if (status) where.push(eq(tickets.status, status));
   if (cursor) {
-    where.push(sql`(${tickets.createdAt}, ${tickets.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`);
+    where.push(
+      sql`(${tickets.createdAt}, ${tickets.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`,
+    );
   }
   const rows = await db
     .select({
@@ -51,7 +53,9 @@ export async function listTickets(db: Db, { status, cursor, limit = 25 }: ListTi
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null;
+    rows.length > limit && last
+      ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+      : null;
   return { tickets: page, nextCursor };
 }
 

@@ -35,7 +35,10 @@ function chunks<T>(items: T[], size: number): T[][] {
  * policy version 1. Deterministic for a given `now`, and a no-op on rows that
  * already exist, so running it twice never duplicates anything.
  */
-export async function seedDemo(db: Db, options: { now?: Date; ticketsPerIntent?: number } = {}): Promise<SeedSummary> {
+export async function seedDemo(
+  db: Db,
+  options: { now?: Date; ticketsPerIntent?: number } = {},
+): Promise<SeedSummary> {
   const data = buildDemoData({ seed: 42, now: options.now, ticketsPerIntent: options.ticketsPerIntent });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
@@ -44,13 +47,19 @@ export async function seedDemo(db: Db, options: { now?: Date; ticketsPerIntent?:
       .insert(users)
       .values(DEMO_ACCOUNTS.map((a) => ({ ...a, passwordHash })))
       .onConflictDoNothing();
-    const [admin] = await tx.select({ id: users.id }).from(users).where(sql`${users.email} = 'admin@example.com'`);
+    const [admin] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`${users.email} = 'admin@example.com'`);
 
     for (const batch of chunks(data.customers, 500)) {
       await tx.insert(customers).values(batch).onConflictDoNothing();
     }
     const customerIds = new Map(
-      (await tx.select({ id: customers.id, email: customers.email }).from(customers)).map((c) => [c.email, c.id]),
+      (await tx.select({ id: customers.id, email: customers.email }).from(customers)).map((c) => [
+        c.email,
+        c.id,
+      ]),
     );
     const idOf = (email: string) => {
       const id = customerIds.get(email);

@@ -42,7 +42,10 @@ export async function requireScope(scope: Scope): Promise<UserPrincipal> {
   const user = await currentUser();
   if (!user) throw new AppError("unauthorized:auth", "You are not signed in. Sign in and try again.");
   if (!roleHasScope(user.role, scope)) {
-    throw new AppError("forbidden:auth", `Your role (${user.role}) does not allow this. Ask an admin for access.`);
+    throw new AppError(
+      "forbidden:auth",
+      `Your role (${user.role}) does not allow this. Ask an admin for access.`,
+    );
   }
   return user;
 }

@@ -2,9 +2,9 @@ import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { findUserByEmail } from "@/db/queries/users";
 import { getDb } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
+import { findUserByEmail } from "@/db/queries/users";
 import { baseAuthConfig } from "./config";
 import { verifyPassword } from "./password";
 
@@ -31,7 +31,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
         if (!user || !(await verifyPassword(user.passwordHash, parsed.data.password))) {
           throw new WrongCredentials();
         }
-        await recordAudit(db, { actorId: user.id, actorType: "user", action: "login", entityType: "user", entityId: user.id });
+        await recordAudit(db, {
+          actorId: user.id,
+          actorType: "user",
+          action: "login",
+          entityType: "user",
+          entityId: user.id,
+        });
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),

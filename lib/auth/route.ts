@@ -7,7 +7,10 @@ import type { Scope } from "./scopes";
  * Route handlers in a fixed order: authenticate (401) -> authorise (403) -> work.
  * Any error becomes JSON with a message a person can act on.
  */
-export function withScope<Ctx>(scope: Scope, handler: (request: Request, principal: UserPrincipal, ctx: Ctx) => Promise<Response>) {
+export function withScope<Ctx>(
+  scope: Scope,
+  handler: (request: Request, principal: UserPrincipal, ctx: Ctx) => Promise<Response>,
+) {
   return async (request: Request, ctx: Ctx): Promise<Response> => {
     try {
       const principal = await requireScope(scope);

@@ -16,7 +16,13 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-const REVIEWER: readonly Scope[] = ["tickets:read", "tickets:draft", "actions:review", "kb:read", "metrics:read"];
+const REVIEWER: readonly Scope[] = [
+  "tickets:read",
+  "tickets:draft",
+  "actions:review",
+  "kb:read",
+  "metrics:read",
+];
 
 /** The one table that maps roles to scopes. */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
@@ -33,7 +39,11 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
 };
 
 /** Scopes an API key may carry (machine clients only). */
-export const API_KEY_SCOPES = ["tickets:ingest", "datasets:export", "metrics:read"] as const satisfies readonly Scope[];
+export const API_KEY_SCOPES = [
+  "tickets:ingest",
+  "datasets:export",
+  "metrics:read",
+] as const satisfies readonly Scope[];
 
 export function roleHasScope(role: Role, scope: Scope): boolean {
   return ROLE_SCOPES[role].includes(scope);

@@ -18,12 +18,24 @@ export const DEFAULT_RULES: Rule[] = [
       "\\b(refund (me|my)|money back|reimburse|charged (me )?(twice|double)|(payment|card)( was| got| has been)? (declined|rejected|failed)|(issue|problem|trouble|error)s? (with|making|to make) (a |my |the )?payment|can(no|')?t (make|complete) (a |my |the )?payment|unauthori[sz]ed (charge|payment))\\b",
     team: "billing",
     name: "Escalate payment problems",
-    explanation: "Tickets that ask for money back or report a failed payment need a person on the billing team.",
+    explanation:
+      "Tickets that ask for money back or report a failed payment need a person on the billing team.",
   },
   {
     id: "legal-escalate",
     type: "escalate_keywords",
-    keywords: ["lawyer", "attorney", "lawsuit", "sue you", "legal action", "court", "solicitor", "attorney general", "regulator", "class action"],
+    keywords: [
+      "lawyer",
+      "attorney",
+      "lawsuit",
+      "sue you",
+      "legal action",
+      "court",
+      "solicitor",
+      "attorney general",
+      "regulator",
+      "class action",
+    ],
     team: "legal",
     name: "Always escalate legal issues",
     explanation: "Any mention of legal action goes to the legal team before anyone replies.",
@@ -40,7 +52,8 @@ export const DEFAULT_RULES: Rule[] = [
   {
     id: "human-requested",
     type: "escalate_regex",
-    pattern: "\\b(human|real person|live (agent|person)|representative|speak (to|with) (an? )?(agent|someone|person))\\b",
+    pattern:
+      "\\b(human|real person|live (agent|person)|representative|speak (to|with) (an? )?(agent|someone|person))\\b",
     team: "support",
     name: "Customer asked for a person",
     explanation: "When a customer asks for a human, a human answers.",
@@ -49,7 +62,8 @@ export const DEFAULT_RULES: Rule[] = [
     id: "verify-before-sending",
     type: "require_citations",
     name: "Verify before sending",
-    explanation: "Every reply must cite what it relies on, and the citations must be to records this run retrieved.",
+    explanation:
+      "Every reply must cite what it relies on, and the citations must be to records this run retrieved.",
   },
   {
     id: "budget",

@@ -53,7 +53,10 @@ export const ruleSchema = z.discriminatedUnion("type", [
   z.object({
     ...common,
     type: z.literal("escalate_regex"),
-    pattern: z.string().min(1, "Enter a regular expression.").refine(validRegex, "This is not a valid regular expression."),
+    pattern: z
+      .string()
+      .min(1, "Enter a regular expression.")
+      .refine(validRegex, "This is not a valid regular expression."),
     team,
   }),
   z.object({
@@ -91,7 +94,8 @@ export type RuleType = Rule["type"];
 export const rulesSchema = z.array(ruleSchema).superRefine((rules, ctx) => {
   const seen = new Set<string>();
   for (const [i, rule] of rules.entries()) {
-    if (seen.has(rule.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `Two rules share the id "${rule.id}".` });
+    if (seen.has(rule.id))
+      ctx.addIssue({ code: "custom", path: [i, "id"], message: `Two rules share the id "${rule.id}".` });
     seen.add(rule.id);
   }
 });

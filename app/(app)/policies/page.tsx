@@ -46,8 +46,8 @@ export default async function PoliciesPage() {
             </ul>
           ) : (
             <p role="alert" className="mt-2 text-sm text-red-700">
-              The stored rules of this version do not validate; the agent escalates every ticket until a valid version is
-              published.
+              The stored rules of this version do not validate; the agent escalates every ticket until a valid
+              version is published.
             </p>
           )}
         </div>
@@ -60,7 +60,9 @@ export default async function PoliciesPage() {
           {versions.map((v) => (
             <li key={v.id} className="border-t border-slate-100 py-2">
               Version {v.version} · {v.status}
-              {v.publishedAt ? ` · published ${formatDateTime(v.publishedAt)} by ${v.publishedBy ?? "unknown"}` : ""}
+              {v.publishedAt
+                ? ` · published ${formatDateTime(v.publishedAt)} by ${v.publishedBy ?? "unknown"}`
+                : ""}
               {v.note ? <div className="text-slate-600">{v.note}</div> : null}
             </li>
           ))}

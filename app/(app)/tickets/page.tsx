@@ -16,7 +16,11 @@ const searchSchema = z.object({
   cursor: z.string().max(200).optional().catch(undefined),
 });
 
-export default async function TicketsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+export default async function TicketsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string>>;
+}) {
   await connection();
   await requirePageScope("tickets:read");
   const { status, cursor } = searchSchema.parse(await searchParams);
@@ -50,7 +54,9 @@ export default async function TicketsPage({ searchParams }: { searchParams: Prom
         })}
       </nav>
       {tickets.length === 0 ? (
-        <p className="mt-8 text-slate-600">No tickets {status ? `with status “${humanize(status)}”` : "yet"}.</p>
+        <p className="mt-8 text-slate-600">
+          No tickets {status ? `with status “${humanize(status)}”` : "yet"}.
+        </p>
       ) : (
         <table className="mt-4 w-full border-collapse overflow-hidden rounded bg-white text-sm shadow-sm">
           <thead className="bg-slate-100 text-left">

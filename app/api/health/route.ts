@@ -14,7 +14,12 @@ export async function GET() {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return Response.json(
-      { status: "unavailable", database, model: defaultModelId(), reason: `The database is unreachable: ${reason}` },
+      {
+        status: "unavailable",
+        database,
+        model: defaultModelId(),
+        reason: `The database is unreachable: ${reason}`,
+      },
       { status: 503 },
     );
   }

@@ -1,0 +1,52 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { rowsOf } from "../client";
+import { kbArticles } from "../schema";
+
+export interface KbSearchHit {
+  id: string;
+  slug: string;
+  title: string;
+  rank: number;
+  snippet: string;
+}
+
+/** Words to search for: letters and digits only, so no user input reaches tsquery syntax. */
+export function searchTerms(query: string): string[] {
+  const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words.filter((w) => w.length > 1))].slice(0, 32);
+}
+
+/**
+ * Full-text search over published articles: any of the words may match
+ * (OR), ranked by cover density so articles matching more of them, closer
+ * together and in the title, come first; snippets highlight the matches.
+ */
+export async function searchKnowledgeBase(db: Db, query: string, limit = 5): Promise<KbSearchHit[]> {
+  const terms = searchTerms(query);
+  if (terms.length === 0) return [];
+  // plainto_tsquery per word drops stop words and stems; joined with OR.
+  const tsquery = sql.join(
+    terms.map((t) => sql`plainto_tsquery('english', ${t})`),
+    sql` || `,
+  );
+  const result = await db.execute(sql`
+    with q as (select (${tsquery}) as query)
+    select a.id, a.slug, a.title,
+           ts_rank_cd(a.search_vector, q.query, 1)::float8 as rank,
+           ts_headline('english', a.body, q.query, 'MaxWords=30, MinWords=12, MaxFragments=1, StartSel=<<, StopSel=>>') as snippet
+    from ${kbArticles} a, q
+    where a.status = 'published' and numnode(q.query) > 0 and a.search_vector @@ q.query
+    order by rank desc, a.slug
+    limit ${limit}`);
+  return rowsOf<KbSearchHit>(result).map((r) => ({ ...r, rank: Number(r.rank) }));
+}
+
+export async function getArticleBySlug(db: Db, slug: string) {
+  const [article] = await db
+    .select()
+    .from(kbArticles)
+    .where(and(eq(kbArticles.slug, slug), eq(kbArticles.status, "published")))
+    .limit(1);
+  return article ?? null;
+}
