@@ -182,7 +182,6 @@ export const STEP_KINDS = [
   "route",
   "plan",
   "tool_call",
-  "tool_result",
   "guardrail",
   "reflection",
   "verification",
