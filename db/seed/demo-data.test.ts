@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDemoData } from "./demo-data";
@@ -6,6 +7,10 @@ const now = new Date("2026-03-01T12:00:00Z");
 const dataDir = path.join(__dirname, "..", "..", "data");
 const data = buildDemoData({ seed: 42, now, dataDir });
 const DAY_MS = 24 * 60 * 60 * 1000;
+const ABCD_ARTICLES = 55;
+const shopPolicies = JSON.parse(readFileSync(path.join(dataDir, "kb", "shop-policies.json"), "utf8")) as {
+  slug: string;
+}[];
 
 describe("buildDemoData", () => {
   it("is deterministic for a fixed seed and date", () => {
@@ -75,20 +80,55 @@ describe("buildDemoData", () => {
     }
   });
 
-  it("builds one article per ABCD subflow", () => {
-    expect(data.articles).toHaveLength(55);
-    expect(new Set(data.articles.map((a) => a.slug)).size).toBe(55);
+  it("builds one article per ABCD subflow, followed by the shop's own articles", () => {
+    expect(shopPolicies.length).toBeGreaterThanOrEqual(20);
+    expect(data.articles).toHaveLength(ABCD_ARTICLES + shopPolicies.length);
     for (const article of data.articles) {
       expect(article.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(article.body.trim()).not.toBe("");
+      expect(article.tags.length).toBeGreaterThan(0);
+    }
+
+    const abcd = data.articles.slice(0, ABCD_ARTICLES);
+    for (const article of abcd) {
       expect(article.body).toContain("1. ");
       // Button names from the annotation tool are rewritten into plain words.
       expect(article.body).not.toMatch(/\[[A-Z][^\]]*\]/);
-      expect(article.tags.length).toBeGreaterThan(0);
     }
-    const refund = data.articles.find((a) => a.title === "Initiate Refund");
+    const refund = abcd.find((a) => a.title === "Initiate Refund");
     expect(refund?.body).toContain("pull up the account");
     expect(refund?.tags).toEqual(expect.arrayContaining(["product defect", "refund"]));
+
+    const shop = data.articles.slice(ABCD_ARTICLES);
+    expect(shop.map((a) => a.slug)).toEqual(shopPolicies.map((p) => p.slug));
+    for (const article of shop) {
+      const words = article.body.split(/\s+/).filter(Boolean).length;
+      expect(words, article.slug).toBeGreaterThanOrEqual(80);
+      expect(words, article.slug).toBeLessThanOrEqual(200);
+    }
+  });
+
+  it("gives every article a unique slug", () => {
+    const slugs = data.articles.map((a) => a.slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+  });
+
+  it("has a shop article for every Bitext intent, titled in the customer's words", () => {
+    const intents = [
+      ...new Set(data.tickets.filter((t) => t.source === "bitext").map((t) => t.intent ?? "")),
+    ];
+    expect(intents).toHaveLength(27);
+    expect(Object.keys(ARTICLE_FOR_INTENT).sort()).toEqual(intents.sort());
+
+    const shop = new Map(data.articles.slice(ABCD_ARTICLES).map((a) => [a.slug, a]));
+    for (const [intent, slug] of Object.entries(ARTICLE_FOR_INTENT)) {
+      const title = shop.get(slug)?.title.toLowerCase() ?? "";
+      expect(title, `${intent} -> ${slug}`).not.toBe("");
+      // Each word of the label, bar generic verbs, starts a word of the title ("cancel" -> "Cancelling").
+      for (const word of intent.split("_").filter((w) => !GENERIC_VERBS.has(w))) {
+        expect(title, `${intent} -> ${slug}`).toMatch(new RegExp(`\\b${word.slice(0, 4)}`));
+      }
+    }
   });
 
   it("includes handwritten legal, deletion and prompt-injection tickets", () => {
@@ -126,3 +166,35 @@ describe("buildDemoData", () => {
     }
   });
 });
+
+const GENERIC_VERBS = new Set(["check", "get"]);
+
+const ARTICLE_FOR_INTENT: Record<string, string> = {
+  cancel_order: "cancelling-an-order",
+  change_order: "changing-an-order",
+  change_shipping_address: "shipping-addresses",
+  check_cancellation_fee: "cancellation-fees",
+  check_invoice: "invoices",
+  check_payment_methods: "payment-methods",
+  check_refund_policy: "refund-policy",
+  complaint: "making-a-complaint",
+  contact_customer_service: "contacting-customer-service",
+  contact_human_agent: "contacting-a-human-agent",
+  create_account: "creating-an-account",
+  delete_account: "closing-your-account",
+  delivery_options: "delivery-options",
+  delivery_period: "delivery-period",
+  edit_account: "editing-your-account-details",
+  get_invoice: "invoices",
+  get_refund: "refund-policy",
+  newsletter_subscription: "newsletter",
+  payment_issue: "payment-problems",
+  place_order: "placing-an-order",
+  recover_password: "recovering-your-password",
+  registration_problems: "registration-problems",
+  review: "leaving-a-review",
+  set_up_shipping_address: "shipping-addresses",
+  switch_account: "switching-between-accounts",
+  track_order: "tracking-your-order",
+  track_refund: "tracking-a-refund",
+};

@@ -87,7 +87,7 @@ export function buildDemoData(
   const faker = new Faker({ locale: [en] });
   faker.seed(seed);
 
-  const articles = buildArticles(readGuidelines(dataDir));
+  const articles = withShopPolicies(buildArticles(readGuidelines(dataDir)), readShopPolicies(dataDir));
   const drafts = [
     ...pickBitextRows(readBitextRows(dataDir), ticketsPerIntent, random).map(bitextDraft),
     ...handwrittenDrafts(readAttacks(dataDir), random),
@@ -943,5 +943,39 @@ function tagsFor(flow: string, name: string, subflow: AbcdSubflow): string[] {
   // Match the subflow's own name and instructions; the steps mention refunds and accounts everywhere.
   const haystack = `${name} ${subflow.instructions.join(" ")}`.toLowerCase();
   const keywords = TAG_KEYWORDS.filter(([, pattern]) => pattern.test(haystack)).map(([tag]) => tag);
-  return [...new Set([flow.toLowerCase(), ...keywords])];
+  // "procedure": written for support staff, not for quoting to customers.
+  return [...new Set(["procedure", flow.toLowerCase(), ...keywords])];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge base, part two: Countersign Shop's own policy articles (data/kb/shop-policies.json), for the
+// questions ABCD has no procedure for (invoices, newsletter, delivery times, ...).
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+function readShopPolicies(dataDir: string): DemoArticle[] {
+  const file = path.join(dataDir, "kb", "shop-policies.json");
+  const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+  if (!Array.isArray(parsed)) throw new Error(`demo data: ${file} must hold an array of articles`);
+  return parsed.map((entry: unknown, index): DemoArticle => {
+    const { slug, title, body, tags } = (entry ?? {}) as Record<string, unknown>;
+    const where = `demo data: ${file}, article ${index}`;
+    if (typeof slug !== "string" || !SLUG.test(slug)) throw new Error(`${where}: slug must be kebab-case`);
+    if (typeof title !== "string" || !title.trim()) throw new Error(`${where}: title is missing`);
+    if (typeof body !== "string" || !body.trim()) throw new Error(`${where}: body is missing`);
+    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === "string" && tag.trim())) {
+      throw new Error(`${where}: tags must be an array of strings`);
+    }
+    return { slug, title: title.trim(), body: body.trim(), tags: [...tags] };
+  });
+}
+
+/** Appends the shop's articles after the ABCD ones; a slug used twice is an error, not a silent rename. */
+function withShopPolicies(abcd: DemoArticle[], shop: DemoArticle[]): DemoArticle[] {
+  const slugs = new Set(abcd.map((article) => article.slug));
+  for (const article of shop) {
+    if (slugs.has(article.slug)) throw new Error(`demo data: article slug "${article.slug}" is used twice`);
+    slugs.add(article.slug);
+  }
+  return [...abcd, ...shop];
 }

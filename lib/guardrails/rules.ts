@@ -39,6 +39,13 @@ function validRegex(pattern: string): boolean {
   }
 }
 
+/** An exception: the rule does not fire when the ticket also matches this expression. */
+const unless = z
+  .string()
+  .min(1)
+  .refine(validRegex, "The exception is not a valid regular expression.")
+  .optional();
+
 export const ruleSchema = z.discriminatedUnion("type", [
   z.object({ ...common, type: z.literal("block_tool"), tool: z.enum(TOOL_NAMES) }),
   z.object({ ...common, type: z.literal("block_action"), action: z.enum(["reply", "escalation", "refund"]) }),
@@ -48,6 +55,7 @@ export const ruleSchema = z.discriminatedUnion("type", [
     keywords: z
       .array(z.string().trim().min(1, "Keywords cannot be empty."))
       .min(1, "Add at least one keyword."),
+    unless,
     team,
   }),
   z.object({
@@ -57,6 +65,7 @@ export const ruleSchema = z.discriminatedUnion("type", [
       .string()
       .min(1, "Enter a regular expression.")
       .refine(validRegex, "This is not a valid regular expression."),
+    unless,
     team,
   }),
   z.object({

@@ -1,0 +1,148 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+} from "@ai-sdk/provider";
+import { wrapLanguageModel } from "ai";
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  handleAll,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from "cockatiel";
+import { costMicroUsd } from "../prices";
+import { providerOf } from "./index";
+
+export interface ResilienceOptions {
+  timeoutMs: number;
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  breakerThreshold: number;
+  halfOpenAfterMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  timeoutMs: 30_000,
+  maxAttempts: 3,
+  initialDelayMs: 250,
+  maxDelayMs: 4_000,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 30_000,
+};
+
+export interface ModelCall {
+  modelId: string;
+  params: LanguageModelV4CallOptions;
+  result: LanguageModelV4GenerateResult;
+  inputTokens: number;
+  outputTokens: number;
+  costMicroUsd: number;
+  latencyMs: number;
+}
+
+export interface ModelObserver {
+  onCall(call: ModelCall): Promise<void>;
+  onRetry(info: { modelId: string; attempt: number; error: string; delayMs: number }): Promise<void>;
+}
+
+const breakers = new Map<string, CircuitBreakerPolicy>();
+
+/** One circuit breaker per provider, shared by every run in this process. */
+export function breakerFor(provider: string, options: ResilienceOptions): CircuitBreakerPolicy {
+  let breaker = breakers.get(provider);
+  if (!breaker) {
+    breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    });
+    breakers.set(provider, breaker);
+  }
+  return breaker;
+}
+
+export function resetBreakers(): void {
+  breakers.clear();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof TaskCancelledError) return "timed out";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Wraps a model so every call is timed out, retried with exponential backoff
+ * and jitter, and counted against its provider's circuit breaker (cockatiel),
+ * and reported to the observer with tokens, cost and latency.
+ */
+export function resilientModel(
+  model: LanguageModelV4,
+  modelId: string,
+  observer: ModelObserver,
+  options: ResilienceOptions = DEFAULT_RESILIENCE,
+): LanguageModelV4 {
+  return wrapLanguageModel({
+    model,
+    middleware: {
+      specificationVersion: "v4",
+      wrapGenerate: async ({ doGenerate, params }) => {
+        const retryPolicy = retry(
+          handleWhen((e) => !(e instanceof BrokenCircuitError)),
+          {
+            maxAttempts: options.maxAttempts - 1,
+            backoff: new ExponentialBackoff({
+              initialDelay: options.initialDelayMs,
+              maxDelay: options.maxDelayMs,
+            }),
+          },
+        );
+        const pending: Promise<void>[] = [];
+        retryPolicy.onRetry((event) => {
+          const error = "error" in event ? describe(event.error) : "bad result";
+          pending.push(
+            observer.onRetry({ modelId, attempt: event.attempt, error, delayMs: Math.round(event.delay) }),
+          );
+        });
+        const policy = wrap(
+          retryPolicy,
+          breakerFor(providerOf(modelId), options),
+          timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+        );
+        try {
+          return await policy.execute(async () => {
+            const started = performance.now();
+            const result = await doGenerate();
+            const inputTokens = result.usage.inputTokens.total ?? 0;
+            const outputTokens = result.usage.outputTokens.total ?? 0;
+            await observer.onCall({
+              modelId,
+              params,
+              result,
+              inputTokens,
+              outputTokens,
+              costMicroUsd: costMicroUsd(modelId, inputTokens, outputTokens),
+              latencyMs: performance.now() - started,
+            });
+            return result;
+          });
+        } finally {
+          await Promise.all(pending);
+        }
+      },
+    },
+  });
+}
+
+export function describeModelError(error: unknown): string {
+  if (error instanceof BrokenCircuitError)
+    return "the provider's circuit breaker is open after repeated failures";
+  return describe(error);
+}

@@ -1,0 +1,67 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { agentRuns, agentSteps, type StepKind } from "@/db/schema";
+
+export interface StepRecord {
+  kind: StepKind;
+  name: string;
+  input?: unknown;
+  output?: unknown;
+  model?: string | null;
+  inputTokens?: number;
+  outputTokens?: number;
+  costMicroUsd?: number;
+  latencyMs?: number;
+}
+
+/**
+ * Appends the decision chain to agent_steps as it happens, so a crash leaves
+ * the chain so far. Sequence numbers are taken synchronously, so steps of
+ * tool calls that run in parallel never collide.
+ */
+export class StepRecorder {
+  private seq = 0;
+  readonly totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0, modelCalls: 0 };
+
+  constructor(
+    private readonly db: Db,
+    readonly runId: string,
+  ) {}
+
+  async record(step: StepRecord): Promise<void> {
+    const seq = ++this.seq;
+    this.totals.inputTokens += step.inputTokens ?? 0;
+    this.totals.outputTokens += step.outputTokens ?? 0;
+    this.totals.costMicroUsd += step.costMicroUsd ?? 0;
+    if (step.kind === "plan") this.totals.modelCalls++;
+    await this.db.insert(agentSteps).values({
+      runId: this.runId,
+      seq,
+      kind: step.kind,
+      name: step.name,
+      input: step.input ?? null,
+      output: step.output ?? null,
+      model: step.model ?? null,
+      inputTokens: step.inputTokens ?? 0,
+      outputTokens: step.outputTokens ?? 0,
+      costMicroUsd: step.costMicroUsd ?? 0,
+      latencyMs: Math.round(step.latencyMs ?? 0),
+    });
+  }
+
+  get steps(): number {
+    return this.seq;
+  }
+
+  /** Keeps the run's running totals current, so a crashed run still shows what it spent. */
+  async flushTotals(): Promise<void> {
+    await this.db
+      .update(agentRuns)
+      .set({
+        inputTokens: this.totals.inputTokens,
+        outputTokens: this.totals.outputTokens,
+        costMicroUsd: sql`${this.totals.costMicroUsd}`,
+      })
+      .where(eq(agentRuns.id, this.runId));
+  }
+}

@@ -1,0 +1,52 @@
+import { tool } from "ai";
+import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { customers, orders } from "@/db/schema";
+import type { RetrievedOrder } from "../types";
+import type { ToolContext } from "./context";
+
+export const lookupOrdersInput = z
+  .object({
+    orderNumber: z.string().max(40).optional().describe("An order number such as ORD-123456"),
+    customerEmail: z.string().email().optional().describe("List the orders of the customer with this e-mail"),
+  })
+  .refine((v) => v.orderNumber || v.customerEmail, "Give an order number or a customer e-mail.");
+
+export function lookupOrdersTool(ctx: ToolContext) {
+  return tool({
+    description: "Looks up orders by order number, or the most recent orders of a customer.",
+    inputSchema: lookupOrdersInput,
+    execute: async ({ orderNumber, customerEmail }) => {
+      const query = ctx.db
+        .select({
+          number: orders.number,
+          status: orders.status,
+          totalCents: orders.totalCents,
+          currency: orders.currency,
+          placedAt: orders.placedAt,
+          items: orders.items,
+          customerEmail: customers.email,
+        })
+        .from(orders)
+        .innerJoin(customers, eq(customers.id, orders.customerId));
+      const rows = orderNumber
+        ? await query.where(eq(orders.number, orderNumber.trim().toUpperCase())).limit(1)
+        : await query
+            .where(eq(customers.email, (customerEmail ?? "").toLowerCase()))
+            .orderBy(desc(orders.placedAt))
+            .limit(5);
+      const found: RetrievedOrder[] = rows.map((r) => ({
+        number: r.number,
+        status: r.status,
+        totalCents: r.totalCents,
+        currency: r.currency,
+        placedAt: r.placedAt.toISOString(),
+        itemPricesCents: r.items.map((i) => i.unitPriceCents),
+      }));
+      for (const order of found) ctx.retrieved.orders.set(order.number, order);
+      return {
+        orders: rows.map((r, i) => ({ ...found[i], items: r.items, customerEmail: r.customerEmail })),
+      };
+    },
+  });
+}
