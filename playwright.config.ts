@@ -17,7 +17,14 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"] },
+      dependencies: ["setup"],
+      testIgnore: /bulk\.spec\.ts/,
+    },
+    // Bulk drafting changes every ticket, so it runs once the rest are done.
+    { name: "bulk", use: { ...devices["Desktop Chrome"] }, dependencies: ["chromium"], testMatch: /bulk\.spec\.ts/ },
   ],
   webServer: {
     // A production build on a fresh embedded database of its own.

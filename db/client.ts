@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   close: () => Promise<void>;
   /** Runs `fn` while holding a session-level advisory lock (a no-op lock on PGlite, which one process holds). */
   withLock: <T>(key: number, fn: () => Promise<T>) => Promise<T>;
+  /** Raw SQL for libraries that bring their own (the job queue): one statement with parameters, or a script without. */
+  executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
 }
 
 const MIGRATION_LOCK = 724011;
@@ -34,6 +36,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       db,
       kind: "postgres",
       close: () => client.end({ timeout: 5 }),
+      executeSql: async (text, values = []) => {
+        const rows = await client.unsafe(text, values as never[]);
+        return { rows: [...rows] };
+      },
       withLock: async (key, fn) => {
         const reserved = await client.reserve();
         try {
@@ -66,6 +72,13 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
         release?.();
       },
       withLock: (_key, fn) => fn(),
+      executeSql: async (text, values = []) => {
+        if (values.length === 0) {
+          const results = await client.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
+        }
+        return { rows: (await client.query(text, values)).rows };
+      },
     };
   } catch (error) {
     release?.();

@@ -21,4 +21,4 @@ export const test = base.extend<{ role: Role }>({
   },
 });
 
-export { expect } from "@playwright/test";
+export { expect, type Page } from "@playwright/test";

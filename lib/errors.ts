@@ -59,3 +59,10 @@ export function errorResponse(error: unknown): Response {
 export type ActionResult<T = undefined> =
   | { ok: true; data?: T; message?: string }
   | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+
+/** Turns anything a server action caught into a message for the person who clicked. */
+export function actionError(error: unknown): { ok: false; error: string } {
+  if (error instanceof AppError) return { ok: false, error: error.message };
+  console.error(error);
+  return { ok: false, error: "Something went wrong on our side. Try again in a moment." };
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { customers, orders, type TicketStatus, tickets } from "../schema";
 
@@ -20,14 +20,22 @@ export function decodeCursor(value: string): TicketCursor | null {
 
 export interface ListTicketsOptions {
   status?: TicketStatus;
+  /** Matches the external id exactly, or words in the subject or sender. */
+  q?: string;
   cursor?: TicketCursor | null;
   limit?: number;
 }
 
 /** Newest first, keyset-paginated on (created_at, id) so deep pages cost the same as the first. */
-export async function listTickets(db: Db, { status, cursor, limit = 25 }: ListTicketsOptions) {
+export async function listTickets(db: Db, { status, q, cursor, limit = 25 }: ListTicketsOptions) {
   const where: SQL[] = [];
   if (status) where.push(eq(tickets.status, status));
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+    where.push(
+      or(eq(tickets.externalId, q), ilike(tickets.subject, like), ilike(tickets.fromEmail, like)) as SQL,
+    );
+  }
   if (cursor) {
     where.push(
       sql`(${tickets.createdAt}, ${tickets.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`,

@@ -1,6 +1,6 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { generateText, isStepCount, type ModelMessage } from "ai";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
@@ -553,15 +553,12 @@ async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
         ),
       );
     const inserted = rows.length
-      ? await tx
-          .insert(agentActions)
-          .values(rows)
-          .returning({
-            id: agentActions.id,
-            kind: agentActions.kind,
-            status: agentActions.status,
-            blockedBy: agentActions.blockedBy,
-          })
+      ? await tx.insert(agentActions).values(rows).returning({
+          id: agentActions.id,
+          kind: agentActions.kind,
+          status: agentActions.status,
+          blockedBy: agentActions.blockedBy,
+        })
       : [];
     await tx
       .update(agentRuns)
@@ -624,7 +621,7 @@ export async function closeInterruptedRuns(db: Db, olderThanMs = 0): Promise<num
         error: "Interrupted: the process stopped while the agent was drafting.",
         endedAt: new Date(),
       })
-      .where(and(eq(agentRuns.status, "running"), sql`${agentRuns.startedAt} <= ${cutoff}`))
+      .where(and(eq(agentRuns.status, "running"), lte(agentRuns.startedAt, cutoff)))
       .returning({ ticketId: agentRuns.ticketId });
     const ids = [...new Set(closed.map((c) => c.ticketId))];
     if (ids.length) {

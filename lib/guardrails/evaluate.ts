@@ -18,7 +18,9 @@ export interface TicketFacts {
   intent?: string | null;
 }
 
-const MONEY = /(?:\$|USD\s?)\s?(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{2}))?/gi;
+// Thousands separators need at least one ",ddd" group; otherwise the first alternative would stop
+// "$1500" after "150".
+const MONEY = /(?:\$|USD\s?)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?/gi;
 
 /** Money amounts written in a text, in cents. */
 export function amountsInText(text: string): number[] {

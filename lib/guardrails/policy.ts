@@ -40,6 +40,6 @@ export function loadPolicy(row: StoredPolicy): Policy & { failedClosed: boolean;
     instructions: row.instructions,
     rules: [FAIL_CLOSED_RULE],
     failedClosed: true,
-    loadError: `${issue?.path.join(".") ?? "rules"}: ${issue?.message ?? "invalid"}`,
+    loadError: `${issue?.path.length ? issue.path.join(".") : "rules"}: ${issue?.message ?? "invalid"}`,
   };
 }

@@ -30,9 +30,10 @@ const common = {
 
 const team = z.enum(TEAMS).default("support");
 
+/** Compiled with the flags evaluation uses ("iu"): a pattern valid only without "u" would throw later. */
 function validRegex(pattern: string): boolean {
   try {
-    new RegExp(pattern, "i");
+    new RegExp(pattern, "iu");
     return true;
   } catch {
     return false;

@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { z } from "zod";
+import { DraftAll } from "@/components/tickets/draft-all";
 import { TicketStatusBadge } from "@/components/ui/badge";
 import { getDb } from "@/db";
 import { countTicketsByStatus, decodeCursor, listTickets } from "@/db/queries/tickets";
 import { TICKET_STATUSES } from "@/db/schema";
 import { requirePageScope } from "@/lib/auth/guards";
+import { roleHasScope } from "@/lib/auth/scopes";
 import { formatAge, humanize } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Tickets" };
@@ -14,6 +16,7 @@ export const metadata: Metadata = { title: "Tickets" };
 const searchSchema = z.object({
   status: z.enum(TICKET_STATUSES).optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
 });
 
 export default async function TicketsPage({
@@ -22,22 +25,46 @@ export default async function TicketsPage({
   searchParams: Promise<Record<string, string>>;
 }) {
   await connection();
-  await requirePageScope("tickets:read");
-  const { status, cursor } = searchSchema.parse(await searchParams);
+  const user = await requirePageScope("tickets:read");
+  const canDraft = roleHasScope(user.role, "tickets:draft");
+  const { status, cursor, q } = searchSchema.parse(await searchParams);
   const db = await getDb();
   const [{ tickets, nextCursor }, counts] = await Promise.all([
-    listTickets(db, { status, cursor: cursor ? decodeCursor(cursor) : null }),
+    listTickets(db, { status, q: q || undefined, cursor: cursor ? decodeCursor(cursor) : null }),
     countTicketsByStatus(db),
   ]);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const filterHref = (s?: string) => (s ? `/tickets?status=${s}` : "/tickets");
+  const filterHref = (s?: string) => {
+    const params = new URLSearchParams({ ...(s ? { status: s } : {}), ...(q ? { q } : {}) });
+    return params.size ? `/tickets?${params}` : "/tickets";
+  };
   const now = new Date();
 
   return (
     <section aria-labelledby="tickets-heading">
-      <h1 id="tickets-heading" className="text-xl font-semibold">
-        Tickets
-      </h1>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 id="tickets-heading" className="text-xl font-semibold">
+          Tickets
+        </h1>
+        {canDraft ? <DraftAll /> : null}
+      </div>
+      <form role="search" action="/tickets" className="mt-4 flex gap-2">
+        {status ? <input type="hidden" name="status" value={status} /> : null}
+        <label htmlFor="ticket-search" className="sr-only">
+          Search tickets
+        </label>
+        <input
+          id="ticket-search"
+          name="q"
+          type="search"
+          defaultValue={q}
+          placeholder="Subject, sender or external id"
+          className="w-72 rounded border border-slate-300 px-2 py-1 text-sm"
+        />
+        <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+          Search
+        </button>
+      </form>
       <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2 text-sm">
         {[undefined, ...TICKET_STATUSES].map((s) => {
           const active = s === status;
@@ -97,7 +124,7 @@ export default async function TicketsPage({
         ) : null}
         {nextCursor ? (
           <Link
-            href={`/tickets?${new URLSearchParams({ ...(status ? { status } : {}), cursor: nextCursor })}`}
+            href={`/tickets?${new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), cursor: nextCursor })}`}
             className="text-sky-800 underline"
           >
             Next page

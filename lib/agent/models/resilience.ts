@@ -73,7 +73,7 @@ export function resetBreakers(): void {
   breakers.clear();
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   if (error instanceof TaskCancelledError) return "timed out";
   return error instanceof Error ? error.message : String(error);
 }
@@ -93,7 +93,7 @@ export function resilientModel(
     model,
     middleware: {
       specificationVersion: "v4",
-      wrapGenerate: async ({ doGenerate, params }) => {
+      wrapGenerate: async ({ model: inner, params }) => {
         const retryPolicy = retry(
           handleWhen((e) => !(e instanceof BrokenCircuitError)),
           {
@@ -106,7 +106,7 @@ export function resilientModel(
         );
         const pending: Promise<void>[] = [];
         retryPolicy.onRetry((event) => {
-          const error = "error" in event ? describe(event.error) : "bad result";
+          const error = "error" in event ? errorText(event.error) : "bad result";
           pending.push(
             observer.onRetry({ modelId, attempt: event.attempt, error, delayMs: Math.round(event.delay) }),
           );
@@ -117,9 +117,13 @@ export function resilientModel(
           timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
         );
         try {
-          return await policy.execute(async () => {
+          return await policy.execute(async ({ signal }) => {
             const started = performance.now();
-            const result = await doGenerate();
+            // The timeout's signal reaches the provider, so a timed-out request is cancelled.
+            const abortSignal = params.abortSignal ? AbortSignal.any([params.abortSignal, signal]) : signal;
+            const result = await inner.doGenerate({ ...params, abortSignal });
+            // An attempt that already timed out was retried or given up on: its late answer is not a step.
+            signal.throwIfAborted();
             const inputTokens = result.usage.inputTokens.total ?? 0;
             const outputTokens = result.usage.outputTokens.total ?? 0;
             await observer.onCall({
@@ -144,5 +148,5 @@ export function resilientModel(
 export function describeModelError(error: unknown): string {
   if (error instanceof BrokenCircuitError)
     return "the provider's circuit breaker is open after repeated failures";
-  return describe(error);
+  return errorText(error);
 }

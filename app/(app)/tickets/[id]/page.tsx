@@ -2,26 +2,40 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { z } from "zod";
+import { DecisionChain } from "@/components/chain/decision-chain";
+import { ProposedActions } from "@/components/chain/proposed-actions";
+import { DraftControls } from "@/components/tickets/draft-controls";
 import { Badge, TicketStatusBadge } from "@/components/ui/badge";
 import { getDb } from "@/db";
+import { getActionsForRuns, getSteps, listRunsForTicket } from "@/db/queries/runs";
 import { getTicketWithContext } from "@/db/queries/tickets";
 import { requirePageScope } from "@/lib/auth/guards";
+import { roleHasScope } from "@/lib/auth/scopes";
 import { formatCents, formatDateTime, humanize } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Ticket" };
 
 export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
-  await requirePageScope("tickets:read");
+  const user = await requirePageScope("tickets:read");
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
-  const context = await getTicketWithContext(await getDb(), id.data);
+  const db = await getDb();
+  const context = await getTicketWithContext(db, id.data);
   if (!context) notFound();
   const { ticket, customer, orders } = context;
+  const runs = await listRunsForTicket(db, ticket.id);
+  const latest = runs[0];
+  const [steps, actions] = latest
+    ? await Promise.all([getSteps(db, latest.id), getActionsForRuns(db, [latest.id])])
+    : [[], []];
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
-      <article aria-labelledby="ticket-subject" className="rounded bg-white p-5 shadow-sm lg:col-span-2">
+      <article
+        aria-labelledby="ticket-subject"
+        className="rounded bg-white p-5 shadow-sm lg:col-span-2 lg:row-start-1"
+      >
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <TicketStatusBadge status={ticket.status} />
           {ticket.intent ? <Badge>intent: {humanize(ticket.intent)}</Badge> : null}
@@ -37,8 +51,22 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
         {/* Ticket text is customer input: React escapes it; whitespace is kept for readability. */}
         <div className="mt-4 whitespace-pre-wrap break-words">{ticket.body}</div>
       </article>
+      <div className="space-y-6 lg:col-span-2">
+        {roleHasScope(user.role, "tickets:draft") ? (
+          <DraftControls ticketId={ticket.id} hasRun={runs.length > 0} />
+        ) : null}
+        <ProposedActions actions={actions} />
+        {latest ? (
+          <DecisionChain run={latest} steps={steps} />
+        ) : (
+          <p className="text-slate-600">The agent has not drafted this ticket yet.</p>
+        )}
+      </div>
 
-      <aside aria-labelledby="customer-heading" className="rounded bg-white p-5 shadow-sm">
+      <aside
+        aria-labelledby="customer-heading"
+        className="rounded bg-white p-5 shadow-sm lg:col-start-3 lg:row-span-2 lg:row-start-1"
+      >
         <h2 id="customer-heading" className="text-lg font-semibold">
           Customer
         </h2>

@@ -1,0 +1,115 @@
+import Link from "next/link";
+import { Badge, type Tone } from "@/components/ui/badge";
+import type { Action } from "@/db/queries/runs";
+import type { Citation, EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
+import { formatCents } from "@/lib/format";
+
+const STATUS_TONE: Record<string, Tone> = {
+  pending_review: "warn",
+  blocked: "danger",
+  approved: "ok",
+  escalated: "info",
+  rejected: "neutral",
+  superseded: "neutral",
+};
+
+const TITLES: Record<string, string> = { reply: "Reply draft", escalation: "Escalation", refund: "Refund" };
+
+function CitationLink({ citation }: { citation: Citation }) {
+  return citation.type === "article" ? (
+    <Link href={`/knowledge/${encodeURIComponent(citation.slug)}`} className="text-sky-800 underline">
+      article: {citation.slug}
+    </Link>
+  ) : (
+    <a href={`#order-${encodeURIComponent(citation.number)}`} className="text-sky-800 underline">
+      order {citation.number}
+    </a>
+  );
+}
+
+function Payload({ action }: { action: Action }) {
+  if (action.kind === "reply") {
+    const p = action.payload as ReplyPayload;
+    return (
+      <>
+        {p.model === "offline" ? <p className="text-xs text-sky-800">Offline-model draft</p> : null}
+        <div className="mt-2 rounded bg-slate-50 p-3 whitespace-pre-wrap break-words">{p.text}</div>
+        {p.citations.length > 0 ? (
+          <p className="mt-2 flex flex-wrap gap-3 text-sm">
+            Cites:{" "}
+            {p.citations.map((c) => (
+              <CitationLink key={c.type === "article" ? c.slug : c.number} citation={c} />
+            ))}
+          </p>
+        ) : null}
+      </>
+    );
+  }
+  if (action.kind === "escalation") {
+    const p = action.payload as EscalationPayload;
+    return (
+      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 text-sm">
+        <dt className="text-slate-500">Team</dt>
+        <dd>{p.team}</dd>
+        <dt className="text-slate-500">Urgency</dt>
+        <dd>{p.urgency}</dd>
+        <dt className="text-slate-500">Reason</dt>
+        <dd>{p.reason}</dd>
+        {p.ruleIds?.length ? (
+          <>
+            <dt className="text-slate-500">Rules</dt>
+            <dd>{p.ruleIds.join(", ")}</dd>
+          </>
+        ) : null}
+      </dl>
+    );
+  }
+  const p = action.payload as RefundPayload;
+  return (
+    <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 text-sm">
+      <dt className="text-slate-500">Order</dt>
+      <dd>
+        <a href={`#order-${encodeURIComponent(p.orderNumber)}`} className="text-sky-800 underline">
+          {p.orderNumber}
+        </a>
+      </dd>
+      <dt className="text-slate-500">Amount</dt>
+      <dd>{formatCents(p.amountCents)}</dd>
+      <dt className="text-slate-500">Reason</dt>
+      <dd>{p.reason}</dd>
+    </dl>
+  );
+}
+
+/** What the agent proposed, each waiting for a person; blocked ones show the rule and what was tried. */
+export function ProposedActions({ actions }: { actions: Action[] }) {
+  if (actions.length === 0) return null;
+  return (
+    <section aria-label="Proposed actions" className="space-y-3">
+      <h2 className="text-lg font-semibold">Proposed actions</h2>
+      {actions.map((action) => (
+        <article
+          key={action.id}
+          aria-label={`${TITLES[action.kind]} (${action.status.replace("_", " ")})`}
+          className={`rounded border p-4 ${action.status === "blocked" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"}`}
+        >
+          <div className="flex flex-wrap items-center gap-2">
+            <h3 className="font-medium">
+              {action.kind === "escalation"
+                ? `Escalation to ${(action.payload as EscalationPayload).team}`
+                : TITLES[action.kind]}
+            </h3>
+            <Badge tone={STATUS_TONE[action.status] ?? "neutral"}>{action.status.replace("_", " ")}</Badge>
+          </div>
+          {action.status === "blocked" ? (
+            <p className="mt-1 text-sm text-red-900">
+              Blocked by rule <strong>{action.blockedBy}</strong>: {action.blockedReason}. What the agent
+              tried:
+            </p>
+          ) : null}
+          <Payload action={action} />
+        </article>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { draftAllNewAction } from "@/app/(app)/tickets/actions";
+
+interface Progress {
+  counts: Record<string, number>;
+  queued: number;
+}
+
+async function fetchProgress(): Promise<Progress> {
+  const response = await fetch("/api/v1/tickets/progress", { cache: "no-store" });
+  if (!response.ok) throw new Error("Could not load drafting progress.");
+  return response.json();
+}
+
+/** "Draft all new": queues every new ticket and shows progress until the queue is drained. */
+export function DraftAll() {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [watching, setWatching] = useState(false);
+  const progress = useQuery({
+    queryKey: ["drafting-progress"],
+    queryFn: fetchProgress,
+    enabled: watching,
+    refetchInterval: watching ? 1000 : false,
+  });
+  const active = progress.data ? progress.data.queued + (progress.data.counts.drafting ?? 0) : null;
+
+  useEffect(() => {
+    if (watching && active === 0) {
+      setWatching(false);
+      setMessage({ ok: true, text: "All queued tickets are drafted." });
+      router.refresh();
+    }
+  }, [watching, active, router]);
+
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <button
+        type="button"
+        disabled={pending || watching}
+        onClick={() =>
+          startTransition(async () => {
+            const result = await draftAllNewAction();
+            setMessage(
+              result.ok ? { ok: true, text: result.message ?? "" } : { ok: false, text: result.error },
+            );
+            if (result.ok) setWatching(true);
+          })
+        }
+        className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+      >
+        {pending ? "Queueing…" : watching ? "Drafting…" : "Draft all new"}
+      </button>
+      {watching && progress.data ? (
+        <span
+          role="progressbar"
+          aria-label="Drafting progress"
+          aria-valuetext={`${active} left`}
+          className="text-sm"
+        >
+          {active} left · {progress.data.counts.awaiting_review ?? 0} awaiting review
+        </span>
+      ) : null}
+      {message ? (
+        <span
+          role={message.ok ? "status" : "alert"}
+          className={`text-sm ${message.ok ? "" : "text-red-800"}`}
+        >
+          {message.text}
+        </span>
+      ) : null}
+    </div>
+  );
+}

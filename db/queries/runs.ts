@@ -1,0 +1,45 @@
+import { asc, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../client";
+import { agentActions, agentRuns, agentSteps, policyVersions } from "../schema";
+
+export async function listRunsForTicket(db: Db, ticketId: string) {
+  return db
+    .select({
+      id: agentRuns.id,
+      status: agentRuns.status,
+      model: agentRuns.model,
+      routeRule: agentRuns.routeRule,
+      guidance: agentRuns.guidance,
+      cacheHit: agentRuns.cacheHit,
+      inputTokens: agentRuns.inputTokens,
+      outputTokens: agentRuns.outputTokens,
+      costMicroUsd: agentRuns.costMicroUsd,
+      latencyMs: agentRuns.latencyMs,
+      error: agentRuns.error,
+      startedAt: agentRuns.startedAt,
+      policyVersion: policyVersions.version,
+    })
+    .from(agentRuns)
+    .leftJoin(policyVersions, eq(policyVersions.id, agentRuns.policyVersionId))
+    .where(eq(agentRuns.ticketId, ticketId))
+    .orderBy(desc(agentRuns.startedAt));
+}
+
+export type RunSummary = Awaited<ReturnType<typeof listRunsForTicket>>[number];
+
+export async function getSteps(db: Db, runId: string) {
+  return db.select().from(agentSteps).where(eq(agentSteps.runId, runId)).orderBy(asc(agentSteps.seq));
+}
+
+export type Step = Awaited<ReturnType<typeof getSteps>>[number];
+
+export async function getActionsForRuns(db: Db, runIds: string[]) {
+  if (runIds.length === 0) return [];
+  return db
+    .select()
+    .from(agentActions)
+    .where(inArray(agentActions.runId, runIds))
+    .orderBy(asc(agentActions.createdAt));
+}
+
+export type Action = Awaited<ReturnType<typeof getActionsForRuns>>[number];

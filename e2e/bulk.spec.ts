@@ -1,0 +1,15 @@
+import { expect, test } from "./fixtures";
+
+// Runs after the other specs: it drafts every remaining new ticket.
+test.use({ role: "reviewer" });
+
+test("draft all new queues every new ticket and shows progress until done", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/tickets?status=new");
+  await page.getByRole("button", { name: "Draft all new" }).click();
+  await expect(page.getByRole("status")).toContainText(/Queued \d+ tickets? for drafting/);
+  await expect(page.getByText("All queued tickets are drafted.")).toBeVisible({ timeout: 100_000 });
+  await page.goto("/tickets");
+  await expect(page.getByRole("link", { name: "new (0)" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^awaiting review \(\d+\)$/ })).toBeVisible();
+});
