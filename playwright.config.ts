@@ -24,7 +24,12 @@ export default defineConfig({
       testIgnore: /bulk\.spec\.ts/,
     },
     // Bulk drafting changes every ticket, so it runs once the rest are done.
-    { name: "bulk", use: { ...devices["Desktop Chrome"] }, dependencies: ["chromium"], testMatch: /bulk\.spec\.ts/ },
+    {
+      name: "bulk",
+      use: { ...devices["Desktop Chrome"] },
+      dependencies: ["chromium"],
+      testMatch: /bulk\.spec\.ts/,
+    },
   ],
   webServer: {
     // A production build on a fresh embedded database of its own.

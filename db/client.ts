@@ -15,6 +15,8 @@ export interface DatabaseHandle {
   withLock: <T>(key: number, fn: () => Promise<T>) => Promise<T>;
   /** Raw SQL for libraries that bring their own (the job queue): one statement with parameters, or a script without. */
   executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
+  /** The connection string, for libraries that open their own pool (PostgreSQL only). */
+  url?: string;
 }
 
 const MIGRATION_LOCK = 724011;
@@ -35,6 +37,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     return {
       db,
       kind: "postgres",
+      url: options.url,
       close: () => client.end({ timeout: 5 }),
       executeSql: async (text, values = []) => {
         const rows = await client.unsafe(text, values as never[]);

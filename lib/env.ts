@@ -24,6 +24,10 @@ const schema = z.object({
   ANTHROPIC_API_KEY: z.string().optional(),
   OPENAI_COMPATIBLE_BASE_URL: z.string().url().optional(),
   OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  BENCH_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "BENCH_DATABASE_URL must be a postgres:// URL")
+    .optional(),
   REVIEW_SLA_MINUTES: z.coerce.number().int().positive().default(240),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });

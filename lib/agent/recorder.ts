@@ -22,6 +22,8 @@ export interface StepRecord {
 export class StepRecorder {
   private seq = 0;
   readonly totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0, modelCalls: 0 };
+  /** Time spent writing the chain, for the benchmark's breakdown. */
+  writeMs = 0;
 
   constructor(
     private readonly db: Db,
@@ -34,6 +36,7 @@ export class StepRecorder {
     this.totals.outputTokens += step.outputTokens ?? 0;
     this.totals.costMicroUsd += step.costMicroUsd ?? 0;
     if (step.kind === "plan") this.totals.modelCalls++;
+    const started = performance.now();
     await this.db.insert(agentSteps).values({
       runId: this.runId,
       seq,
@@ -47,6 +50,7 @@ export class StepRecorder {
       costMicroUsd: step.costMicroUsd ?? 0,
       latencyMs: Math.round(step.latencyMs ?? 0),
     });
+    this.writeMs += performance.now() - started;
   }
 
   get steps(): number {

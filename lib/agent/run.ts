@@ -60,6 +60,8 @@ export interface RunOutcome {
   status: RunStatus;
   cacheHit: boolean;
   actions: { id: string; kind: string; status: string; blockedBy: string | null }[];
+  /** Where the run's time went, in milliseconds (for the benchmark). */
+  timings: { totalMs: number; writeMs: number };
 }
 
 interface Attempt {
@@ -579,7 +581,13 @@ async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
       .where(eq(tickets.id, f.ticketId));
     return inserted;
   });
-  return { runId: f.runId, status: f.status, cacheHit: f.cacheHit, actions };
+  return {
+    runId: f.runId,
+    status: f.status,
+    cacheHit: f.cacheHit,
+    actions,
+    timings: { totalMs: performance.now() - f.started, writeMs: f.recorder.writeMs },
+  };
 }
 
 async function failRun(

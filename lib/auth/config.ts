@@ -12,6 +12,12 @@ export function baseAuthConfig(): NextAuthConfig {
     trustHost: true,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
     pages: { signIn: "/login" },
+    // A wrong password is an expected outcome shown to the user, not a server error.
+    logger: {
+      error(error) {
+        if (error.name !== "CredentialsSignin") console.error(error);
+      },
+    },
     providers: [],
     callbacks: {
       jwt({ token, user }) {

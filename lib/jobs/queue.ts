@@ -22,11 +22,16 @@ const globalForJobs = globalThis as unknown as { countersignBoss?: Promise<PgBos
  * LOCKED so several workers can drain one queue.
  */
 export async function startQueue(handle: DatabaseHandle, options: { work?: boolean } = {}): Promise<PgBoss> {
-  const boss = new PgBoss({
-    db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
-    schema: "pgboss",
-    schedule: false,
-  });
+  // On PostgreSQL pg-boss keeps a small pool of its own; on PGlite it shares the app's one connection.
+  const boss = new PgBoss(
+    handle.url
+      ? { connectionString: handle.url, schema: "pgboss", schedule: false, max: 4 }
+      : {
+          db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
+          schema: "pgboss",
+          schedule: false,
+        },
+  );
   boss.on("error", (error) => console.error("job queue:", error.message));
   await boss.start();
   await boss.createQueue(DRAFT_QUEUE, {

@@ -1,0 +1,35 @@
+/**
+ * `npm run worker`: drains the job queues (drafting) in a process of its own.
+ * Needs DATABASE_URL: the embedded database is held by the app's process,
+ * which already works the queue itself.
+ */
+import { openConfiguredDatabase } from "@/db";
+import { closeInterruptedRuns } from "@/lib/agent/run";
+import { env } from "@/lib/env";
+import { startQueue } from "@/lib/jobs/queue";
+
+async function main() {
+  if (!env().DATABASE_URL) {
+    console.error(
+      "npm run worker needs DATABASE_URL. The embedded database can only be opened by one process, and the app " +
+        "(npm start) already works the queue. Set DATABASE_URL to a PostgreSQL database to run separate workers.",
+    );
+    process.exit(2);
+  }
+  const handle = await openConfiguredDatabase();
+  await closeInterruptedRuns(handle.db, 10 * 60_000);
+  const boss = await startQueue(handle);
+  console.log("Worker started: drafting queued tickets. Ctrl-C to stop.");
+  const stop = async () => {
+    await boss.stop({ graceful: true, wait: true });
+    await handle.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
