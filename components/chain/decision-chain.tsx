@@ -88,7 +88,9 @@ export function DecisionChain({ run, steps }: { run: RunSummary; steps: Step[] }
                 </Badge>
                 <span className="font-medium">{step.name}</span>
                 {check ? (
-                  <span aria-label={check.passed ? "passed" : "failed"}>{check.passed ? "✓" : "✗"}</span>
+                  <span role="img" aria-label={check.passed ? "passed" : "failed"}>
+                    {check.passed ? "✓" : "✗"}
+                  </span>
                 ) : null}
                 <span className="ml-auto text-xs text-slate-500">
                   {step.inputTokens + step.outputTokens > 0

@@ -48,23 +48,25 @@ export default async function TicketsPage({
         </h1>
         {canDraft ? <DraftAll /> : null}
       </div>
-      <form role="search" action="/tickets" className="mt-4 flex gap-2">
-        {status ? <input type="hidden" name="status" value={status} /> : null}
-        <label htmlFor="ticket-search" className="sr-only">
-          Search tickets
-        </label>
-        <input
-          id="ticket-search"
-          name="q"
-          type="search"
-          defaultValue={q}
-          placeholder="Subject, sender or external id"
-          className="w-72 rounded border border-slate-300 px-2 py-1 text-sm"
-        />
-        <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
-          Search
-        </button>
-      </form>
+      <search className="mt-4 block">
+        <form action="/tickets" className="flex gap-2">
+          {status ? <input type="hidden" name="status" value={status} /> : null}
+          <label htmlFor="ticket-search" className="sr-only">
+            Search tickets
+          </label>
+          <input
+            id="ticket-search"
+            name="q"
+            type="search"
+            defaultValue={q}
+            placeholder="Subject, sender or external id"
+            className="w-72 rounded border border-slate-300 px-2 py-1 text-sm"
+          />
+          <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+            Search
+          </button>
+        </form>
+      </search>
       <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2 text-sm">
         {[undefined, ...TICKET_STATUSES].map((s) => {
           const active = s === status;
