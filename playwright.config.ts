@@ -21,13 +21,19 @@ export default defineConfig({
       name: "chromium",
       use: { ...devices["Desktop Chrome"] },
       dependencies: ["setup"],
-      testIgnore: /bulk\.spec\.ts/,
+      testIgnore: /(bulk|keyboard)\.spec\.ts/,
     },
-    // Bulk drafting changes every ticket, so it runs once the rest are done.
+    // These act on the whole queue ("next", "draft all new"), so they run alone, once the rest are done.
+    {
+      name: "keyboard",
+      use: { ...devices["Desktop Chrome"] },
+      dependencies: ["chromium"],
+      testMatch: /keyboard\.spec\.ts/,
+    },
     {
       name: "bulk",
       use: { ...devices["Desktop Chrome"] },
-      dependencies: ["chromium"],
+      dependencies: ["keyboard"],
       testMatch: /bulk\.spec\.ts/,
     },
   ],

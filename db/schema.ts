@@ -250,6 +250,7 @@ export const agentActions = pgTable(
   },
   (t) => [
     index("agent_actions_queue_idx").on(t.status, t.createdAt, t.id),
+    index("agent_actions_claim_idx").on(t.claimedBy),
     index("agent_actions_ticket_idx").on(t.ticketId),
     index("agent_actions_run_idx").on(t.runId),
   ],
@@ -280,11 +281,17 @@ export const reviews = pgTable(
     rating: smallint("rating"),
     reasonTags: text("reason_tags").array().notNull().default(sql`'{}'::text[]`),
     comment: text("comment"),
+    // Why the reviewer rejected or escalated.
+    reason: text("reason"),
     escalation: jsonb("escalation").$type<{ team: string; reason: string; note?: string }>(),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [index("reviews_created_idx").on(t.createdAt, t.id), index("reviews_ticket_idx").on(t.ticketId)],
+  (t) => [
+    index("reviews_created_idx").on(t.createdAt, t.id),
+    index("reviews_ticket_idx").on(t.ticketId),
+    index("reviews_reviewer_idx").on(t.reviewerId),
+  ],
 );
 
 export const OUTBOX_STATUSES = ["pending", "sent", "failed", "dead"] as const;

@@ -29,7 +29,24 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "BENCH_DATABASE_URL must be a postgres:// URL")
     .optional(),
   REVIEW_SLA_MINUTES: z.coerce.number().int().positive().default(240),
+  REVIEW_LEASE_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .default(10),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DELIVERY_CHANNEL: z.enum(["log", "webhook", "smtp"]).default("log"),
+  WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: "WEBHOOK_URL must be an http:// or https:// URL" })
+    .optional(),
+  WEBHOOK_SECRET: z.string().min(16, "WEBHOOK_SECRET must be at least 16 characters").optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
+    .optional(),
+  SMTP_FROM: z.string().trim().min(1).default("Countersign <support@example.com>"),
 });
 
 export type Env = z.infer<typeof schema>;

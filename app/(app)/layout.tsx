@@ -6,6 +6,7 @@ import { roleHasScope, type Scope } from "@/lib/auth/scopes";
 import { signOutAction } from "./actions";
 
 const NAV: { href: string; label: string; scope: Scope }[] = [
+  { href: "/queue", label: "Queue", scope: "actions:review" },
   { href: "/tickets", label: "Tickets", scope: "tickets:read" },
   { href: "/policies", label: "Policies", scope: "policies:write" },
 ];

@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { ActionReview } from "@/components/review/action-review";
 import { Badge, type Tone } from "@/components/ui/badge";
-import type { Action } from "@/db/queries/runs";
+import type { Action, ReviewRow } from "@/db/queries/runs";
 import type { Citation, EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { formatCents } from "@/lib/format";
 
@@ -81,15 +82,79 @@ function Payload({ action }: { action: Action }) {
   );
 }
 
+function actionText(action: Action): string {
+  if (action.kind === "reply") return (action.payload as ReplyPayload).text;
+  if (action.kind === "escalation") return (action.payload as EscalationPayload).reason;
+  const r = action.payload as RefundPayload;
+  return `Refund ${formatCents(r.amountCents)} on ${r.orderNumber}: ${r.reason}`;
+}
+
+const DECISION_LABEL: Record<string, string> = {
+  approve: "Approved",
+  edit: "Edited and approved",
+  escalate: "Escalated",
+  reject: "Rejected",
+};
+
+function Decided({ review }: { review: ReviewRow }) {
+  return (
+    <div className="mt-3 border-t border-slate-200 pt-3 text-sm">
+      <p>
+        <strong>{DECISION_LABEL[review.decision] ?? review.decision}</strong> by{" "}
+        {review.reviewer ?? "a former user"} on{" "}
+        {review.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+        {review.rating ? ` · rated ${review.rating}/5` : ""}
+        {review.editDistance != null && review.decision === "edit"
+          ? ` · edit distance ${review.editDistance.toFixed(2)}`
+          : ""}
+      </p>
+      {review.reason ? <p>Reason: {review.reason}</p> : null}
+      {review.escalation ? (
+        <p>
+          Escalated to {review.escalation.team}
+          {review.escalation.note ? `: ${review.escalation.note}` : ""}
+        </p>
+      ) : null}
+      {review.reasonTags.length ? <p>Tags: {review.reasonTags.join(", ").replaceAll("_", " ")}</p> : null}
+      {review.comment ? <p>Comment: {review.comment}</p> : null}
+      {review.decision === "edit" && review.finalText ? (
+        <>
+          <h4 className="mt-2 font-medium">Approved text</h4>
+          <div className="mt-1 rounded bg-emerald-50 p-3 whitespace-pre-wrap break-words">
+            {review.finalText}
+          </div>
+          {review.diff ? (
+            <details className="mt-1">
+              <summary className="cursor-pointer text-xs text-slate-600">Stored diff</summary>
+              <pre className="mt-1 overflow-auto rounded bg-slate-50 p-2 text-xs">{review.diff}</pre>
+            </details>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
 /** What the agent proposed, each waiting for a person; blocked ones show the rule and what was tried. */
-export function ProposedActions({ actions }: { actions: Action[] }) {
+export function ProposedActions({
+  actions,
+  reviews = [],
+  canReview = false,
+}: {
+  actions: Action[];
+  reviews?: ReviewRow[];
+  canReview?: boolean;
+}) {
   if (actions.length === 0) return null;
+  const undecided = actions.filter((a) => a.status === "pending_review" || a.status === "blocked");
+  const focusedId = undecided[0]?.id;
   return (
     <section aria-label="Proposed actions" className="space-y-3">
       <h2 className="text-lg font-semibold">Proposed actions</h2>
       {actions.map((action) => (
         <article
           key={action.id}
+          id={`action-${action.id}`}
           aria-label={`${TITLES[action.kind]} (${action.status.replace("_", " ")})`}
           className={`rounded border p-4 ${action.status === "blocked" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"}`}
         >
@@ -108,6 +173,27 @@ export function ProposedActions({ actions }: { actions: Action[] }) {
             </p>
           ) : null}
           <Payload action={action} />
+          {(() => {
+            const review = reviews.find((r) => r.actionId === action.id);
+            if (review) return <Decided review={review} />;
+            if (canReview && undecided.some((u) => u.id === action.id)) {
+              return (
+                <ActionReview
+                  action={{
+                    id: action.id,
+                    kind: action.kind,
+                    status: action.status,
+                    version: action.version,
+                    text: actionText(action),
+                    team:
+                      action.kind === "escalation" ? (action.payload as EscalationPayload).team : undefined,
+                  }}
+                  focused={action.id === focusedId}
+                />
+              );
+            }
+            return null;
+          })()}
         </article>
       ))}
     </section>

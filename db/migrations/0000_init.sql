@@ -154,6 +154,7 @@ CREATE TABLE "reviews" (
 	"rating" smallint,
 	"reason_tags" text[] DEFAULT '{}'::text[] NOT NULL,
 	"comment" text,
+	"reason" text,
 	"escalation" jsonb,
 	"demo" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -207,6 +208,7 @@ ALTER TABLE "reviews" ADD CONSTRAINT "reviews_ticket_id_tickets_id_fk" FOREIGN K
 ALTER TABLE "reviews" ADD CONSTRAINT "reviews_reviewer_id_users_id_fk" FOREIGN KEY ("reviewer_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tickets" ADD CONSTRAINT "tickets_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "agent_actions_queue_idx" ON "agent_actions" USING btree ("status","created_at","id");--> statement-breakpoint
+CREATE INDEX "agent_actions_claim_idx" ON "agent_actions" USING btree ("claimed_by");--> statement-breakpoint
 CREATE INDEX "agent_actions_ticket_idx" ON "agent_actions" USING btree ("ticket_id");--> statement-breakpoint
 CREATE INDEX "agent_actions_run_idx" ON "agent_actions" USING btree ("run_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "agent_runs_one_running_per_ticket" ON "agent_runs" USING btree ("ticket_id") WHERE "agent_runs"."status" = 'running';--> statement-breakpoint
@@ -222,6 +224,7 @@ CREATE INDEX "outbox_status_idx" ON "outbox" USING btree ("status","created_at")
 CREATE UNIQUE INDEX "policy_versions_one_published" ON "policy_versions" USING btree ("status") WHERE "policy_versions"."status" = 'published';--> statement-breakpoint
 CREATE INDEX "reviews_created_idx" ON "reviews" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "reviews_ticket_idx" ON "reviews" USING btree ("ticket_id");--> statement-breakpoint
+CREATE INDEX "reviews_reviewer_idx" ON "reviews" USING btree ("reviewer_id");--> statement-breakpoint
 CREATE INDEX "tickets_status_created_idx" ON "tickets" USING btree ("status","created_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_created_idx" ON "tickets" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_customer_idx" ON "tickets" USING btree ("customer_id");

@@ -1,6 +1,6 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentActions, agentRuns, agentSteps, policyVersions } from "../schema";
+import { agentActions, agentRuns, agentSteps, policyVersions, reviews, users } from "../schema";
 
 export async function listRunsForTicket(db: Db, ticketId: string) {
   return db
@@ -43,3 +43,27 @@ export async function getActionsForRuns(db: Db, runIds: string[]) {
 }
 
 export type Action = Awaited<ReturnType<typeof getActionsForRuns>>[number];
+
+export async function getReviewsForActions(db: Db, actionIds: string[]) {
+  if (actionIds.length === 0) return [];
+  return db
+    .select({
+      actionId: reviews.actionId,
+      decision: reviews.decision,
+      finalText: reviews.finalText,
+      diff: reviews.diff,
+      editDistance: reviews.editDistance,
+      rating: reviews.rating,
+      reasonTags: reviews.reasonTags,
+      comment: reviews.comment,
+      reason: reviews.reason,
+      escalation: reviews.escalation,
+      createdAt: reviews.createdAt,
+      reviewer: users.name,
+    })
+    .from(reviews)
+    .leftJoin(users, eq(users.id, reviews.reviewerId))
+    .where(inArray(reviews.actionId, actionIds));
+}
+
+export type ReviewRow = Awaited<ReturnType<typeof getReviewsForActions>>[number];

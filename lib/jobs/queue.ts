@@ -1,11 +1,19 @@
-import { eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import type { DatabaseHandle } from "@/db/client";
-import { tickets } from "@/db/schema";
+import { outbox, tickets } from "@/db/schema";
 import { runAgent } from "@/lib/agent/run";
+import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
 import { AppError } from "@/lib/errors";
 
 export const DRAFT_QUEUE = "draft-ticket";
+export const OUTBOX_QUEUE = "deliver-outbox";
+
+export interface OutboxJob {
+  outboxId: string;
+}
+
+const OUTBOX_RETRY = { retryLimit: 5, retryBackoff: true, retryDelay: 2 } as const;
 
 export interface DraftJob {
   ticketId: string;
@@ -34,8 +42,10 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
   );
   boss.on("error", (error) => console.error("job queue:", error.message));
   await boss.start();
+  // "short": at most one waiting draft job per ticket (the singleton key), however often it is queued.
   await boss.createQueue(DRAFT_QUEUE, {
     name: DRAFT_QUEUE,
+    policy: "short",
     retryLimit: 3,
     retryBackoff: true,
     retryDelay: 5,
@@ -45,7 +55,62 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
       for (const job of jobs) await draftJob(handle, job.data);
     });
   }
+  // "short": one waiting job per outbox row (the singleton key), so the enqueue after a decision and
+  // the start-up sweep do not pile up duplicates; a row being retried can still get a fresh job.
+  await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: "short", ...OUTBOX_RETRY });
+  if (options.work !== false) {
+    await boss.work<OutboxJob>(OUTBOX_QUEUE, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      // Each job succeeds or fails on its own: one unreachable receiver does not retry the batch.
+      await Promise.all(
+        jobs.map(async (job) => {
+          try {
+            await outboxJob(handle, job.data);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            console.warn(`outbox: ${message}`);
+            await boss.fail(OUTBOX_QUEUE, job.id, { message });
+          }
+        }),
+      );
+    });
+  }
+  // A crash between a decision's commit and its enqueue must lose nothing: queue every row still owed.
+  await sweepOutbox(handle, boss);
   return boss;
+}
+
+/** Delivers one outbox row; throws when the delivery should be retried, so pg-boss retries it with backoff. */
+export async function outboxJob(handle: DatabaseHandle, job: OutboxJob): Promise<DeliveryOutcome> {
+  const outcome = await deliverOutboxRow(handle.db, job.outboxId);
+  if (outcome === "retry") throw new Error(`delivery of outbox row ${job.outboxId} failed; will retry`);
+  return outcome;
+}
+
+/** Queues a delivery for each outbox row (after the decision's transaction commits). */
+export async function enqueueDeliveries(boss: PgBoss, outboxIds: string[]): Promise<number> {
+  const ids = [...new Set(outboxIds)];
+  if (ids.length === 0) return 0;
+  await boss.insert(
+    ids.map((outboxId) => ({
+      name: OUTBOX_QUEUE,
+      data: { outboxId } satisfies OutboxJob,
+      singletonKey: outboxId,
+      ...OUTBOX_RETRY,
+    })),
+  );
+  return ids.length;
+}
+
+/** Enqueues every outbox row still pending or failed; returns how many. */
+export async function sweepOutbox(handle: DatabaseHandle, boss: PgBoss): Promise<number> {
+  const rows = await handle.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(inArray(outbox.status, ["pending", "failed"]))
+    .orderBy(asc(outbox.createdAt));
+  const ids = rows.map((row) => row.id);
+  for (let i = 0; i < ids.length; i += 500) await enqueueDeliveries(boss, ids.slice(i, i + 500));
+  return ids.length;
 }
 
 /** Safe to run twice (at-least-once delivery): a ticket already drafted or being drafted is left alone. */

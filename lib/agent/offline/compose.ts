@@ -22,7 +22,7 @@ export function articleGist(body: string, maxWords = 70): string {
     )
     .filter((line) => line.length > 0)
     .join(" ")
-    .replace(/\*\*|__|`/g, "")
+    .replace(/\*+|__|`/g, "")
     .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1");
   const sentences = text.match(/[^.!?]+[.!?]+/g) ?? [text];
   let out = "";

@@ -101,6 +101,9 @@ function safeJson(text: string): unknown {
 /** Customers' words for what the knowledge base calls something else. */
 const SYNONYMS: Record<string, string> = {
   eta: "delivery track",
+  status: "track",
+  locate: "track",
+  where: "track",
   purchase: "order",
   purchases: "order",
   bill: "invoice",

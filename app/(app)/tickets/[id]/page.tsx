@@ -4,13 +4,16 @@ import { connection } from "next/server";
 import { z } from "zod";
 import { DecisionChain } from "@/components/chain/decision-chain";
 import { ProposedActions } from "@/components/chain/proposed-actions";
+import { ReviewHotkeys } from "@/components/review/review-hotkeys";
+import { Deliveries } from "@/components/tickets/deliveries";
 import { DraftControls } from "@/components/tickets/draft-controls";
 import { Badge, TicketStatusBadge } from "@/components/ui/badge";
 import { getDb } from "@/db";
-import { getActionsForRuns, getSteps, listRunsForTicket } from "@/db/queries/runs";
+import { getActionsForRuns, getReviewsForActions, getSteps, listRunsForTicket } from "@/db/queries/runs";
 import { getTicketWithContext } from "@/db/queries/tickets";
 import { requirePageScope } from "@/lib/auth/guards";
 import { roleHasScope } from "@/lib/auth/scopes";
+import { listDeliveriesForTicket } from "@/lib/delivery/outbox";
 import { formatCents, formatDateTime, humanize } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Ticket" };
@@ -29,6 +32,13 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
   const [steps, actions] = latest
     ? await Promise.all([getSteps(db, latest.id), getActionsForRuns(db, [latest.id])])
     : [[], []];
+  const [decisions, deliveries] = await Promise.all([
+    getReviewsForActions(
+      db,
+      actions.map((a) => a.id),
+    ),
+    listDeliveriesForTicket(db, ticket.id),
+  ]);
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
@@ -55,7 +65,15 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
         {roleHasScope(user.role, "tickets:draft") ? (
           <DraftControls ticketId={ticket.id} hasRun={runs.length > 0} />
         ) : null}
-        <ProposedActions actions={actions} />
+        {roleHasScope(user.role, "actions:review") ? (
+          <ReviewHotkeys currentActionIds={actions.map((a) => a.id)} />
+        ) : null}
+        <ProposedActions
+          actions={actions}
+          reviews={decisions}
+          canReview={roleHasScope(user.role, "actions:review")}
+        />
+        <Deliveries deliveries={deliveries} />
         {latest ? (
           <DecisionChain run={latest} steps={steps} />
         ) : (

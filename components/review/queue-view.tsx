@@ -1,0 +1,225 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { useHotkeys } from "react-hotkeys-hook";
+import { claimNext } from "@/app/(app)/queue/actions";
+import { Badge } from "@/components/ui/badge";
+import type { QueuePage, QueueParams, QueueRow } from "@/lib/review/queue";
+import { queueKey } from "@/lib/review/queue-key";
+import { ShortcutsHelp } from "./shortcuts-help";
+
+export async function fetchQueue(params: QueueParams): Promise<QueuePage> {
+  const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]);
+  const response = await fetch(`/api/v1/queue?${search}`, { cache: "no-store" });
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    throw new Error(body?.error?.message ?? "Could not load the queue.");
+  }
+  return response.json();
+}
+
+function kindLabel(row: QueueRow): string {
+  if (row.status === "blocked") return `Blocked ${row.kind}`;
+  if (row.kind === "escalation") return row.team ? `Escalation → ${row.team}` : "Escalation";
+  return row.kind === "reply" ? "Reply" : "Refund";
+}
+
+function age(minutes: number): string {
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
+  return `${Math.floor(minutes / 1440)}d`;
+}
+
+const FILTERS: { label: string; params: Pick<QueueParams, "kind" | "state">; count: string }[] = [
+  { label: "All", params: {}, count: "all" },
+  { label: "Replies", params: { kind: "reply" }, count: "reply" },
+  { label: "Escalations", params: { kind: "escalation" }, count: "escalation" },
+  { label: "Refunds", params: { kind: "refund" }, count: "refund" },
+  { label: "Blocked", params: { state: "blocked" }, count: "blocked" },
+];
+
+/** The review queue: oldest first, filters with counts, text search, refreshed on focus and every 15 s. */
+export function QueueView({ initialParams }: { initialParams: QueueParams }) {
+  const router = useRouter();
+  const [params, setParams] = useState<QueueParams>(initialParams);
+  const [selected, setSelected] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const query = useQuery({
+    queryKey: queueKey(params),
+    queryFn: () => fetchQueue(params),
+    refetchInterval: 15_000,
+    refetchOnWindowFocus: true,
+  });
+  const items = query.data?.items ?? [];
+  const open = (row: QueueRow | undefined) => row && router.push(`/tickets/${row.ticketId}?action=${row.id}`);
+  const next = () =>
+    startTransition(async () => {
+      const result = await claimNext();
+      if (result.ok && result.data)
+        router.push(`/tickets/${result.data.ticketId}?action=${result.data.actionId}`);
+      else if (!result.ok) setError(result.error);
+    });
+
+  useHotkeys("j", () => setSelected((i) => Math.min(i + 1, Math.max(items.length - 1, 0))), [items.length]);
+  useHotkeys("k", () => setSelected((i) => Math.max(i - 1, 0)));
+  useHotkeys("enter", () => open(items[selected]), [items, selected]);
+  useHotkeys("n", next);
+  useHotkeys("shift+slash", () => setHelp((h) => !h), { useKey: false });
+
+  const setFilter = (p: Partial<QueueParams>) => {
+    setSelected(0);
+    setParams({ q: params.q, ...p, cursor: undefined });
+  };
+
+  return (
+    <section aria-labelledby="queue-heading">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 id="queue-heading" className="text-xl font-semibold">
+          Review queue
+        </h1>
+        <button
+          type="button"
+          onClick={next}
+          disabled={pending}
+          className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+        >
+          {pending ? "Claiming…" : "Next"}
+        </button>
+        <button type="button" onClick={() => setHelp(true)} className="text-sm text-sky-800 underline">
+          Keyboard shortcuts (?)
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {error}
+        </p>
+      ) : null}
+      <search className="mt-4 block">
+        <form
+          className="flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const q = String(new FormData(e.currentTarget).get("q") ?? "").trim();
+            setFilter({ kind: params.kind, state: params.state, q: q || undefined });
+          }}
+        >
+          <label htmlFor="queue-search" className="sr-only">
+            Search the queue
+          </label>
+          <input
+            id="queue-search"
+            name="q"
+            type="search"
+            defaultValue={params.q}
+            placeholder="Subject, sender or external id"
+            className="w-72 rounded border border-slate-300 px-2 py-1 text-sm"
+          />
+          <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+            Search
+          </button>
+        </form>
+      </search>
+      <nav aria-label="Filter the queue" className="mt-3 flex flex-wrap gap-2 text-sm">
+        {FILTERS.map((f) => {
+          const active = f.params.kind === params.kind && f.params.state === params.state;
+          return (
+            <button
+              key={f.label}
+              type="button"
+              aria-pressed={active}
+              onClick={() => setFilter(f.params)}
+              className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
+            >
+              {f.label} ({query.data?.counts[f.count] ?? 0})
+            </button>
+          );
+        })}
+      </nav>
+      {query.isError ? (
+        <p role="alert" className="mt-4 text-red-800">
+          {query.error.message}
+        </p>
+      ) : items.length === 0 && query.isSuccess ? (
+        <p className="mt-6 text-slate-600">Nothing waiting for review here.</p>
+      ) : (
+        <table
+          className="mt-4 w-full border-collapse rounded bg-white text-sm shadow-sm"
+          aria-label="Actions waiting for review"
+        >
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th className="px-3 py-2">Ticket</th>
+              <th className="px-3 py-2">Kind</th>
+              <th className="px-3 py-2">Age</th>
+              <th className="px-3 py-2">Intent</th>
+              <th className="px-3 py-2">Model</th>
+              <th className="px-3 py-2">Policy</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((row, i) => (
+              <tr
+                key={row.id}
+                aria-selected={i === selected}
+                className={`border-t border-slate-100 ${i === selected ? "bg-sky-50 outline-2 outline-sky-400" : ""}`}
+              >
+                <td className="px-3 py-2">
+                  <Link
+                    href={`/tickets/${row.ticketId}?action=${row.id}`}
+                    className="text-sky-800 hover:underline"
+                  >
+                    {row.subject}
+                  </Link>
+                  {row.beingReviewedBy ? (
+                    <div className="text-xs text-amber-800">being reviewed by {row.beingReviewedBy}</div>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2">
+                  <Badge
+                    tone={
+                      row.status === "blocked" ? "danger" : row.kind === "escalation" ? "info" : "neutral"
+                    }
+                  >
+                    {kindLabel(row)}
+                  </Badge>
+                </td>
+                <td className="px-3 py-2">
+                  {age(row.ageMinutes)} {row.overSla ? <Badge tone="warn">SLA</Badge> : null}
+                </td>
+                <td className="px-3 py-2 text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</td>
+                <td className="px-3 py-2">{row.model}</td>
+                <td className="px-3 py-2">v{row.policyVersion ?? "?"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav aria-label="Queue pages" className="mt-3 flex gap-4 text-sm">
+        {params.cursor ? (
+          <button
+            type="button"
+            className="text-sky-800 underline"
+            onClick={() => setParams({ ...params, cursor: undefined })}
+          >
+            First page
+          </button>
+        ) : null}
+        {query.data?.nextCursor ? (
+          <button
+            type="button"
+            className="text-sky-800 underline"
+            onClick={() => setParams({ ...params, cursor: query.data?.nextCursor ?? undefined })}
+          >
+            Next page
+          </button>
+        ) : null}
+      </nav>
+      <ShortcutsHelp open={help} onClose={() => setHelp(false)} />
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { useHotkeys } from "react-hotkeys-hook";
+import { claimNext } from "@/app/(app)/queue/actions";
+import { ShortcutsHelp } from "./shortcuts-help";
+
+/** Page-wide review keys on a ticket: "n" claims the next action, "?" shows the shortcuts. */
+export function ReviewHotkeys({ currentActionIds }: { currentActionIds: string[] }) {
+  const router = useRouter();
+  const [help, setHelp] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  useHotkeys(
+    "n",
+    () =>
+      startTransition(async () => {
+        const r = await claimNext(currentActionIds);
+        if (r.ok && r.data) router.push(`/tickets/${r.data.ticketId}?action=${r.data.actionId}`);
+        else if (!r.ok) setError(r.error);
+      }),
+    { enabled: !help && !pending },
+    [currentActionIds],
+  );
+  useHotkeys("shift+slash", () => setHelp((h) => !h));
+  return (
+    <>
+      <p className="text-xs text-slate-500">
+        Keys: a approve · e edit · x escalate · r reject · n next · ? all shortcuts
+      </p>
+      {error ? (
+        <p role="alert" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900">
+          {error}
+        </p>
+      ) : null}
+      <ShortcutsHelp open={help} onClose={() => setHelp(false)} />
+    </>
+  );
+}

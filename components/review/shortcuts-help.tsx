@@ -1,0 +1,56 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+
+const SHORTCUTS: [string, string][] = [
+  ["j / k", "move down / up the queue"],
+  ["Enter", "open the selected action"],
+  ["n", "claim and open the next unclaimed action"],
+  ["a", "approve the action as is"],
+  ["e", "edit the reply, then approve"],
+  ["x", "escalate to a team"],
+  ["r", "reject with a reason"],
+  ["?", "show or hide these shortcuts"],
+];
+
+/** The keyboard shortcuts, in a modal dialog that "?" toggles. */
+export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-labelledby="shortcuts-title"
+      className="m-auto rounded-lg p-6 shadow-xl backdrop:bg-black/30"
+    >
+      <h2 id="shortcuts-title" className="text-lg font-semibold">
+        Keyboard shortcuts
+      </h2>
+      <table className="mt-3 text-sm">
+        <tbody>
+          {SHORTCUTS.map(([key, what]) => (
+            <tr key={key}>
+              <th scope="row" className="pr-4 text-left font-mono">
+                {key}
+              </th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button
+        type="button"
+        onClick={onClose}
+        className="mt-4 rounded border border-slate-300 px-3 py-1 text-sm"
+      >
+        Close
+      </button>
+    </dialog>
+  );
+}

@@ -1,0 +1,28 @@
+import { Badge, type Tone } from "@/components/ui/badge";
+import type { DeliveryListItem } from "@/lib/delivery/outbox";
+
+const TONE: Record<string, Tone> = { pending: "warn", sent: "ok", failed: "danger", dead: "danger" };
+
+/** What approval released to the customer or a team, and whether it was delivered. */
+export function Deliveries({ deliveries }: { deliveries: DeliveryListItem[] }) {
+  if (deliveries.length === 0) return null;
+  return (
+    <section aria-label="Deliveries" className="rounded bg-white p-4 shadow-sm">
+      <h2 className="text-lg font-semibold">Deliveries</h2>
+      <ul className="mt-2 space-y-1 text-sm">
+        {deliveries.map((d) => (
+          <li key={d.id} className="flex flex-wrap items-center gap-2">
+            <span>{d.kind === "escalation" ? "Escalation" : "Reply"}</span>
+            <span className="text-slate-500">via {d.channel}</span>
+            <Badge tone={TONE[d.status] ?? "neutral"}>{d.status}</Badge>
+            <span className="text-slate-500">
+              {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
+              {d.sentAt ? ` · sent ${d.sentAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""}
+            </span>
+            {d.lastError ? <span className="text-red-800">Last error: {d.lastError}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

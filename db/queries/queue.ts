@@ -1,0 +1,112 @@
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agentActions, agentRuns, policyVersions, tickets, users } from "../schema";
+
+export const QUEUE_KINDS = ["reply", "escalation", "refund"] as const;
+export const QUEUE_STATES = ["pending_review", "blocked"] as const;
+
+export interface QueueFilters {
+  kind?: (typeof QUEUE_KINDS)[number];
+  state?: (typeof QUEUE_STATES)[number];
+  q?: string;
+}
+
+export interface QueueCursor {
+  createdAt: string;
+  id: string;
+}
+
+function filtersWhere({ kind, state, q }: QueueFilters): SQL[] {
+  const where: SQL[] = [
+    state ? eq(agentActions.status, state) : inArray(agentActions.status, [...QUEUE_STATES]),
+  ];
+  if (kind) where.push(eq(agentActions.kind, kind));
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+    where.push(
+      or(ilike(tickets.subject, like), ilike(tickets.fromEmail, like), eq(tickets.externalId, q)) as SQL,
+    );
+  }
+  return where;
+}
+
+/** Undecided actions, oldest first, keyset-paginated on (created_at, id). */
+export async function listQueue(
+  db: Db,
+  filters: QueueFilters & { cursor?: QueueCursor | null; limit?: number },
+) {
+  const limit = filters.limit ?? 25;
+  const where = filtersWhere(filters);
+  if (filters.cursor) {
+    where.push(
+      sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`,
+    );
+  }
+  const rows = await db
+    .select({
+      id: agentActions.id,
+      kind: agentActions.kind,
+      status: agentActions.status,
+      version: agentActions.version,
+      createdAt: agentActions.createdAt,
+      claimedBy: agentActions.claimedBy,
+      claimedByName: users.name,
+      claimExpiresAt: agentActions.claimExpiresAt,
+      blockedBy: agentActions.blockedBy,
+      team: sql<string | null>`${agentActions.payload}->>'team'`,
+      ticketId: tickets.id,
+      subject: tickets.subject,
+      intent: tickets.intent,
+      model: agentRuns.model,
+      policyVersion: policyVersions.version,
+    })
+    .from(agentActions)
+    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+    .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
+    .leftJoin(policyVersions, eq(policyVersions.id, agentRuns.policyVersionId))
+    .leftJoin(users, eq(users.id, agentActions.claimedBy))
+    .where(and(...where))
+    .orderBy(asc(agentActions.createdAt), asc(agentActions.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page,
+    nextCursor: rows.length > limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null,
+  };
+}
+
+export type QueueItem = Awaited<ReturnType<typeof listQueue>>["items"][number];
+
+/** Counts per kind and state for the filter chips (text search applied, kind and state not). */
+export async function queueCounts(db: Db, q?: string): Promise<Record<string, number>> {
+  const base = filtersWhere({ q });
+  const query = db
+    .select({ kind: agentActions.kind, status: agentActions.status, n: sql<number>`count(*)::int` })
+    .from(agentActions);
+  const rows = q
+    ? await query
+        .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+        .where(and(...base))
+        .groupBy(agentActions.kind, agentActions.status)
+    : await query.where(and(...base)).groupBy(agentActions.kind, agentActions.status);
+  const counts: Record<string, number> = { all: 0 };
+  for (const r of rows) {
+    const n = Number(r.n);
+    counts.all = (counts.all ?? 0) + n;
+    counts[r.kind] = (counts[r.kind] ?? 0) + n;
+    counts[r.status] = (counts[r.status] ?? 0) + n;
+  }
+  return counts;
+}
+
+export function encodeQueueCursor(c: QueueCursor): string {
+  return Buffer.from(`${c.createdAt}|${c.id}`).toString("base64url");
+}
+
+export function decodeQueueCursor(value: string | undefined | null): QueueCursor | null {
+  if (!value) return null;
+  const [createdAt, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { createdAt, id };
+}

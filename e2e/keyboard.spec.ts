@@ -1,0 +1,61 @@
+import { expect, test } from "./fixtures";
+
+// Runs alone (serial project): "n" claims the oldest action of the whole queue.
+test.use({ role: "reviewer" });
+
+test("a reviewer clears three actions with the keyboard only", async ({ page }) => {
+  await page.goto("/queue?kind=reply&state=pending_review");
+  const table = page.getByRole("table", { name: "Actions waiting for review" });
+  await expect(table.getByRole("row").nth(1)).toBeVisible();
+  await page.keyboard.press("Shift+Slash");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("j");
+  await page.keyboard.press("k");
+  await expect(table.getByRole("row").nth(1)).toHaveAttribute("aria-selected", "true");
+
+  // 1: open the selected reply with Enter, approve with "a".
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/tickets\/[0-9a-f-]+\?action=/);
+  const first = page.url();
+  await expect(page.getByRole("button", { name: "Approve" }).first()).toBeEnabled();
+  await page.keyboard.press("a");
+  await expect(page.getByRole("region", { name: "Proposed actions" })).toContainText(
+    "Approved by Riley Reviewer",
+  );
+
+  // 2: "n" claims the next action; "r", a reason, Enter rejects it.
+  await page.keyboard.press("n");
+  await expect(page).not.toHaveURL(first);
+  const second = page.url();
+  await expect(page.getByLabel("Reason for rejecting")).toHaveCount(0);
+  await page.keyboard.press("r");
+  await expect(page.getByLabel("Reason for rejecting")).toBeFocused();
+  await page.keyboard.type("Not what the customer asked");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("region", { name: "Proposed actions" })).toContainText(
+    "Rejected by Riley Reviewer",
+  );
+
+  // 3: "n" again; "x", a reason, Enter escalates.
+  await page.keyboard.press("n");
+  await expect(page).not.toHaveURL(second);
+  const third = page.url();
+  await page.keyboard.press("x");
+  await expect(page.getByLabel("Reason for escalating")).toBeFocused();
+  await page.keyboard.type("Needs a specialist");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("region", { name: "Proposed actions" })).toContainText(
+    "Escalated by Riley Reviewer",
+  );
+
+  // All three are stored.
+  for (const [url, decided] of [
+    [first, /Approved by Riley Reviewer/],
+    [second, /Rejected by Riley Reviewer/],
+    [third, /Escalated by Riley Reviewer/],
+  ] as const) {
+    await page.goto(url);
+    await expect(page.getByRole("region", { name: "Proposed actions" })).toContainText(decided);
+  }
+});

@@ -1,0 +1,104 @@
+import { expect, type Page, test } from "./fixtures";
+
+test.use({ role: "reviewer" });
+
+/** Opens a ticket, has the agent draft it, and returns the proposed action's card. */
+async function draft(page: Page, externalId: string, card = "Reply draft (pending review)") {
+  await page.goto(`/tickets?q=${externalId}`);
+  await page.getByRole("row").nth(1).getByRole("link").click();
+  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  const action = page.getByRole("article", { name: card });
+  await expect(action).toBeVisible();
+  return action;
+}
+
+test("approve a reply: decided, and delivered through the outbox", async ({ page }) => {
+  const action = await draft(page, "bitext-4171");
+  await action.getByRole("radio", { name: "5" }).check();
+  await action.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByRole("article", { name: "Reply draft (approved)" })).toBeVisible();
+  await page.reload();
+  const decided = page.getByRole("article", { name: "Reply draft (approved)" });
+  await expect(decided).toContainText("Approved by Riley Reviewer");
+  await expect(decided).toContainText("rated 5/5");
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Deliveries" })).toContainText("sent");
+  }).toPass({ timeout: 20_000 });
+});
+
+test("edit then approve: the live diff shows the change and the edited text is stored", async ({ page }) => {
+  const action = await draft(page, "bitext-4143");
+  await action.getByRole("button", { name: "Edit" }).click();
+  const editor = action.getByLabel("Edited reply");
+  await editor.fill("Hi there,\n\nYour order is on its way and should arrive on Friday.\n\nBest regards");
+  const diff = action.getByRole("region", { name: "Changes against the agent's draft" });
+  await expect(diff.locator("ins").filter({ hasText: "Friday" })).toBeVisible();
+  await expect(diff.locator("del").filter({ hasText: "Countersign" }).first()).toBeVisible();
+  await action.getByRole("checkbox", { name: "Tone" }).check();
+  await action.getByRole("button", { name: "Approve edited reply" }).click();
+  await expect(page.getByRole("article", { name: "Reply draft (approved)" })).toBeVisible();
+  await page.reload();
+  const decided = page.getByRole("article", { name: "Reply draft (approved)" });
+  await expect(decided).toContainText("Edited and approved by Riley Reviewer");
+  await expect(decided).toContainText("Your order is on its way and should arrive on Friday.");
+  await expect(decided).toContainText("Tags: tone");
+  await expect(decided).toContainText(/edit distance 0\.\d\d/);
+});
+
+test("escalate to a team with a reason and a note", async ({ page }) => {
+  const action = await draft(page, "bitext-4159");
+  await action.getByRole("button", { name: "Escalate" }).click();
+  await action.getByLabel("Team", { exact: true }).selectOption("billing");
+  await action.getByLabel("Reason for escalating").fill("Customer mentions a duplicate charge");
+  await action.getByLabel("Note for the team").fill("Check the card statement");
+  await action.getByRole("button", { name: "Confirm escalation" }).click();
+  await expect(page.getByRole("article", { name: "Reply draft (escalated)" })).toBeVisible();
+  await page.reload();
+  const decided = page.getByRole("article", { name: "Reply draft (escalated)" });
+  await expect(decided).toContainText("Escalated by Riley Reviewer");
+  await expect(decided).toContainText("Escalated to billing: Check the card statement");
+  await expect(page.getByRole("region", { name: "Deliveries" })).toContainText("Escalation");
+});
+
+test("reject needs a reason; with one it is stored", async ({ page }) => {
+  const action = await draft(page, "bitext-4211");
+  await action.getByRole("button", { name: "Reject" }).click();
+  await action.getByRole("button", { name: "Confirm rejection" }).click();
+  await expect(action.getByRole("alert")).toContainText("A rejection needs a reason");
+  await action.getByLabel("Reason for rejecting").fill("Cites the wrong article");
+  await action.getByRole("checkbox", { name: "Wrong policy" }).check();
+  await action.getByRole("button", { name: "Confirm rejection" }).click();
+  await expect(page.getByRole("article", { name: "Reply draft (rejected)" })).toBeVisible();
+  await page.reload();
+  const decided = page.getByRole("article", { name: "Reply draft (rejected)" });
+  await expect(decided).toContainText("Rejected by Riley Reviewer");
+  await expect(decided).toContainText("Reason: Cites the wrong article");
+  await expect(decided).toContainText("Tags: wrong policy");
+});
+
+test("a second reviewer losing the race sees who decided", async ({ page, browser }) => {
+  await draft(page, "bitext-4240");
+  const url = page.url();
+  const admin = await browser.newContext({ storageState: ".e2e-data/admin.json" });
+  const other = await admin.newPage();
+  await other.goto(url);
+  const theirs = other.getByRole("article", { name: "Reply draft (pending review)" });
+  await expect(theirs.getByRole("button", { name: "Approve" })).toBeEnabled();
+
+  await page
+    .getByRole("article", { name: "Reply draft (pending review)" })
+    .getByRole("button", { name: "Approve" })
+    .click();
+  await expect(page.getByRole("article", { name: "Reply draft (approved)" })).toBeVisible();
+
+  await theirs.getByRole("button", { name: "Approve" }).click();
+  await expect(theirs.getByRole("alert")).toContainText(
+    "Riley Reviewer already decided this action (approve)",
+  );
+  await other.reload();
+  await expect(other.getByRole("article", { name: "Reply draft (approved)" })).toContainText(
+    "Approved by Riley Reviewer",
+  );
+  await admin.close();
+});

@@ -1,0 +1,85 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { rowsOf } from "@/db/client";
+import { agentActions, users } from "@/db/schema";
+
+export const UNDECIDED = ["pending_review", "blocked"] as const;
+
+export type ClaimResult =
+  | { claimed: true; expiresAt: Date }
+  | { claimed: false; holder: string | null; expiresAt: Date | null; status: string };
+
+/**
+ * Opening an action claims it for a lease. One UPDATE decides: free, mine, or
+ * expired claims are taken; a live claim of someone else's is reported.
+ */
+export async function claimAction(
+  db: Db,
+  actionId: string,
+  userId: string,
+  leaseMs: number,
+): Promise<ClaimResult> {
+  const expires = new Date(Date.now() + leaseMs);
+  const [row] = await db
+    .update(agentActions)
+    .set({ claimedBy: userId, claimExpiresAt: expires })
+    .where(
+      and(
+        eq(agentActions.id, actionId),
+        sql`${agentActions.status} in ('pending_review', 'blocked')`,
+        sql`(${agentActions.claimedBy} is null or ${agentActions.claimedBy} = ${userId} or ${agentActions.claimExpiresAt} < now())`,
+      ),
+    )
+    .returning({ expiresAt: agentActions.claimExpiresAt });
+  if (row?.expiresAt) return { claimed: true, expiresAt: row.expiresAt };
+  const [current] = await db
+    .select({ status: agentActions.status, expiresAt: agentActions.claimExpiresAt, holder: users.name })
+    .from(agentActions)
+    .leftJoin(users, eq(users.id, agentActions.claimedBy))
+    .where(eq(agentActions.id, actionId));
+  return {
+    claimed: false,
+    holder: current?.holder ?? null,
+    expiresAt: current?.expiresAt ?? null,
+    status: current?.status ?? "missing",
+  };
+}
+
+/**
+ * "Next": claims the oldest undecided action nobody holds, atomically, so two
+ * reviewers pressing Next at once never get the same one.
+ */
+export async function claimNextAction(
+  db: Db,
+  userId: string,
+  leaseMs: number,
+  skip: string[] = [],
+): Promise<{ actionId: string; ticketId: string } | null> {
+  const expires = new Date(Date.now() + leaseMs).toISOString();
+  const skipList = skip.length
+    ? sql`and id not in (${sql.join(
+        skip.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
+  const result = await db.execute(sql`
+    update agent_actions set claimed_by = ${userId}::uuid, claim_expires_at = ${expires}::timestamptz
+    where id = (
+      select id from agent_actions
+      where status in ('pending_review', 'blocked')
+        and (claimed_by is null or claim_expires_at < now())
+        ${skipList}
+      order by created_at, id
+      limit 1
+      for update skip locked
+    )
+    returning id as "actionId", ticket_id as "ticketId"`);
+  return rowsOf<{ actionId: string; ticketId: string }>(result)[0] ?? null;
+}
+
+export async function releaseClaim(db: Db, actionId: string, userId: string): Promise<void> {
+  await db
+    .update(agentActions)
+    .set({ claimedBy: null, claimExpiresAt: null })
+    .where(and(eq(agentActions.id, actionId), eq(agentActions.claimedBy, userId)));
+}

@@ -1,0 +1,12 @@
+import type { QueueParams } from "./queue";
+
+/** The TanStack Query key of a queue page, shared by the server prefetch and the client. */
+export function queueKey(params: QueueParams) {
+  return [
+    "queue",
+    params.kind ?? null,
+    params.state ?? null,
+    params.q ?? null,
+    params.cursor ?? null,
+  ] as const;
+}

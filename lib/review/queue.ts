@@ -1,0 +1,86 @@
+import { z } from "zod";
+import type { Db } from "@/db";
+import {
+  decodeQueueCursor,
+  encodeQueueCursor,
+  listQueue,
+  QUEUE_KINDS,
+  QUEUE_STATES,
+  queueCounts,
+} from "@/db/queries/queue";
+
+export const queueParamsSchema = z.object({
+  kind: z.enum(QUEUE_KINDS, "Filter by reply, escalation or refund.").optional(),
+  state: z.enum(QUEUE_STATES, "Filter by pending_review or blocked.").optional(),
+  q: z.string().trim().max(200, "Keep the search under 200 characters.").optional(),
+  cursor: z.string().max(200).optional(),
+});
+export type QueueParams = z.infer<typeof queueParamsSchema>;
+
+export interface QueueRow {
+  id: string;
+  kind: string;
+  status: string;
+  ticketId: string;
+  subject: string;
+  intent: string | null;
+  model: string;
+  policyVersion: number | null;
+  team: string | null;
+  blockedBy: string | null;
+  createdAt: string;
+  ageMinutes: number;
+  overSla: boolean;
+  /** Someone else's live claim. */
+  beingReviewedBy: string | null;
+}
+
+export interface QueuePage {
+  items: QueueRow[];
+  counts: Record<string, number>;
+  nextCursor: string | null;
+}
+
+/** The review queue as the UI and the API see it: ages, SLA flags and other reviewers' claims worked out. */
+export async function loadQueue(
+  db: Db,
+  params: QueueParams,
+  viewer: { id: string },
+  options: { slaMinutes: number; now?: Date },
+): Promise<QueuePage> {
+  const now = options.now ?? new Date();
+  const [page, counts] = await Promise.all([
+    listQueue(db, {
+      kind: params.kind,
+      state: params.state,
+      q: params.q || undefined,
+      cursor: decodeQueueCursor(params.cursor),
+    }),
+    queueCounts(db, params.q || undefined),
+  ]);
+  return {
+    items: page.items.map((item) => {
+      const ageMinutes = Math.max(0, Math.floor((now.getTime() - item.createdAt.getTime()) / 60_000));
+      const claimedByOther =
+        item.claimedBy && item.claimedBy !== viewer.id && item.claimExpiresAt && item.claimExpiresAt > now;
+      return {
+        id: item.id,
+        kind: item.kind,
+        status: item.status,
+        ticketId: item.ticketId,
+        subject: item.subject,
+        intent: item.intent,
+        model: item.model,
+        policyVersion: item.policyVersion,
+        team: item.team,
+        blockedBy: item.blockedBy,
+        createdAt: item.createdAt.toISOString(),
+        ageMinutes,
+        overSla: ageMinutes > options.slaMinutes,
+        beingReviewedBy: claimedByOther ? (item.claimedByName ?? "another reviewer") : null,
+      };
+    }),
+    counts,
+    nextCursor: page.nextCursor ? encodeQueueCursor(page.nextCursor) : null,
+  };
+}
