@@ -2,6 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATA_DIR = ".e2e-data";
+const SERIAL = ["keyboard", "policies", "metrics", "bulk"];
 
 export default defineConfig({
   testDir: "e2e",
@@ -21,21 +22,16 @@ export default defineConfig({
       name: "chromium",
       use: { ...devices["Desktop Chrome"] },
       dependencies: ["setup"],
-      testIgnore: /(bulk|keyboard)\.spec\.ts/,
+      testIgnore: new RegExp(`(${SERIAL.join("|")})\\.spec\\.ts`),
     },
-    // These act on the whole queue ("next", "draft all new"), so they run alone, once the rest are done.
-    {
-      name: "keyboard",
+    // Specs that act on shared state (the whole queue, the published policy, global figures, every
+    // new ticket) run alone, one after another, once the parallel ones are done.
+    ...SERIAL.map((name, i) => ({
+      name,
       use: { ...devices["Desktop Chrome"] },
-      dependencies: ["chromium"],
-      testMatch: /keyboard\.spec\.ts/,
-    },
-    {
-      name: "bulk",
-      use: { ...devices["Desktop Chrome"] },
-      dependencies: ["keyboard"],
-      testMatch: /bulk\.spec\.ts/,
-    },
+      dependencies: [i === 0 ? "chromium" : (SERIAL[i - 1] as string)],
+      testMatch: new RegExp(`${name}\\.spec\\.ts`),
+    })),
   ],
   webServer: {
     // A production build on a fresh embedded database of its own.

@@ -86,6 +86,25 @@ export const kbArticles = pgTable(
   (t) => [index("kb_articles_search_idx").using("gin", t.searchVector)],
 );
 
+/** Every saved version of an article, so edits can be reviewed and undone. */
+export const kbArticleRevisions = pgTable(
+  "kb_article_revisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => kbArticles.id, { onDelete: "cascade" }),
+    revision: integer("revision").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    tags: text("tags").array().notNull(),
+    status: text("status").notNull(),
+    editedBy: uuid("edited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("kb_article_revisions_article_rev").on(t.articleId, t.revision)],
+);
+
 export const TICKET_STATUSES = ["new", "drafting", "awaiting_review", "escalated", "resolved"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const CHANNELS = ["email", "chat", "web", "phone", "api"] as const;

@@ -8,7 +8,11 @@ import { signOutAction } from "./actions";
 const NAV: { href: string; label: string; scope: Scope }[] = [
   { href: "/queue", label: "Queue", scope: "actions:review" },
   { href: "/tickets", label: "Tickets", scope: "tickets:read" },
+  { href: "/knowledge", label: "Knowledge", scope: "kb:read" },
+  { href: "/metrics", label: "Metrics", scope: "metrics:read" },
   { href: "/policies", label: "Policies", scope: "policies:write" },
+  { href: "/exports", label: "Exports", scope: "datasets:export" },
+  { href: "/api-keys", label: "API keys", scope: "api_keys:manage" },
 ];
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
