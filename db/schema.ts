@@ -270,6 +270,13 @@ export const agentActions = pgTable(
   (t) => [
     index("agent_actions_queue_idx").on(t.status, t.createdAt, t.id),
     index("agent_actions_claim_idx").on(t.claimedBy),
+    // The review queue reads only undecided actions: small partial indexes keep it flat at 100k tickets.
+    index("agent_actions_undecided_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending_review', 'blocked')`),
+    index("agent_actions_undecided_kind_idx")
+      .on(t.kind, t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending_review', 'blocked')`),
     index("agent_actions_ticket_idx").on(t.ticketId),
     index("agent_actions_run_idx").on(t.runId),
   ],

@@ -29,6 +29,7 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "BENCH_DATABASE_URL must be a postgres:// URL")
     .optional(),
   REVIEW_SLA_MINUTES: z.coerce.number().int().positive().default(240),
+  INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().max(1_000_000).default(600),
   REVIEW_LEASE_MINUTES: z.coerce
     .number()
     .int()

@@ -8,6 +8,9 @@ export type ErrorType =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
   | "unavailable";
 
 const STATUS: Record<ErrorType, number> = {
@@ -16,6 +19,9 @@ const STATUS: Record<ErrorType, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
   unavailable: 503,
 };
 

@@ -223,6 +223,8 @@ ALTER TABLE "reviews" ADD CONSTRAINT "reviews_reviewer_id_users_id_fk" FOREIGN K
 ALTER TABLE "tickets" ADD CONSTRAINT "tickets_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "agent_actions_queue_idx" ON "agent_actions" USING btree ("status","created_at","id");--> statement-breakpoint
 CREATE INDEX "agent_actions_claim_idx" ON "agent_actions" USING btree ("claimed_by");--> statement-breakpoint
+CREATE INDEX "agent_actions_undecided_idx" ON "agent_actions" USING btree ("created_at","id") WHERE "agent_actions"."status" in ('pending_review', 'blocked');--> statement-breakpoint
+CREATE INDEX "agent_actions_undecided_kind_idx" ON "agent_actions" USING btree ("kind","created_at","id") WHERE "agent_actions"."status" in ('pending_review', 'blocked');--> statement-breakpoint
 CREATE INDEX "agent_actions_ticket_idx" ON "agent_actions" USING btree ("ticket_id");--> statement-breakpoint
 CREATE INDEX "agent_actions_run_idx" ON "agent_actions" USING btree ("run_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "agent_runs_one_running_per_ticket" ON "agent_runs" USING btree ("ticket_id") WHERE "agent_runs"."status" = 'running';--> statement-breakpoint

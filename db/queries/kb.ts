@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rowsOf } from "../client";
-import { kbArticles } from "../schema";
+import { kbArticleRevisions, kbArticles, users } from "../schema";
 
 export interface KbSearchHit {
   id: string;
@@ -49,4 +49,46 @@ export async function getArticleBySlug(db: Db, slug: string) {
     .where(and(eq(kbArticles.slug, slug), eq(kbArticles.status, "published")))
     .limit(1);
   return article ?? null;
+}
+
+/** Any article by slug, retired ones included (for admins and the editor). */
+export async function getArticleBySlugAnyStatus(db: Db, slug: string) {
+  const [article] = await db.select().from(kbArticles).where(eq(kbArticles.slug, slug)).limit(1);
+  return article ?? null;
+}
+
+/** The article list, by title: published ones, plus retired ones when asked (admins). */
+export async function listArticles(db: Db, options: { includeRetired?: boolean } = {}) {
+  return db
+    .select({
+      id: kbArticles.id,
+      slug: kbArticles.slug,
+      title: kbArticles.title,
+      tags: kbArticles.tags,
+      status: kbArticles.status,
+      revision: kbArticles.revision,
+      updatedAt: kbArticles.updatedAt,
+    })
+    .from(kbArticles)
+    .where(options.includeRetired ? undefined : eq(kbArticles.status, "published"))
+    .orderBy(asc(kbArticles.title), asc(kbArticles.slug))
+    .limit(1000);
+}
+
+/** Every saved version of an article, newest first, with who saved it. */
+export async function listArticleRevisions(db: Db, articleId: string) {
+  return db
+    .select({
+      revision: kbArticleRevisions.revision,
+      title: kbArticleRevisions.title,
+      body: kbArticleRevisions.body,
+      tags: kbArticleRevisions.tags,
+      status: kbArticleRevisions.status,
+      createdAt: kbArticleRevisions.createdAt,
+      editor: users.name,
+    })
+    .from(kbArticleRevisions)
+    .leftJoin(users, eq(users.id, kbArticleRevisions.editedBy))
+    .where(eq(kbArticleRevisions.articleId, articleId))
+    .orderBy(desc(kbArticleRevisions.revision));
 }

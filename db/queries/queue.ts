@@ -30,18 +30,42 @@ function filtersWhere({ kind, state, q }: QueueFilters): SQL[] {
   return where;
 }
 
+/**
+ * The ids of one page, oldest first. Kept apart from the columns shown so Postgres orders and
+ * limits narrow rows before it joins anything.
+ */
+function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: number): SQL {
+  const after = filters.cursor
+    ? sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`
+    : undefined;
+  if (!filters.kind && !filters.q) {
+    // One ordered read of agent_actions_queue_idx (status, created_at, id) per status, merged:
+    // with `status in (...)` Postgres cannot read that index in created_at order, and would
+    // sort every undecided action to show 25 of them.
+    const statuses = filters.state ? [filters.state] : [...QUEUE_STATES];
+    return sql.join(
+      statuses.map(
+        (status) => sql`(select ${agentActions.id} from ${agentActions}
+          where ${and(eq(agentActions.status, status), after)}
+          order by ${agentActions.createdAt}, ${agentActions.id} limit ${take})`,
+      ),
+      sql` union all `,
+    );
+  }
+  // Filtered views read agent_actions_undecided_kind_idx (kind, created_at, id) in order.
+  const orderedOn = agentActions.createdAt;
+  return sql`select ${agentActions.id} from ${agentActions}
+    ${filters.q ? sql`inner join ${tickets} on ${tickets.id} = ${agentActions.ticketId}` : sql``}
+    where ${and(...filtersWhere(filters), after)}
+    order by ${orderedOn}, ${agentActions.id} limit ${take}`;
+}
+
 /** Undecided actions, oldest first, keyset-paginated on (created_at, id). */
 export async function listQueue(
   db: Db,
   filters: QueueFilters & { cursor?: QueueCursor | null; limit?: number },
 ) {
   const limit = filters.limit ?? 25;
-  const where = filtersWhere(filters);
-  if (filters.cursor) {
-    where.push(
-      sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`,
-    );
-  }
   const rows = await db
     .select({
       id: agentActions.id,
@@ -49,6 +73,9 @@ export async function listQueue(
       status: agentActions.status,
       version: agentActions.version,
       createdAt: agentActions.createdAt,
+      // The cursor needs created_at to the microsecond: a Date keeps milliseconds only, and a
+      // truncated cursor would show the last row of a page again at the top of the next one.
+      cursorAt: sql<string>`to_char(${agentActions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
       claimedBy: agentActions.claimedBy,
       claimedByName: users.name,
       claimExpiresAt: agentActions.claimExpiresAt,
@@ -65,14 +92,14 @@ export async function listQueue(
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
     .leftJoin(policyVersions, eq(policyVersions.id, agentRuns.policyVersionId))
     .leftJoin(users, eq(users.id, agentActions.claimedBy))
-    .where(and(...where))
+    .where(sql`${agentActions.id} in (${pageIds(filters, limit + 1)})`)
     .orderBy(asc(agentActions.createdAt), asc(agentActions.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page,
-    nextCursor: rows.length > limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null,
+    nextCursor: rows.length > limit && last ? { createdAt: last.cursorAt, id: last.id } : null,
   };
 }
 

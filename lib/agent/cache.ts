@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { agentActions, agentRuns } from "@/db/schema";
+import { agentActions, agentRuns, kbArticles } from "@/db/schema";
 
 /** Same normalised ticket content, policy version, models and guidance: same decision. */
 export function decisionCacheKey(input: {
@@ -11,6 +11,8 @@ export function decisionCacheKey(input: {
   policyVersionId: string;
   models: string[];
   guidance?: string | null;
+  /** Changes whenever the knowledge base does, so an edited article is never answered from a stale draft. */
+  knowledgeStamp?: string;
 }): string {
   const normalise = (s: string) => s.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
   return createHash("sha256")
@@ -22,9 +24,18 @@ export function decisionCacheKey(input: {
         input.policyVersionId,
         input.models,
         normalise(input.guidance ?? ""),
+        input.knowledgeStamp ?? "",
       ]),
     )
     .digest("hex");
+}
+
+/** The knowledge base's version: its latest edit and its size. */
+export async function knowledgeStamp(db: Db): Promise<string> {
+  const [row] = await db
+    .select({ at: sql<string>`coalesce(max(${kbArticles.updatedAt})::text, '')`, n: sql<number>`count(*)::int` })
+    .from(kbArticles);
+  return `${row?.at ?? ""}|${row?.n ?? 0}`;
 }
 
 /** The earlier decision for this key: its run and the actions it proposed. */

@@ -15,7 +15,7 @@ import {
 } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import type { Rule } from "@/lib/guardrails/rules";
-import { decisionCacheKey, findCachedDecision } from "./cache";
+import { decisionCacheKey, findCachedDecision, knowledgeStamp } from "./cache";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
 import {
   DEFAULT_RESILIENCE,
@@ -131,6 +131,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     policyVersionId: policy.id,
     models: [models.small, models.large, models.fallback],
     guidance: options.guidance,
+    knowledgeStamp: await knowledgeStamp(db),
   });
 
   let runId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkToolCall, ticketEscalations } from "@/lib/guardrails/evaluate";
-import { FAIL_CLOSED_RULE, loadPolicy, type StoredPolicy } from "@/lib/guardrails/policy";
+import { FAIL_CLOSED_RULE, FAIL_CLOSED_RULES, loadPolicy, type StoredPolicy } from "@/lib/guardrails/policy";
 import { ruleSchema, rulesSchema } from "@/lib/guardrails/rules";
 
 const row = (rules: unknown): StoredPolicy => ({
@@ -109,7 +109,7 @@ describe("loadPolicy fails closed on malformed rules", () => {
       const policy = loadPolicy(row(rules));
       expect(policy.failedClosed).toBe(true);
       expect(policy.loadError).toMatch(error);
-      expect(policy.rules).toEqual([FAIL_CLOSED_RULE]);
+      expect(policy.rules).toEqual(FAIL_CLOSED_RULES);
       expect(policy).toMatchObject({ id: "policy-1", version: 3, instructions: "Be kind." });
     });
   }
@@ -137,11 +137,30 @@ describe("loadPolicy fails closed on malformed rules", () => {
         { ...base, type: "escalate_regex", pattern: "(" },
       ]),
     );
-    expect(policy.rules.map((r) => r.id)).toEqual(["policy-invalid"]);
+    expect(policy.rules.map((r) => r.id)).toEqual([
+      "policy-invalid",
+      "policy-invalid-reply",
+      "policy-invalid-refund",
+    ]);
+    expect(ticketEscalations(policy.rules, { text: "My lawyer will call." }).map((f) => f.ruleId)).toEqual([
+      "policy-invalid",
+    ]);
   });
 
-  it("uses a fail-closed rule that itself validates", () => {
-    expect(rulesSchema.safeParse([FAIL_CLOSED_RULE]).success).toBe(true);
+  it("closes the gate: replies and refunds are refused, look-ups and escalations still run", () => {
+    const policy = loadPolicy(row([{ ...base, type: "block_tool", tool: "wire_money" }]));
+    const gate = (tool: Parameters<typeof checkToolCall>[1]) =>
+      checkToolCall(policy.rules, tool, { amountCents: 1 }, { steps: 0, tokens: 0 });
+    expect(gate("draft_reply")).toMatchObject({ allowed: false, ruleId: "policy-invalid-reply" });
+    expect(gate("issue_refund")).toMatchObject({ allowed: false, ruleId: "policy-invalid-refund" });
+    expect(gate("escalate_to_human").allowed).toBe(true);
+    expect(gate("search_knowledge_base").allowed).toBe(true);
+    expect(gate("lookup_orders").allowed).toBe(true);
+  });
+
+  it("uses fail-closed rules that themselves validate", () => {
+    expect(rulesSchema.safeParse(FAIL_CLOSED_RULES).success).toBe(true);
+    expect(FAIL_CLOSED_RULES[0]).toBe(FAIL_CLOSED_RULE);
   });
 });
 

@@ -11,6 +11,31 @@ export const FAIL_CLOSED_RULE: Rule = {
     "The published policy's rules do not validate, so no guardrail can be trusted: every ticket goes to a person until an admin publishes a valid version.",
 };
 
+/**
+ * Everything a policy with invalid rules enforces. Besides escalating every
+ * ticket, the gate itself refuses replies and refunds: with no guardrail to
+ * trust, the only thing the agent may propose is handing the ticket to a person.
+ */
+export const FAIL_CLOSED_RULES: Rule[] = [
+  FAIL_CLOSED_RULE,
+  {
+    id: "policy-invalid-reply",
+    type: "block_action",
+    action: "reply",
+    name: "No replies while the policy is invalid",
+    explanation:
+      "The published policy's rules do not validate, so no reply can be checked against them. A person answers this ticket.",
+  },
+  {
+    id: "policy-invalid-refund",
+    type: "block_action",
+    action: "refund",
+    name: "No refunds while the policy is invalid",
+    explanation:
+      "The published policy's rules do not validate, so no refund limit can be trusted. The billing team decides.",
+  },
+];
+
 export interface StoredPolicy {
   id: string;
   version: number;
@@ -18,9 +43,18 @@ export interface StoredPolicy {
   rules: unknown;
 }
 
+/** The first problem with stored rules, as "path: message", or null when they validate. */
+export function rulesProblem(rules: unknown): string | null {
+  const parsed = rulesSchema.safeParse(rules);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return `${issue?.path.length ? issue.path.join(".") : "rules"}: ${issue?.message ?? "invalid"}`;
+}
+
 /**
  * Validates stored rules on load. A malformed rule never switches a guardrail
- * off silently: the whole policy fails closed and escalates every ticket.
+ * off silently: the whole policy fails closed, escalates every ticket, and
+ * the gate refuses everything but an escalation.
  */
 export function loadPolicy(row: StoredPolicy): Policy & { failedClosed: boolean; loadError?: string } {
   const parsed = rulesSchema.safeParse(row.rules);
@@ -33,13 +67,12 @@ export function loadPolicy(row: StoredPolicy): Policy & { failedClosed: boolean;
       failedClosed: false,
     };
   }
-  const issue = parsed.error.issues[0];
   return {
     id: row.id,
     version: row.version,
     instructions: row.instructions,
-    rules: [FAIL_CLOSED_RULE],
+    rules: FAIL_CLOSED_RULES,
     failedClosed: true,
-    loadError: `${issue?.path.length ? issue.path.join(".") : "rules"}: ${issue?.message ?? "invalid"}`,
+    loadError: rulesProblem(row.rules) ?? "rules: invalid",
   };
 }

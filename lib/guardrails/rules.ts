@@ -18,17 +18,32 @@ export const TOOL_NAMES = [
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export const TEAMS = ["support", "billing", "legal", "privacy", "security"] as const;
+/** The kinds of action a block_action rule can forbid (the agent's three proposals). */
+export const BLOCKABLE_ACTIONS = ["reply", "escalation", "refund"] as const;
+/** Values of the one customer attribute escalate_customer reads. */
+export const CUSTOMER_TIERS = ["standard", "gold", "vip"] as const;
 
 const common = {
   id: z
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "Rule ids are 2-63 lower-case letters, digits and dashes."),
-  name: z.string().trim().min(1, "Give the rule a name.").max(120),
-  explanation: z.string().trim().min(1, "Explain the rule: reviewers see this text when it fires.").max(1000),
+  name: z.string().trim().min(1, "Give the rule a name.").max(120, "Keep the name under 120 characters."),
+  explanation: z
+    .string()
+    .trim()
+    .min(1, "Explain the rule: reviewers see this text when it fires.")
+    .max(1000, "Keep the explanation under 1,000 characters."),
 };
 
-const team = z.enum(TEAMS).default("support");
+const team = z.enum(TEAMS, `Choose a team: ${TEAMS.join(", ")}.`).default("support");
+
+/** Money in whole cents (the editor takes dollars and converts). */
+const cents = z
+  .number({ error: "Enter an amount, like 50 or 49.99 dollars." })
+  .int("Amounts are whole cents: use at most two decimals.")
+  .nonnegative("Amounts cannot be negative.")
+  .max(100_000_000, "Amounts above $1,000,000 are not supported.");
 
 /** Compiled with the flags evaluation uses ("iu"): a pattern valid only without "u" would throw later. */
 function validRegex(pattern: string): boolean {
@@ -48,8 +63,16 @@ const unless = z
   .optional();
 
 export const ruleSchema = z.discriminatedUnion("type", [
-  z.object({ ...common, type: z.literal("block_tool"), tool: z.enum(TOOL_NAMES) }),
-  z.object({ ...common, type: z.literal("block_action"), action: z.enum(["reply", "escalation", "refund"]) }),
+  z.object({
+    ...common,
+    type: z.literal("block_tool"),
+    tool: z.enum(TOOL_NAMES, "Choose a tool from the list."),
+  }),
+  z.object({
+    ...common,
+    type: z.literal("block_action"),
+    action: z.enum(BLOCKABLE_ACTIONS, "Choose an action kind: reply, escalation or refund."),
+  }),
   z.object({
     ...common,
     type: z.literal("escalate_keywords"),
@@ -82,33 +105,56 @@ export const ruleSchema = z.discriminatedUnion("type", [
     values: z.array(z.string().trim().min(1)).min(1, "Add at least one value."),
     team,
   }),
-  z.object({
-    ...common,
-    type: z.literal("escalate_amount"),
-    overCents: z.number().int().nonnegative(),
-    team,
-  }),
-  z.object({ ...common, type: z.literal("max_refund"), maxCents: z.number().int().nonnegative() }),
+  z.object({ ...common, type: z.literal("escalate_amount"), overCents: cents, team }),
+  z.object({ ...common, type: z.literal("max_refund"), maxCents: cents }),
   z.object({ ...common, type: z.literal("require_citations") }),
   z.object({
     ...common,
     type: z.literal("budget"),
-    maxSteps: z.number().int().min(1).max(50),
-    maxTokens: z.number().int().min(100).max(1_000_000),
+    maxSteps: z
+      .number({ error: "Enter the step budget as a whole number." })
+      .int("Enter the step budget as a whole number.")
+      .min(1, "The step budget must be at least 1.")
+      .max(50, "The step budget can be at most 50 steps."),
+    maxTokens: z
+      .number({ error: "Enter the token budget as a whole number." })
+      .int("Enter the token budget as a whole number.")
+      .min(100, "The token budget must be at least 100 tokens.")
+      .max(1_000_000, "The token budget can be at most 1,000,000 tokens."),
   }),
 ]);
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleType = Rule["type"];
 
-export const rulesSchema = z.array(ruleSchema).superRefine((rules, ctx) => {
-  const seen = new Set<string>();
-  for (const [i, rule] of rules.entries()) {
-    if (seen.has(rule.id))
-      ctx.addIssue({ code: "custom", path: [i, "id"], message: `Two rules share the id "${rule.id}".` });
-    seen.add(rule.id);
-  }
-});
+/** What each rule type does, in the words the editor and the diff use. */
+export const RULE_TYPE_LABELS: Record<RuleType, string> = {
+  block_tool: "Block a tool",
+  block_action: "Block an action kind",
+  escalate_keywords: "Escalate on keywords",
+  escalate_regex: "Escalate on a regular expression",
+  escalate_intent: "Escalate on an intent",
+  escalate_customer: "Escalate on a customer attribute",
+  escalate_amount: "Escalate on an amount over a limit",
+  max_refund: "Maximum refund amount",
+  require_citations: "Citations required",
+  budget: "Step and token budget",
+};
+export const RULE_TYPES = Object.keys(RULE_TYPE_LABELS) as RuleType[];
+
+export const MAX_RULES = 100;
+
+export const rulesSchema = z
+  .array(ruleSchema)
+  .max(MAX_RULES, `A policy can have at most ${MAX_RULES} rules.`)
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, rule] of rules.entries()) {
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: "custom", path: [i, "id"], message: `Two rules share the id "${rule.id}".` });
+      seen.add(rule.id);
+    }
+  });
 
 export interface Policy {
   id: string;

@@ -1,9 +1,12 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { agentActions, users } from "@/db/schema";
 
 export const UNDECIDED = ["pending_review", "blocked"] as const;
+
+/** How many of the oldest free actions per status Next considers before looking at all of them. */
+const NEXT_CANDIDATES = 64;
 
 export type ClaimResult =
   | { claimed: true; expiresAt: Date }
@@ -62,19 +65,37 @@ export async function claimNextAction(
         sql`, `,
       )})`
     : sql``;
-  const result = await db.execute(sql`
+  const free = sql`(claimed_by is null or claim_expires_at < now()) ${skipList}`;
+  const claim = (candidates?: SQL) => sql`
     update agent_actions set claimed_by = ${userId}::uuid, claim_expires_at = ${expires}::timestamptz
     where id = (
       select id from agent_actions
-      where status in ('pending_review', 'blocked')
-        and (claimed_by is null or claim_expires_at < now())
-        ${skipList}
+      where status in ('pending_review', 'blocked') and ${free}
+        ${candidates ? sql`and id in (${candidates})` : sql``}
       order by created_at, id
       limit 1
       for update skip locked
     )
-    returning id as "actionId", ticket_id as "ticketId"`);
-  return rowsOf<{ actionId: string; ticketId: string }>(result)[0] ?? null;
+    returning id as "actionId", ticket_id as "ticketId"`;
+
+  // Fast path: the oldest free actions of each undecided status, read in order from
+  // agent_actions_queue_idx (status, created_at, id), then the oldest of those nobody is locking.
+  // With `status in (...)` alone Postgres cannot read that index in created_at order, and would
+  // sort every undecided action on each Next.
+  const oldestFree = (status: (typeof UNDECIDED)[number]) => sql`(
+    select id from agent_actions
+    where status = ${sql.raw(`'${status}'`)} and ${free}
+    order by created_at, id
+    limit ${NEXT_CANDIDATES})`;
+  const fast = await db.execute(
+    claim(sql`${oldestFree("pending_review")} union all ${oldestFree("blocked")}`),
+  );
+  const claimed = rowsOf<{ actionId: string; ticketId: string }>(fast)[0];
+  if (claimed) return claimed;
+  // Nothing among those candidates (all of them taken by reviewers pressing Next at this very
+  // moment, or none free): look at every undecided action before saying there is nothing left.
+  const slow = await db.execute(claim());
+  return rowsOf<{ actionId: string; ticketId: string }>(slow)[0] ?? null;
 }
 
 export async function releaseClaim(db: Db, actionId: string, userId: string): Promise<void> {

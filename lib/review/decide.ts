@@ -139,6 +139,9 @@ export async function decideAction(
         )
         .returning({ id: agentActions.id });
       if (!won) throw new AppError("conflict:review", "lost");
+      // Decisions on the same ticket take turns from here: the count of actions still waiting
+      // below must see the other decision committed, or both would leave the ticket awaiting review.
+      await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticket.id)).for("no key update");
 
       const [review] = await tx
         .insert(reviews)

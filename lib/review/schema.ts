@@ -26,7 +26,10 @@ export const REASON_LABELS: Record<ReasonTag, string> = {
 
 const feedback = {
   actionId: z.uuid("This action id is not valid."),
-  version: z.coerce.number().int().min(1, "The action version is missing: reload the page."),
+  version: z.coerce
+    .number("The action version is missing: reload the page.")
+    .int()
+    .min(1, "The action version is missing: reload the page."),
   rating: z.coerce
     .number()
     .int()
@@ -44,7 +47,7 @@ export const decisionSchema = z.discriminatedUnion("decision", [
     ...feedback,
     decision: z.literal("edit"),
     finalText: z
-      .string()
+      .string("The edited reply is empty. Write the reply, or reject the draft instead.")
       .trim()
       .min(1, "The edited reply is empty. Write the reply, or reject the draft instead.")
       .max(10_000, "Keep the reply under 10,000 characters."),
@@ -53,14 +56,14 @@ export const decisionSchema = z.discriminatedUnion("decision", [
     ...feedback,
     decision: z.literal("escalate"),
     team: z.enum(TEAMS, "Choose the team to escalate to."),
-    reason: z.string().trim().min(1, "Say why this needs a person.").max(2000),
+    reason: z.string("Say why this needs a person.").trim().min(1, "Say why this needs a person.").max(2000),
     note: z.string().trim().max(4000).optional(),
   }),
   z.object({
     ...feedback,
     decision: z.literal("reject"),
     reason: z
-      .string()
+      .string("A rejection needs a reason, so the agent and the team can learn from it.")
       .trim()
       .min(1, "A rejection needs a reason, so the agent and the team can learn from it.")
       .max(2000),

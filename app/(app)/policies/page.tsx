@@ -1,73 +1,123 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { Badge } from "@/components/ui/badge";
+import { CompareVersions, type Comparison } from "@/components/policies/policy-diff";
+import { PolicyWorkbench } from "@/components/policies/policy-workbench";
+import { PublishedPolicy } from "@/components/policies/published-policy";
+import { OtherRuleFigures } from "@/components/policies/rule-figures";
+import { VersionHistory } from "@/components/policies/version-history";
 import { getDb } from "@/db";
-import { getPublishedPolicyRow, listPolicyVersions } from "@/db/queries/policies";
+import { listPolicyVersions, type PolicyVersionSummary } from "@/db/queries/policies";
 import { requirePageScope } from "@/lib/auth/guards";
-import { formatDateTime, humanize } from "@/lib/format";
+import { diffPolicies } from "@/lib/guardrails/diff";
+import { loadRuleFigures } from "@/lib/guardrails/figures";
+import { FAIL_CLOSED_RULES, rulesProblem } from "@/lib/guardrails/policy";
 import { rulesSchema } from "@/lib/guardrails/rules";
 
 export const metadata: Metadata = { title: "Policies" };
 
-export default async function PoliciesPage() {
+function compare(versions: PolicyVersionSummary[], from?: number, to?: number): Comparison {
+  const a = versions.find((v) => v.version === from);
+  const b = versions.find((v) => v.version === to);
+  if (!a || !b) return null;
+  const before = rulesSchema.safeParse(a.rules);
+  const after = rulesSchema.safeParse(b.rules);
+  if (!before.success || !after.success) {
+    const broken = before.success ? b : a;
+    return {
+      from: a.version,
+      to: b.version,
+      problem: `Version ${broken.version}'s stored rules do not validate (${rulesProblem(broken.rules)}), so they cannot be compared rule by rule.`,
+    };
+  }
+  return {
+    from: a.version,
+    to: b.version,
+    diff: diffPolicies(
+      { rules: before.data, instructions: a.instructions },
+      { rules: after.data, instructions: b.instructions },
+    ),
+  };
+}
+
+/** Names for rule ids that are not rules of any version. */
+const PSEUDO_RULES: Record<string, string> = {
+  ...Object.fromEntries(FAIL_CLOSED_RULES.map((r) => [r.id, r.name])),
+  "verify:citations_present": "Verification: citations present",
+  "verify:citations_valid": "Verification: citations valid",
+  "verify:facts_grounded": "Verification: facts grounded",
+  "verify:no_blocked_topic": "Verification: no blocked topic",
+};
+
+export default async function PoliciesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   await requirePageScope("policies:write");
+  const params = await searchParams;
+  const number = (key: string) => {
+    const value = Number(typeof params[key] === "string" ? params[key] : Number.NaN);
+    return Number.isInteger(value) ? value : undefined;
+  };
   const db = await getDb();
-  const [published, versions] = await Promise.all([getPublishedPolicyRow(db), listPolicyVersions(db)]);
-  const rules = published ? rulesSchema.safeParse(published.rules) : null;
+  const [versions, figures] = await Promise.all([listPolicyVersions(db), loadRuleFigures(db)]);
+  const published = versions.find((v) => v.status === "published") ?? null;
+  const draft = versions.find((v) => v.status === "draft") ?? null;
+  const previous = versions.find((v) => v.status === "retired");
+
+  // By default: what the draft would change, or else what the last publish changed.
+  const from = number("from") ?? (draft ? published?.version : previous?.version);
+  const to = number("to") ?? (draft ? draft.version : published?.version);
+  const comparison = compare(versions, from, to);
+
+  const publishedRules = rulesSchema.safeParse(published?.rules);
+  const inPublished = new Set(publishedRules.success ? publishedRules.data.map((r) => r.id) : []);
+  const names = new Map<string, string>(Object.entries(PSEUDO_RULES));
+  for (const v of [...versions].reverse()) {
+    const parsed = rulesSchema.safeParse(v.rules);
+    if (parsed.success) for (const r of parsed.data) names.set(r.id, r.name);
+  }
+  const others = [...figures.values()]
+    .filter((f) => !inPublished.has(f.ruleId))
+    .map((f) => ({ label: names.get(f.ruleId) ?? "Unknown rule", figures: f }));
+  const justPublished = number("published");
 
   return (
     <section aria-labelledby="policies-heading" className="space-y-6">
       <h1 id="policies-heading" className="text-xl font-semibold">
         Guardrail policies
       </h1>
-      {published ? (
-        <div className="rounded bg-white p-5 shadow-sm">
-          <h2 className="text-lg font-semibold">
-            Published: version {published.version}{" "}
-            <span className="text-sm font-normal text-slate-500">
-              {published.publishedAt ? `since ${formatDateTime(published.publishedAt)}` : null}
-            </span>
-          </h2>
-          <h3 className="mt-4 font-medium">Planner instructions</h3>
-          <p className="mt-1 whitespace-pre-wrap text-sm text-slate-700">{published.instructions}</p>
-          <h3 className="mt-4 font-medium">Rules</h3>
-          {rules?.success ? (
-            <ul className="mt-2 space-y-2">
-              {rules.data.map((rule) => (
-                <li key={rule.id} className="rounded border border-slate-200 p-3 text-sm">
-                  <div className="flex items-center gap-2">
-                    <span className="font-medium">{rule.name}</span>
-                    <Badge>{humanize(rule.type)}</Badge>
-                  </div>
-                  <p className="mt-1 text-slate-600">{rule.explanation}</p>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p role="alert" className="mt-2 text-sm text-red-700">
-              The stored rules of this version do not validate; the agent escalates every ticket until a valid
-              version is published.
-            </p>
-          )}
-        </div>
-      ) : (
-        <p role="alert">No policy version is published.</p>
-      )}
-      <div className="rounded bg-white p-5 shadow-sm">
-        <h2 className="text-lg font-semibold">History</h2>
-        <ul className="mt-2 text-sm">
-          {versions.map((v) => (
-            <li key={v.id} className="border-t border-slate-100 py-2">
-              Version {v.version} · {v.status}
-              {v.publishedAt
-                ? ` · published ${formatDateTime(v.publishedAt)} by ${v.publishedBy ?? "unknown"}`
-                : ""}
-              {v.note ? <div className="text-slate-600">{v.note}</div> : null}
-            </li>
-          ))}
-        </ul>
-      </div>
+      {justPublished !== undefined && published?.version === justPublished ? (
+        <p role="status" className="rounded bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          Version {justPublished} is published: new runs use it. Runs already made keep the version they ran
+          under.
+        </p>
+      ) : null}
+      <PublishedPolicy published={published} figures={figures} />
+      <PolicyWorkbench
+        key={published?.id ?? "none"}
+        published={published ? { id: published.id, version: published.version } : null}
+        base={{
+          rules: Array.isArray(published?.rules) ? published.rules : [],
+          instructions: published?.instructions ?? "",
+        }}
+        draft={
+          draft
+            ? {
+                id: draft.id,
+                version: draft.version,
+                rules: Array.isArray(draft.rules) ? draft.rules : [],
+                instructions: draft.instructions,
+                note: draft.note,
+                problem: rulesProblem(draft.rules),
+              }
+            : null
+        }
+      />
+      <OtherRuleFigures rows={others} />
+      <VersionHistory versions={versions} publishedId={published?.id ?? null} />
+      <CompareVersions versions={versions} comparison={comparison} />
     </section>
   );
 }

@@ -46,6 +46,11 @@ export default async function TicketsPage({
         <h1 id="tickets-heading" className="text-xl font-semibold">
           Tickets
         </h1>
+        {roleHasScope(user.role, "tickets:ingest") ? (
+          <Link href="/tickets/import" className="ml-auto text-sm text-sky-800 underline">
+            Import CSV
+          </Link>
+        ) : null}
         {canDraft ? <DraftAll /> : null}
       </div>
       <search className="mt-4 block">

@@ -1,0 +1,70 @@
+/**
+ * One measurement of `npm run bench:export`, in a process of its own so its
+ * RSS is the export's alone: `tsx scripts/bench/export-worker.ts <format> <url> [batchSize]`
+ * streams the format to a null sink and prints one JSON line.
+ */
+import { openDatabase } from "@/db/client";
+import { DatasetExport } from "@/lib/datasets/export";
+import { parseExportRequest } from "@/lib/datasets/filters";
+import { type ExportFormat, isExportFormat } from "@/lib/datasets/formats";
+import { countExportRecords } from "@/lib/datasets/source";
+
+export interface FormatResult {
+  format: ExportFormat;
+  records: number;
+  bytes: number;
+  countSeconds: number;
+  exportSeconds: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+  maxRssMb: number;
+}
+
+const mb = (bytes: number) => bytes / 1_048_576;
+
+/** Child: stream one format to nowhere and report what it took. */
+async function measure(url: string, format: ExportFormat, batchSize?: number): Promise<FormatResult> {
+  const handle = await openDatabase({ kind: "postgres", url, max: 4 });
+  try {
+    const request = parseExportRequest({});
+    let peak = process.memoryUsage().rss;
+    const baseline = peak;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 50);
+    let started = performance.now();
+    const counts = await countExportRecords(handle.db, request);
+    const countSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const dataset = new DatasetExport(handle.db, { format, request, batchSize });
+    for await (const _chunk of dataset.chunks()) {
+      // The null sink: the bytes are produced, encoded and hashed, then dropped.
+    }
+    const exportSeconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    if (dataset.tally.records !== counts[format]) {
+      throw new Error(`${format}: streamed ${dataset.tally.records} records but counted ${counts[format]}`);
+    }
+    return {
+      format,
+      records: dataset.tally.records,
+      bytes: dataset.tally.bytes,
+      countSeconds,
+      exportSeconds,
+      baselineRssMb: mb(baseline),
+      peakRssMb: mb(peak),
+      // resourceUsage().maxRSS is in kilobytes.
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+const [format, url, batchSize] = process.argv.slice(2);
+if (!format || !isExportFormat(format) || !url) {
+  console.error("Usage: tsx scripts/bench/export-worker.ts <sft|dpo|trl|csv> <postgres url> [batch size]");
+  process.exit(2);
+}
+console.log(JSON.stringify(await measure(url, format, batchSize ? Number(batchSize) : undefined)));

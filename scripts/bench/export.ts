@@ -1,0 +1,148 @@
+/**
+ * `npm run bench:export [-- --reviews 1000000 --formats sft,dpo,trl,csv --keep --reuse]`: builds
+ * the demo history on a fresh PostgreSQL database (seedDemo, buildDemoHistory), clones it with
+ * amplifyHistory to N reviews, then streams each format to a null sink in a child process of its
+ * own and reports records/s and peak RSS (sampled every 50 ms, and the kernel's maxRSS).
+ * Goal for sft: >= 100,000 rows/s and peak RSS < 200 MB.
+ *
+ * `--keep` leaves the database behind and `--reuse` exports from it again without rebuilding.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { openDatabase, rowsOf } from "@/db/client";
+import { seedDemo } from "@/db/seed";
+import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from "@/lib/datasets/formats";
+import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
+import { env } from "@/lib/env";
+import { freshBenchDatabase, parseArgs } from "./db";
+import type { FormatResult } from "./export-worker";
+
+const DB_NAME = "countersign_bench_export";
+const GOAL_ROWS_PER_SECOND = 100_000;
+const GOAL_PEAK_RSS_MB = 200;
+
+const mb = (bytes: number) => bytes / 1_048_576;
+
+function runChild(url: string, format: ExportFormat, batchSize?: string): Promise<FormatResult> {
+  // A separate entry point, so the child loads the export code only (not the agent and its tokenizer).
+  const args = [path.join(import.meta.dirname, "export-worker.ts"), format, url];
+  if (batchSize) args.push(batchSize);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`the ${format} export exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as FormatResult);
+    });
+  });
+}
+
+async function databaseExists(serverUrl: string): Promise<boolean> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    return (await admin`select 1 from pg_database where datname = ${DB_NAME}`).length > 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function prepare(target: number, reuse: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
+  const serverUrl = env().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const url = new URL(serverUrl);
+  url.pathname = `/${DB_NAME}`;
+  if (reuse && (await databaseExists(serverUrl))) {
+    const handle = await openDatabase({ kind: "postgres", url: url.toString(), max: 2 });
+    const [row] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from reviews`));
+    await handle.close();
+    if (Number(row?.n) >= target) {
+      console.log(`reusing ${DB_NAME}: ${Number(row?.n).toLocaleString("en-US")} reviews`);
+      return { url: url.toString(), drop: async () => {} };
+    }
+  }
+  const handle = await freshBenchDatabase(DB_NAME);
+  let started = performance.now();
+  await seedDemo(handle.db);
+  const history = await buildDemoHistory(handle.db);
+  console.log(
+    `demo history      ${history.reviews} reviews on ${history.decided} tickets in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  started = performance.now();
+  // Exports never read the decision chain, so the clones skip it (it would be ~10 GB at 1M).
+  const amplified = await amplifyHistory(handle.db, {
+    reviews: target,
+    steps: false,
+    onProgress: ({ reviews }) =>
+      process.stdout.write(`\ramplifying        ${reviews.toLocaleString("en-US")} reviews`),
+  });
+  console.log(
+    `\namplified         ${amplified.totalReviews.toLocaleString("en-US")} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await handle.close();
+  return { url: url.toString(), drop: handle.drop };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const target = Number(args.reviews ?? 1_000_000);
+  const formats = (args.formats ?? EXPORT_FORMATS.join(",")).split(",").filter(isExportFormat);
+  const keep = argv.includes("--keep") || argv.includes("--reuse");
+  const { url, drop } = await prepare(target, argv.includes("--reuse"));
+  try {
+    console.log(
+      `bench:export — ${target.toLocaleString("en-US")} reviews, PostgreSQL, one process per format`,
+    );
+    console.log(
+      "format   records     seconds   rows/s     MB out    MB/s   RSS before  peak RSS  maxRSS   count",
+    );
+    const results: FormatResult[] = [];
+    for (const format of formats) {
+      const r = await runChild(url, format, args["batch-size"]);
+      results.push(r);
+      console.log(
+        [
+          r.format.padEnd(8),
+          r.records.toLocaleString("en-US").padStart(9),
+          r.exportSeconds.toFixed(1).padStart(9),
+          Math.round(r.records / r.exportSeconds)
+            .toLocaleString("en-US")
+            .padStart(10),
+          mb(r.bytes).toFixed(0).padStart(9),
+          (mb(r.bytes) / r.exportSeconds).toFixed(0).padStart(7),
+          `${r.baselineRssMb.toFixed(0)} MB`.padStart(11),
+          `${r.peakRssMb.toFixed(0)} MB`.padStart(9),
+          `${r.maxRssMb.toFixed(0)} MB`.padStart(7),
+          `${r.countSeconds.toFixed(2)} s`.padStart(8),
+        ].join(" "),
+      );
+    }
+    const sft = results.find((r) => r.format === "sft");
+    if (sft) {
+      const rate = sft.records / sft.exportSeconds;
+      const rss = Math.max(sft.peakRssMb, sft.maxRssMb);
+      console.log(
+        `goal sft          ${Math.round(rate).toLocaleString("en-US")} rows/s (>= ${GOAL_ROWS_PER_SECOND.toLocaleString("en-US")}: ${rate >= GOAL_ROWS_PER_SECOND ? "met" : "MISSED"}) · ` +
+          `peak RSS ${rss.toFixed(0)} MB (< ${GOAL_PEAK_RSS_MB} MB: ${rss < GOAL_PEAK_RSS_MB ? "met" : "MISSED"})`,
+      );
+    }
+  } finally {
+    if (keep) console.log(`kept ${DB_NAME}: run again with --reuse, drop it with dropdb ${DB_NAME}`);
+    else await drop();
+  }
+}
+
+main()
+  // freshBenchDatabase keeps a server connection for drop(): end the process once done.
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });

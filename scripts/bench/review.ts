@@ -1,0 +1,326 @@
+/**
+ * `npm run bench:review [-- --tickets 100000 --reviewers 50 --seconds 20 --decisions 5000]`: on a
+ * fresh PostgreSQL database with a large synthetic history, measures the review queue's page
+ * time, then many reviewers claiming and deciding at once, and checks that no action was
+ * decided twice and that nothing reached the outbox without a decision that sends.
+ */
+import { availableParallelism, loadavg } from "node:os";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "@/db/client";
+import { encodeQueueCursor } from "@/db/queries/queue";
+import { users } from "@/db/schema";
+import { seedDemo } from "@/db/seed";
+import { generateBulkHistory } from "@/db/seed/bulk";
+import { AppError } from "@/lib/errors";
+import { claimNextAction } from "@/lib/review/claims";
+import { decideAction, type Reviewer } from "@/lib/review/decide";
+import { loadQueue, type QueueParams } from "@/lib/review/queue";
+import { type DecisionInput, decisionSchema } from "@/lib/review/schema";
+import { freshBenchDatabase, parseArgs, percentile } from "./db";
+
+const args = parseArgs(process.argv.slice(2));
+const ticketCount = Number(args.tickets ?? 100_000);
+const reviewerCount = Number(args.reviewers ?? 50);
+const seconds = Number(args.seconds ?? 20);
+const maxDecisions = Number(args.decisions ?? 5_000);
+const queueCalls = Number(args.pages ?? 200);
+const SLA_MINUTES = 240;
+const LEASE_MS = 10 * 60_000;
+const QUEUE_GOAL_MS = 100;
+const DECISION_GOAL_MS = 25;
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const goal = (value: number, limit: number) => (value <= limit ? "met" : "MISSED");
+function summary(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `p50 ${ms(percentile(sorted, 50))} · p95 ${ms(percentile(sorted, 95))} · max ${ms(sorted.at(-1) ?? 0)} (n=${sorted.length})`;
+}
+
+const handle = await freshBenchDatabase("countersign_bench_review");
+try {
+  const db = handle.db;
+  await seedDemo(db);
+  let started = performance.now();
+  const bulk = await generateBulkHistory(db, { tickets: ticketCount, stepsPerRun: 10 });
+  const bulkSeconds = (performance.now() - started) / 1000;
+  // A history this size has been through autovacuum in real life: vacuum now, so the measurements
+  // below neither race an autovacuum of a million fresh agent_steps nor read an empty visibility map.
+  started = performance.now();
+  await db.execute(sql`vacuum (analyze) tickets, agent_runs, agent_steps, agent_actions`);
+  const vacuumSeconds = (performance.now() - started) / 1000;
+  console.log(`bench:review — ${bulk.tickets} tickets, ${reviewerCount} reviewers, PostgreSQL`);
+  // Everything here shares the CPUs with PostgreSQL: a busy machine inflates every figure below.
+  const load = () => `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} CPUs`;
+  console.log(`machine           ${load()} (before)`);
+  console.log(
+    `bulk history      ${bulk.tickets} tickets · ${bulk.runs} runs · ${bulk.steps} steps · ${bulk.actions} actions in ${bulkSeconds.toFixed(1)} s (then vacuum ${vacuumSeconds.toFixed(1)} s)`,
+  );
+
+  const [viewer] = await db.select({ id: users.id, name: users.name }).from(users).limit(1);
+  if (!viewer) throw new Error("seedDemo created no user");
+
+  // ------------------------------------------------------------------------------------------
+  // (a) Queue page server time over a mix of pages and filters.
+
+  /** Cursors into the middle and the end of the queue (and of the replies), as a reviewer paging deep would hold. */
+  async function cursorsAt(offsets: number[], kind?: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const offset of offsets) {
+      const [row] = rowsOf<{ createdAt: string; id: string }>(
+        await db.execute(sql`
+          select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt", id
+          from agent_actions
+          where status in ('pending_review', 'blocked') ${kind ? sql`and kind = ${kind}` : sql``}
+          order by created_at, id offset ${offset} limit 1`),
+      );
+      if (row) out.push(encodeQueueCursor(row));
+    }
+    return out;
+  }
+  const deep = await cursorsAt([25, 500, 5_000, 25_000, 50_000, 75_000, 99_000]);
+  const deepReplies = await cursorsAt([25, 2_000, 40_000, 80_000], "reply");
+  const [rareTicket] = rowsOf<{ subject: string }>(
+    await db.execute(sql`select subject from tickets where external_id = 'bulk-4242'`),
+  );
+
+  type Mix = { label: string; params: QueueParams };
+  const pick = <T>(items: T[], i: number): T => items[i % items.length] as T;
+  function mixAt(i: number): Mix {
+    switch (i % 20) {
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+        return { label: "first page", params: {} };
+      case 5:
+      case 6:
+      case 7:
+      case 8:
+      case 9:
+        return { label: "deep page (cursor)", params: { cursor: pick(deep, i) } };
+      case 10:
+      case 11:
+        return { label: "kind filter", params: { kind: "escalation" } };
+      case 12:
+        return { label: "kind filter", params: { kind: "refund" } };
+      case 13:
+        return { label: "kind filter", params: { state: "blocked" } }; // the state chip
+      case 14:
+      case 15:
+      case 16:
+        return { label: "kind filter + cursor", params: { kind: "reply", cursor: pick(deepReplies, i) } };
+      case 17:
+        return { label: "kind filter + cursor", params: { kind: "escalation", cursor: pick(deep, i) } };
+      case 18:
+        return { label: "text search", params: { q: i % 40 === 18 ? "refund" : "(#4242)" } };
+      default:
+        return { label: "text search", params: { q: rareTicket?.subject.split(" (#")[0] ?? "order" } };
+    }
+  }
+
+  for (let i = 0; i < 10; i++) await loadQueue(db, mixAt(i).params, viewer, { slaMinutes: SLA_MINUTES });
+  const pageTimes: number[] = [];
+  const byLabel = new Map<string, number[]>();
+  for (let i = 0; i < queueCalls; i++) {
+    const { label, params } = mixAt(i);
+    const t = performance.now();
+    const page = await loadQueue(db, params, viewer, { slaMinutes: SLA_MINUTES });
+    const elapsed = performance.now() - t;
+    if (page.items.length === 0 && !params.q)
+      throw new Error(`empty queue page for ${JSON.stringify(params)}`);
+    pageTimes.push(elapsed);
+    byLabel.set(label, [...(byLabel.get(label) ?? []), elapsed]);
+  }
+  const pageSorted = [...pageTimes].sort((a, b) => a - b);
+  console.log(`queue page        ${summary(pageTimes)}`);
+  for (const [label, values] of byLabel) console.log(`  ${label.padEnd(22)} ${summary(values)}`);
+  console.log(
+    `queue goal        p95 <= ${QUEUE_GOAL_MS} ms: ${goal(percentile(pageSorted, 95), QUEUE_GOAL_MS)}`,
+  );
+
+  // ------------------------------------------------------------------------------------------
+  // (b) Reviewers pressing Next and deciding, all at once.
+
+  const reviewers: Reviewer[] = await db
+    .insert(users)
+    .values(
+      Array.from({ length: reviewerCount }, (_, i) => ({
+        email: `bench-reviewer-${i + 1}@example.test`,
+        name: `Bench Reviewer ${i + 1}`,
+        passwordHash: "bench",
+        role: "reviewer" as const,
+      })),
+    )
+    .returning({ id: users.id, name: users.name });
+
+  function decisionFor(kind: string, version: number, actionId: string, n: number): DecisionInput {
+    const base = { actionId, version, rating: 1 + (n % 5) };
+    const roll = n % 20;
+    if (kind === "refund") {
+      return decisionSchema.parse(
+        roll < 14
+          ? { ...base, decision: "escalate", team: "billing", reason: "Refunds are for billing." }
+          : { ...base, decision: "reject", reason: "No refund is due.", reasonTags: ["wrong_policy"] },
+      );
+    }
+    if (roll < 14) return decisionSchema.parse({ ...base, decision: "approve" });
+    if (roll < 16 && kind === "reply") {
+      return decisionSchema.parse({
+        ...base,
+        decision: "edit",
+        finalText: `Hello,\nThanks for your patience: this is reviewer ${n}'s edit.\nBest regards`,
+        reasonTags: ["tone"],
+      });
+    }
+    if (roll < 18) {
+      return decisionSchema.parse({
+        ...base,
+        decision: "reject",
+        reason: "Not accurate.",
+        reasonTags: ["incomplete"],
+      });
+    }
+    return decisionSchema.parse({
+      ...base,
+      decision: "escalate",
+      team: "support",
+      reason: "Needs a person.",
+    });
+  }
+
+  // One reviewer alone first: the time a decision takes when nothing waits in front of it.
+  const soloTimes: number[] = [];
+  const solo = reviewers[0] as Reviewer;
+  for (let n = 0; n < 200; n++) {
+    const next = await claimNextAction(db, solo.id, LEASE_MS);
+    if (!next) break;
+    const [action] = rowsOf<{ kind: string; version: number }>(
+      await db.execute(sql`select kind, version from agent_actions where id = ${next.actionId}::uuid`),
+    );
+    if (!action) continue;
+    const t = performance.now();
+    await decideAction(db, solo, decisionFor(action.kind, action.version, next.actionId, n));
+    soloTimes.push(performance.now() - t);
+  }
+  const soloDecisions = soloTimes.length;
+
+  const claimTimes: number[] = [];
+  const decisionTimes: number[] = [];
+  let decided = 0;
+  let conflicts = 0;
+  let errors = 0;
+  let emptyQueue = 0;
+  const errorSamples = new Set<string>();
+  const deadline = performance.now() + seconds * 1000;
+  const keepGoing = () => performance.now() < deadline && decided < maxDecisions;
+
+  async function decide(reviewer: Reviewer, input: DecisionInput): Promise<void> {
+    const t = performance.now();
+    try {
+      await decideAction(db, reviewer, input);
+      decisionTimes.push(performance.now() - t);
+      decided++;
+    } catch (error) {
+      if (error instanceof AppError && error.type === "conflict") conflicts++;
+      else {
+        errors++;
+        errorSamples.add(error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+
+  started = performance.now();
+  await Promise.all(
+    reviewers.map(async (reviewer, index) => {
+      const rival = reviewers[(index + 1) % reviewers.length] as Reviewer;
+      let n = index;
+      while (keepGoing()) {
+        n += reviewers.length;
+        const t = performance.now();
+        const next = await claimNextAction(db, reviewer.id, LEASE_MS);
+        claimTimes.push(performance.now() - t);
+        if (!next) {
+          emptyQueue++;
+          break;
+        }
+        // Opening the action: what the page loads before the reviewer decides.
+        const [action] = rowsOf<{ kind: string; version: number }>(
+          await db.execute(sql`select kind, version from agent_actions where id = ${next.actionId}::uuid`),
+        );
+        if (!action) continue;
+        const mine = decisionFor(action.kind, action.version, next.actionId, n);
+        if (n % 25 === 0) {
+          // Now and then a second reviewer decides the same action at the same moment (a stale
+          // tab, a shared link): exactly one of the two may win.
+          const theirs = decisionFor(action.kind, action.version, next.actionId, n + 7);
+          await Promise.all([decide(reviewer, mine), decide(rival, theirs)]);
+        } else {
+          await decide(reviewer, mine);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+
+  const [check] = rowsOf<{
+    doubles: number;
+    orphans: number;
+    missing: number;
+    versions: number;
+    reviews: number;
+    undecidedReviewed: number;
+  }>(
+    await db.execute(sql`
+      select
+        (select count(*)::int from (select action_id from reviews group by action_id having count(*) > 1) d) as doubles,
+        (select count(*)::int from outbox o where not exists (
+           select 1 from reviews r where r.action_id = o.action_id and r.decision in ('approve', 'edit', 'escalate'))) as orphans,
+        (select count(*)::int from reviews r where r.decision in ('approve', 'edit', 'escalate')
+           and not exists (select 1 from outbox o where o.action_id = r.action_id)) as missing,
+        (select count(*)::int from agent_actions a join reviews r on r.action_id = a.id where a.version <> 2) as versions,
+        (select count(*)::int from reviews) as reviews,
+        (select count(*)::int from agent_actions a join reviews r on r.action_id = a.id
+           where a.status in ('pending_review', 'blocked')) as "undecidedReviewed"`),
+  );
+  const decisionSorted = [...decisionTimes].sort((a, b) => a - b);
+  console.log(`decision alone    ${summary(soloTimes)} (one reviewer, nothing else running)`);
+  console.log(
+    `decisions         ${decided} in ${elapsed.toFixed(1)} s by ${reviewers.length} reviewers at once`,
+  );
+  console.log(`decision latency  ${summary(decisionTimes)}`);
+  console.log(`claim (Next)      ${summary(claimTimes)}`);
+  console.log(`decisions/s       ${(decided / elapsed).toFixed(1)}`);
+  console.log(
+    `conflicts         ${conflicts} (simultaneous decisions on one action, refused as they should be)`,
+  );
+  console.log(
+    `errors            ${errors}${errorSamples.size ? ` — ${[...errorSamples].slice(0, 3).join(" | ")}` : ""}`,
+  );
+  if (emptyQueue) console.log(`queue ran dry     ${emptyQueue} reviewers found nothing left to claim`);
+  console.log(`reviews stored    ${check?.reviews} (decisions that won: ${decided + soloDecisions})`);
+  console.log(`double decisions  ${check?.doubles} (actions with more than one review; must be 0)`);
+  console.log(
+    `outbox orphans    ${check?.orphans} (outbox rows without an approve/edit/escalate review; must be 0)`,
+  );
+  console.log(
+    `outbox missing    ${check?.missing} (approve/edit/escalate reviews without an outbox row; must be 0)`,
+  );
+  console.log(
+    `version drift     ${check?.versions} (decided actions whose version moved other than once; must be 0)`,
+  );
+  console.log(`machine           ${load()} (after)`);
+  console.log(
+    `decision goal     p95 <= ${DECISION_GOAL_MS} ms: ${goal(percentile(decisionSorted, 95), DECISION_GOAL_MS)}`,
+  );
+  const broken =
+    Number(check?.doubles) + Number(check?.orphans) + Number(check?.missing) + Number(check?.versions) > 0 ||
+    Number(check?.reviews) !== decided + soloDecisions ||
+    Number(check?.undecidedReviewed) > 0;
+  if (broken) {
+    console.error("INTEGRITY CHECK FAILED: see the lines above.");
+    process.exitCode = 1;
+  }
+} finally {
+  await handle.drop();
+}
