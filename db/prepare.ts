@@ -1,8 +1,5 @@
-import { asc, eq } from "drizzle-orm";
-import { runAgent } from "@/lib/agent/run";
-import type { Db } from "./client";
+import { buildDemoHistory } from "@/lib/demo/history";
 import { openConfiguredDatabase } from "./index";
-import { tickets } from "./schema";
 import { describeDemoAccounts, isDatabaseEmpty, seedDemo } from "./seed";
 
 /** Migrates the configured database and seeds the demo into an empty one. Returns what it did. */
@@ -17,23 +14,17 @@ export async function prepareDatabase(log: (line: string) => void = console.log)
         `Seeded demo data: ${summary.tickets} tickets, ${summary.customers} customers, ${summary.orders} orders, ` +
           `${summary.articles} knowledge-base articles, policy version 1.`,
       );
-      const drafted = await draftDemoBacklog(handle.db, 60);
-      log(`The offline agent drafted the ${drafted} oldest tickets, so the review queue has work in it.`);
+      const historyStarted = Date.now();
+      const history = await buildDemoHistory(handle.db);
+      log(
+        `Built a 30-day demo history in ${((Date.now() - historyStarted) / 1000).toFixed(1)} s: the agent drafted ` +
+          `${history.drafted} tickets, ${history.reviews} decisions on ${history.decided} of them were derived from ` +
+          `Bitext's reference replies and intent labels, ${history.pending} wait in the review queue and ` +
+          `${history.undrafted} are new. Remove it all with \`npm run demo:remove\`.`,
+      );
       log(describeDemoAccounts());
     }
   } finally {
     await handle.close();
   }
-}
-
-/** Drafts the oldest new tickets with the configured model, so a first visit finds a queue to review. */
-export async function draftDemoBacklog(db: Db, count: number): Promise<number> {
-  const oldest = await db
-    .select({ id: tickets.id })
-    .from(tickets)
-    .where(eq(tickets.status, "new"))
-    .orderBy(asc(tickets.createdAt))
-    .limit(count);
-  for (const t of oldest) await runAgent(db, t.id, { demo: true });
-  return oldest.length;
 }

@@ -9,6 +9,7 @@ const TICKET = "bitext-3006";
 async function approveReply(page: Page): Promise<string> {
   await page.goto(`/tickets?q=${TICKET}`);
   await page.getByRole("row").nth(1).getByRole("link").click();
+  await page.waitForURL(/\/tickets\/[0-9a-f-]{36}/);
   // The ticket page is rendered on the server: once its heading shows, its actions are there too.
   const subject = (await page.getByRole("heading", { level: 1 }).textContent())?.trim() ?? "";
   const approved = page.getByRole("article", { name: "Reply draft (approved)" });

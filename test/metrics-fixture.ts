@@ -68,7 +68,8 @@ export async function insertRun(db: Db, ids: FixtureIds, spec: RunSpec): Promise
       seq: seq + 1,
       kind: step.kind,
       name: step.name,
-      output: step.kind === "verification" ? { passed: step.passed ?? true, detail: "" } : { rule: step.name },
+      output:
+        step.kind === "verification" ? { passed: step.passed ?? true, detail: "" } : { rule: step.name },
       createdAt: T(spec.started),
     });
   }
@@ -125,7 +126,11 @@ export async function insertBase(db: Db, ticketNames: string[]): Promise<Fixture
     .returning({ id: users.id });
   const [v1] = await db
     .insert(policyVersions)
-    .values({ version: 1, status: "retired", rules: [{ id: "legal-escalate", name: "Legal, first wording" }] })
+    .values({
+      version: 1,
+      status: "retired",
+      rules: [{ id: "legal-escalate", name: "Legal, first wording" }],
+    })
     .returning({ id: policyVersions.id });
   const [v2] = await db
     .insert(policyVersions)
@@ -138,7 +143,12 @@ export async function insertBase(db: Db, ticketNames: string[]): Promise<Fixture
       ],
     })
     .returning({ id: policyVersions.id });
-  const ids: FixtureIds = { reviewer: reviewer?.id as string, v1: v1?.id as string, v2: v2?.id as string, tickets: {} };
+  const ids: FixtureIds = {
+    reviewer: reviewer?.id as string,
+    v1: v1?.id as string,
+    v2: v2?.id as string,
+    tickets: {},
+  };
   for (const name of ticketNames) {
     const [t] = await db
       .insert(tickets)

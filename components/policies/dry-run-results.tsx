@@ -16,6 +16,14 @@ const AGREEMENT: Record<Agreement, { label: string; tone: Tone }> = {
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
+function agreementSentence(changes: number, a: Record<Agreement, number>): string {
+  const verb = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return (
+    `Of ${plural(changes, "change")}, ${verb(a.agrees, "agrees", "agree")} with what reviewers decided, ` +
+    `${verb(a.disagrees, "goes", "go")} against it, and ${verb(a.unknown, "has", "have")} no review to compare.`
+  );
+}
+
 /** What a draft would change on decided runs, per rule, each change linked to its ticket. */
 export function DryRunResults({ result }: { result: DryRunResult }) {
   const changes = result.agreement.agrees + result.agreement.disagrees + result.agreement.unknown;
@@ -45,11 +53,7 @@ export function DryRunResults({ result }: { result: DryRunResult }) {
               <dd className="font-medium">{result.affectedTickets}</dd>
             </div>
           </dl>
-          <p className="text-sm">
-            Of {plural(changes, "change")}, {result.agreement.agrees} agree with what reviewers decided,{" "}
-            {result.agreement.disagrees} go against it, and {result.agreement.unknown} have no review to
-            compare.
-          </p>
+          <p className="text-sm">{agreementSentence(changes, result.agreement)}</p>
           {result.rules.map((rule) => (
             <section key={rule.ruleId} aria-label={`Changes by ${rule.ruleName}`} className="text-sm">
               <h4 className="font-medium">

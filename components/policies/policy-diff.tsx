@@ -123,18 +123,26 @@ function DiffView({ comparison }: { comparison: NonNullable<Comparison> }) {
                   <td className="py-1 pr-2">{f.field}</td>
                   <td className="py-1 pr-2 break-all">
                     {f.removed ? (
-                      <span>
-                        removed: <del className="bg-red-50">{f.removed.join(", ") || "—"}</del>
-                      </span>
+                      f.removed.length ? (
+                        <span>
+                          removed: <del className="bg-red-50">{f.removed.join(", ")}</del>
+                        </span>
+                      ) : (
+                        <span className="text-slate-500">nothing removed</span>
+                      )
                     ) : (
                       <del className="bg-red-50">{f.before}</del>
                     )}
                   </td>
                   <td className="py-1 break-all">
                     {f.added ? (
-                      <span>
-                        added: <ins className="bg-emerald-50">{f.added.join(", ") || "—"}</ins>
-                      </span>
+                      f.added.length ? (
+                        <span>
+                          added: <ins className="bg-emerald-50">{f.added.join(", ")}</ins>
+                        </span>
+                      ) : (
+                        <span className="text-slate-500">nothing added</span>
+                      )
                     ) : (
                       <ins className="bg-emerald-50">{f.after}</ins>
                     )}

@@ -34,7 +34,7 @@ export function VersionHistory({
         <tbody>
           {versions.map((v) => (
             <tr key={v.id} className="border-t border-slate-100 align-top">
-              <td className="py-2 pr-2">Version {v.version}</td>
+              <td className="py-2 pr-2 whitespace-nowrap">Version {v.version}</td>
               <td className="py-2 pr-2">
                 <Badge tone={STATUS_TONE[v.status] ?? "neutral"}>{v.status}</Badge>
               </td>

@@ -24,12 +24,15 @@ export interface ListTicketsOptions {
   q?: string;
   cursor?: TicketCursor | null;
   limit?: number;
+  /** An extra condition on `tickets` built by the caller (e.g. a metrics dashboard link). */
+  matching?: SQL;
 }
 
 /** Newest first, keyset-paginated on (created_at, id) so deep pages cost the same as the first. */
-export async function listTickets(db: Db, { status, q, cursor, limit = 25 }: ListTicketsOptions) {
+export async function listTickets(db: Db, { status, q, cursor, limit = 25, matching }: ListTicketsOptions) {
   const where: SQL[] = [];
   if (status) where.push(eq(tickets.status, status));
+  if (matching) where.push(matching);
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(

@@ -284,7 +284,7 @@ describe.each(availableDrivers())("feedback datasets on %s", (driver) => {
     const dataset = new DatasetExport(db, { format: "csv", request: parseExportRequest({}), batchSize: 1 });
     let chunks = 0;
     for await (const _chunk of dataset.chunks()) {
-      if (++chunks === 2) break;
+      if (++chunks === 1) break; // the header and the first review
     }
     expect(dataset.tally.records).toBe(1);
     expect(() => dataset.sha256).toThrow("not finished");

@@ -55,8 +55,8 @@ export class DatasetExport {
     const out = new ChunkWriter();
     const options = { batchSize: this.batchSize };
     if (this.format === "csv") {
+      // The header goes out with the first batch, so a failing first query fails before any byte is sent.
       out.write(csvHeader());
-      yield* out.take();
       for await (const rows of reviewRowBatches(this.db, this.request, options)) {
         for (const row of rows) this.count(row);
         out.write(csvRows(rows, this.text));

@@ -7,11 +7,16 @@ import { exportFileName, FORMAT_INFO } from "./formats";
  * database only when the client has taken the previous one, so a slow client
  * never makes the server buffer, and a cancelled download stops the queries.
  */
-export function readableFrom(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+export function readableFrom(
+  chunks: AsyncGenerator<Uint8Array>,
+  first?: IteratorResult<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let pending = first;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done } = await chunks.next();
+        const { value, done } = pending ?? (await chunks.next());
+        pending = undefined;
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (error) {
@@ -26,11 +31,17 @@ export function readableFrom(chunks: AsyncGenerator<Uint8Array>): ReadableStream
   });
 }
 
-/** The download: chunked body, content type, file name, record count and where the manifest lives. */
-export function exportResponse(dataset: DatasetExport, records: number): Response {
+/**
+ * The download: chunked body, content type, file name, record count and where
+ * the manifest lives. The first chunk is read before answering, so an export
+ * that cannot start (a failing query) is a JSON error, not a broken 200.
+ */
+export async function exportResponse(dataset: DatasetExport, records: number): Promise<Response> {
   const { format, request } = dataset;
   const query = exportQuery(request.filters, request.asOf).toString();
-  return new Response(readableFrom(dataset.chunks()), {
+  const chunks = dataset.chunks();
+  const first = await chunks.next();
+  return new Response(readableFrom(chunks, first), {
     headers: {
       "Content-Type": FORMAT_INFO[format].contentType,
       "Content-Disposition": `attachment; filename="${exportFileName(format, request.asOf)}"`,

@@ -67,7 +67,11 @@ export type DemoDecision =
  * - refund blocked by policy: reject (rated 3) when the run's own escalation already covers it,
  *   otherwise escalate it to billing (rated 4).
  */
-export function demoDecision(action: DemoActionFacts, ticket: DemoTicketFacts, run: DemoRunFacts): DemoDecision {
+export function demoDecision(
+  action: DemoActionFacts,
+  ticket: DemoTicketFacts,
+  run: DemoRunFacts,
+): DemoDecision {
   const mustEscalate = ticket.intent !== null && MUST_ESCALATE_INTENTS.has(ticket.intent);
   const label = ticket.intent?.replaceAll("_", " ") ?? "unlabelled";
 

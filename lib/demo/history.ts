@@ -2,8 +2,8 @@ import { and, asc, eq, inArray, notExists, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { agentActions, agentRuns, agentSteps, tickets, users } from "@/db/schema";
-import type { EscalationPayload, ReplyPayload } from "@/lib/agent/types";
 import { runAgent } from "@/lib/agent/run";
+import type { EscalationPayload, ReplyPayload } from "@/lib/agent/types";
 import { decideAction, type Reviewer } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
 import { type DemoDecision, decisionOrder, demoDecision } from "./decisions";
@@ -69,20 +69,30 @@ function reviewDelayMs(key: string): number {
  * minutes to hours after the draft, deliveries recorded as sent.
  *
  * `leaveNew` tickets stay new and `leavePending` are drafted but left waiting
- * for review, taken from the newest (see assignFates); the rest are decided. Only demo tickets with no
- * run yet are touched, so a second call does nothing new. Everything written is
- * marked demo (tickets, runs, reviews) for `npm run demo:remove`.
+ * for review, taken from the newest (see assignFates); the rest are decided.
+ * Once any demo run exists the history counts as built and a call does
+ * nothing. Everything written is marked demo (tickets, runs, reviews) for
+ * `npm run demo:remove`.
  *
  * The history's runs lose their decision-cache key: a cache hit replays a
  * decision, and drafting a demo ticket again should show the agent at work,
  * not a backdated run's result.
  */
-export async function buildDemoHistory(db: Db, options: DemoHistoryOptions = {}): Promise<DemoHistorySummary> {
+export async function buildDemoHistory(
+  db: Db,
+  options: DemoHistoryOptions = {},
+): Promise<DemoHistorySummary> {
   const now = options.now ?? new Date();
   const leaveNew = options.leaveNew ?? 60;
   const leavePending = options.leavePending ?? 60;
 
   const reviewers = await loadReviewers(db, options.reviewerIds);
+  const [built] = await db
+    .select({ id: agentRuns.id })
+    .from(agentRuns)
+    .where(eq(agentRuns.demo, true))
+    .limit(1);
+  if (built) return { drafted: 0, decided: 0, reviews: 0, pending: 0, undrafted: 0, failedRuns: 0 };
   const candidates = await db
     .select({
       id: tickets.id,
@@ -193,13 +203,19 @@ async function loadReviewers(db: Db, ids: string[] | undefined): Promise<Reviewe
     .where(ids?.length ? inArray(users.id, ids) : undefined)
     .orderBy(asc(users.email));
   if (rows.length === 0) {
-    throw new Error("buildDemoHistory needs at least one user to attribute decisions to: run seedDemo first.");
+    throw new Error(
+      "buildDemoHistory needs at least one user to attribute decisions to: run seedDemo first.",
+    );
   }
   return rows;
 }
 
 /** The run's undecided actions with the demo reviewer's decision on each, in the order to apply them. */
-async function decisionsForRun(db: Db, runId: string, ticket: { intent: string | null; referenceReply: string | null }) {
+async function decisionsForRun(
+  db: Db,
+  runId: string,
+  ticket: { intent: string | null; referenceReply: string | null },
+) {
   const actions = await db
     .select()
     .from(agentActions)
@@ -246,7 +262,11 @@ async function decisionsForRun(db: Db, runId: string, ticket: { intent: string |
  */
 async function backdate(
   db: Db,
-  input: { now: Date; runStarts: { id: string; start: string }[]; reviewDelays: { id: string; delay: number }[] },
+  input: {
+    now: Date;
+    runStarts: { id: string; start: string }[];
+    reviewDelays: { id: string; delay: number }[];
+  },
 ) {
   if (input.runStarts.length === 0) return;
   const latest = new Date(input.now.getTime() - MINUTE_MS).toISOString();
@@ -327,8 +347,9 @@ const WINDOW_SECONDS = 30 * 24 * 3600;
  * Grows the demo history to `reviews` reviews by cloning the decided demo
  * tickets (not earlier clones) with everything that hangs off them: runs,
  * steps (unless `steps: false`), actions and reviews. Clone round r of ticket
- * `bitext-42` is `bitext-42~r`; its ids are md5(source id, r), so no mapping
- * table is needed and a later call continues with the next round. Each clone
+ * `bitext-42` is `bitext-42~r`; its ids are derived from (source id, r) (see
+ * cloneId), so no mapping table is needed and a later call continues with the
+ * next round. Each clone
  * keeps its source's shape (model, policy, decisions, delays) and is moved to
  * a pseudo-random time in the 30 days before `now`, its whole history
  * included, so nothing lands in the future. Deliveries and audit entries are
@@ -385,7 +406,10 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
 
   while (total < target) {
     const remaining = target - total;
-    const rounds = Math.max(1, Math.min(Math.ceil(remaining / perRound), Math.floor(batchReviews / perRound)));
+    const rounds = Math.max(
+      1,
+      Math.min(Math.ceil(remaining / perRound), Math.floor(batchReviews / perRound)),
+    );
     const added = await db.transaction(async (tx) => {
       await tx.execute(sql`set local synchronous_commit = off`);
       await tx.execute(sql`set local work_mem = '128MB'`);
@@ -486,7 +510,13 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
             from amp_map m join amp_v v on v.ticket_id = m.src_id
             order by v.created_at + m.shift`,
       );
-      return { tickets: ticketCount, runs: runCount, steps: stepCount, actions: actionCount, reviews: reviewCount };
+      return {
+        tickets: ticketCount,
+        runs: runCount,
+        steps: stepCount,
+        actions: actionCount,
+        reviews: reviewCount,
+      };
     });
     summary.tickets += added.tickets;
     summary.runs += added.runs;
@@ -505,11 +535,9 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
 
 /** Runs one INSERT ... SELECT and returns how many rows it wrote, without sending them back. */
 async function countInserted(tx: Pick<Db, "execute">, insert: SQL): Promise<number> {
-  const t0 = performance.now();
   const [row] = rowsOf<{ n: number }>(
     await tx.execute(sql`with inserted as (${insert} returning 1) select count(*)::int as n from inserted`),
   );
-  if (process.env.AMP_DEBUG) console.log("insert", Number(row?.n), (performance.now() - t0).toFixed(0), "ms");
   return Number(row?.n ?? 0);
 }
 

@@ -12,7 +12,10 @@ const days = (from: number, to: number) => Array.from({ length: to - from + 1 },
 /** Daily counts from rates, each over 100 items. */
 function series(rates: Record<number, number>): Map<string, DailyCount> {
   return new Map(
-    Object.entries(rates).map(([n, rate]) => [day(Number(n)), { numerator: Math.round(rate * 100), denominator: 100 }]),
+    Object.entries(rates).map(([n, rate]) => [
+      day(Number(n)),
+      { numerator: Math.round(rate * 100), denominator: 100 },
+    ]),
   );
 }
 
@@ -95,7 +98,13 @@ describe.each(availableDrivers())("anomalies in the report on %s", (driver) => {
           inputTokens: 10,
           outputTokens: 10,
           costMicroUsd: 0,
-          actions: [{ kind, created: `${d.slice(8)}T09:01:00`, review: { decision: "approve", at: `${d.slice(8)}T10:00:00` } }],
+          actions: [
+            {
+              kind,
+              created: `${d.slice(8)}T09:01:00`,
+              review: { decision: "approve", at: `${d.slice(8)}T10:00:00` },
+            },
+          ],
         });
       }
     }
@@ -115,7 +124,10 @@ describe.each(availableDrivers())("anomalies in the report on %s", (driver) => {
     const params = Object.fromEntries(new URL(spike?.ticketsHref ?? "", "http://x").searchParams);
     const { filter } = parseTicketMetricFilter(params);
     if (!filter) throw new Error("the anomaly link does not parse");
-    const linked = await handle.db.select({ id: tickets.id }).from(tickets).where(ticketMetricCondition(filter));
+    const linked = await handle.db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(ticketMetricCondition(filter));
     expect(linked.map((t) => t.id).sort()).toEqual([...escalatedOn16].sort());
   });
 

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { rowsOf } from "@/db/client";
 import type { Range } from "./period";
-import { inRange } from "./sql";
+import { aggregate, inRange } from "./sql";
 
 export interface RuleFigures {
   ruleId: string;
@@ -29,25 +28,29 @@ const BUILT_IN_STEPS: Record<string, string> = {
  * fired, blocked or forced anything in the period is not listed.
  */
 export async function loadRuleFigures(db: Db, range: Range): Promise<RuleFigures[]> {
-  const rows = rowsOf<Omit<RuleFigures, "name"> & { name: string | null }>(
-    await db.execute(sql`
-      with runs_p as (select id from agent_runs where ${inRange(sql`started_at`, range)}),
-      fired as (
-        select s.name as rule, count(*)::int as n from agent_steps s
-        where s.kind = 'guardrail' and s.run_id in (select id from runs_p)
+  const started = inRange(sql`r.started_at`, range);
+  const rows = await aggregate<Omit<RuleFigures, "name"> & { name: string | null }>(
+    db,
+    sql`
+      with fired as (
+        select s.name as rule, count(*)::int as n
+        from agent_steps s join agent_runs r on r.id = s.run_id
+        where s.kind = 'guardrail' and ${started}
         group by s.name),
       blocks as (
-        select a.blocked_by as rule, count(*)::int as n from agent_actions a
-        where a.blocked_by is not null and a.blocked_by not like 'verify:%' and a.run_id in (select id from runs_p)
+        select a.blocked_by as rule, count(*)::int as n
+        from agent_actions a join agent_runs r on r.id = a.run_id
+        where a.blocked_by is not null and a.blocked_by not like 'verify:%' and ${started}
         group by a.blocked_by),
       forced as (
         select x.rule, count(*)::int as n, count(*) filter (where v.decision = 'reject')::int as overrides
         from agent_actions a
+        join agent_runs r on r.id = a.run_id
         cross join lateral jsonb_array_elements_text(
           case when jsonb_typeof(a.payload->'ruleIds') = 'array' then a.payload->'ruleIds' else '[]'::jsonb end
         ) as x(rule)
         left join reviews v on v.action_id = a.id
-        where a.kind = 'escalation' and a.run_id in (select id from runs_p)
+        where a.kind = 'escalation' and ${started}
         group by x.rule),
       names as (
         select distinct on (r->>'id') r->>'id' as rule, r->>'name' as name
@@ -62,7 +65,7 @@ export async function loadRuleFigures(db: Db, range: Range): Promise<RuleFigures
       left join blocks b on b.rule = k.rule
       left join forced e on e.rule = k.rule
       left join names n on n.rule = k.rule
-      order by fired desc, "forcedEscalations" desc, blocks desc, k.rule`),
+      order by fired desc, "forcedEscalations" desc, blocks desc, k.rule`,
   );
   return rows.map((r) => ({
     ruleId: r.ruleId,
@@ -84,14 +87,15 @@ export interface ReasonCount {
 
 /** The reason tags reviewers gave most often in the period (by review time), most frequent first. */
 export async function loadTopReasons(db: Db, range: Range, limit = 8): Promise<ReasonCount[]> {
-  const rows = rowsOf<ReasonCount>(
-    await db.execute(sql`
+  const rows = await aggregate<ReasonCount>(
+    db,
+    sql`
       select tag, count(*)::int as reviews, count(distinct v.ticket_id)::int as tickets
       from reviews v cross join lateral unnest(v.reason_tags) as tag
       where ${inRange(sql`v.created_at`, range)}
       group by tag
       order by reviews desc, tag
-      limit ${limit}`),
+      limit ${limit}`,
   );
   return rows.map((r) => ({ tag: r.tag, reviews: Number(r.reviews), tickets: Number(r.tickets) }));
 }
@@ -107,15 +111,16 @@ export interface CheckCount {
 
 /** The verification checks that failed most in runs that started in the period. */
 export async function loadFailingChecks(db: Db, range: Range, limit = 8): Promise<CheckCount[]> {
-  const rows = rowsOf<CheckCount>(
-    await db.execute(sql`
+  const rows = await aggregate<CheckCount>(
+    db,
+    sql`
       select regexp_replace(s.name, '^repair: ', '') as "check", count(*)::int as failures,
              count(distinct r.ticket_id)::int as tickets
       from agent_steps s join agent_runs r on r.id = s.run_id
       where s.kind = 'verification' and s.output->>'passed' = 'false' and ${inRange(sql`r.started_at`, range)}
       group by 1
       order by failures desc, 1
-      limit ${limit}`),
+      limit ${limit}`,
   );
   return rows.map((r) => ({ check: r.check, failures: Number(r.failures), tickets: Number(r.tickets) }));
 }

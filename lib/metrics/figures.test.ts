@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tickets } from "@/db/schema";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { type FixtureIds, insertBase, insertRun, T } from "@/test/metrics-fixture";
 import { loadFailingChecks, loadRuleFigures, loadTopReasons } from "./breakdowns";
 import { emptyFigures, type Figures, loadFigures } from "./figures";
 import { resolvePeriod } from "./period";
+import { loadMetricsReport } from "./report";
+import { parseTicketMetricFilter, ticketMetricCondition, ticketsHref } from "./ticket-links";
 
 /*
  * The fixture, by hand. The period P is 2026-11-10 .. 2026-11-12 (UTC, three
@@ -355,7 +358,12 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
   it("by day: each UTC day of the period, and the days before it for anomaly baselines", async () => {
     const { days } = await loadFigures(handle.db, P);
     // 11-10: R1 R2; V1 V2; T1 T2 decided.
-    expect(days.get("2026-11-10")).toMatchObject({ runs: 2, reviewedActions: 2, ticketsDecided: 2, edits: 1 });
+    expect(days.get("2026-11-10")).toMatchObject({
+      runs: 2,
+      reviewedActions: 2,
+      ticketsDecided: 2,
+      edits: 1,
+    });
     // 11-11: R3 R4; V3 V4 V5 V6; T3 T4 decided, T3 escalated.
     expect(days.get("2026-11-11")).toMatchObject({
       runs: 2,
@@ -392,8 +400,18 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
   it("by model", async () => {
     const { cuts } = await loadFigures(handle.db, { ...P, groupBy: "model" });
     // offline: R1 R4 R5 R6 R8; V1 V5 V6 V7; T1 T4 T5. gpt: R2 R3; V2 V3 V4; T2 T3.
-    expect(cuts.get("offline")).toMatchObject({ runs: 5, reviewedActions: 4, ticketsDecided: 3, costMicroUsd: 1000 });
-    expect(cuts.get(GPT)).toMatchObject({ runs: 2, reviewedActions: 3, ticketsDecided: 2, costMicroUsd: 8000 });
+    expect(cuts.get("offline")).toMatchObject({
+      runs: 5,
+      reviewedActions: 4,
+      ticketsDecided: 3,
+      costMicroUsd: 1000,
+    });
+    expect(cuts.get(GPT)).toMatchObject({
+      runs: 2,
+      reviewedActions: 3,
+      ticketsDecided: 2,
+      costMicroUsd: 8000,
+    });
   });
 
   it("per guardrail rule: fired, blocks, forced escalations, reviewer overrides", async () => {
@@ -402,7 +420,14 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
     // human-requested fired in R6 and forced A7, which the reviewer rejected (an override).
     // refund-requests fired only in R0 (previous period): not listed.
     expect(rules).toEqual([
-      { ruleId: "human-requested", name: "human-requested", fired: 1, blocks: 0, forcedEscalations: 1, overrides: 1 },
+      {
+        ruleId: "human-requested",
+        name: "human-requested",
+        fired: 1,
+        blocks: 0,
+        forcedEscalations: 1,
+        overrides: 1,
+      },
       {
         ruleId: "legal-escalate",
         name: "Always escalate legal issues",
@@ -411,7 +436,14 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
         forcedEscalations: 1,
         overrides: 0,
       },
-      { ruleId: "no-payments", name: "Do not handle payments", fired: 1, blocks: 1, forcedEscalations: 0, overrides: 0 },
+      {
+        ruleId: "no-payments",
+        name: "Do not handle payments",
+        fired: 1,
+        blocks: 1,
+        forcedEscalations: 0,
+        overrides: 0,
+      },
     ]);
   });
 
@@ -431,5 +463,66 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
       { check: "citations_valid", failures: 1, tickets: 1 },
       { check: "facts_grounded", failures: 1, tickets: 1 },
     ]);
+  });
+
+  describe("ticket links select exactly the tickets a figure counted", () => {
+    const linked = async (href: string) => {
+      const { filter, error } = parseTicketMetricFilter(
+        Object.fromEntries(new URL(href, "http://x").searchParams),
+      );
+      if (!filter) throw new Error(error ?? "no filter");
+      const rows = await handle.db
+        .select({ name: tickets.subject })
+        .from(tickets)
+        .where(ticketMetricCondition(filter));
+      return rows.map((r) => r.name).sort();
+    };
+    const range = P.current;
+
+    it("by reason tag, check, outcome and rule", async () => {
+      expect(await linked(ticketsHref({ kind: "reason", tag: "tone", range }))).toEqual(["T2", "T4"]);
+      expect(await linked(ticketsHref({ kind: "reason", tag: "hallucination", range }))).toEqual(["T4"]);
+      expect(await linked(ticketsHref({ kind: "check", check: "citations_valid", range }))).toEqual(["T4"]);
+      expect(await linked(ticketsHref({ kind: "check", check: "citations_present", range }))).toEqual(["T2"]);
+      expect(await linked(ticketsHref({ kind: "outcome", outcome: "escalated", range }))).toEqual(["T3"]);
+      expect(await linked(ticketsHref({ kind: "outcome", outcome: "hallucination", range }))).toEqual(["T4"]);
+      expect(await linked(ticketsHref({ kind: "rule", ruleId: "no-payments", range }))).toEqual(["T3"]);
+      expect(await linked(ticketsHref({ kind: "rule", ruleId: "human-requested", range }))).toEqual(["T5"]);
+      // The previous period's rule firing is not in this period's link.
+      expect(await linked(ticketsHref({ kind: "rule", ruleId: "refund-requests", range }))).toEqual([]);
+      expect(await linked("/tickets?rule=refund-requests&from=2026-11-07&to=2026-11-09")).toEqual(["T0"]);
+    });
+
+    it("refuses a broken link with a message instead of guessing", () => {
+      expect(parseTicketMetricFilter({})).toEqual({ filter: null });
+      expect(parseTicketMetricFilter({ reason: "rude" }).error).toMatch(/That reason tag does not exist/);
+      expect(parseTicketMetricFilter({ reason: "tone", check: "facts_grounded" }).error).toMatch(
+        /one of reason/,
+      );
+      expect(
+        parseTicketMetricFilter({ outcome: "escalated", from: "2026-11-10", to: "2026-11-01" }).error,
+      ).toMatch(/must be before to/);
+    });
+  });
+
+  it("the report: headline for the period and the one before, series labelled by cut", async () => {
+    const byPolicy = await loadMetricsReport(handle.db, { ...P, groupBy: "policy" });
+    expect(byPolicy.headline.current.runs).toBe(7);
+    expect(byPolicy.headline.previous.runs).toBe(1);
+    expect(byPolicy.series.map((s) => [s.label, s.figures.runs])).toEqual([
+      ["v1", 2],
+      ["v2", 5],
+    ]);
+    const byModel = await loadMetricsReport(handle.db, { ...P, groupBy: "model" });
+    expect(byModel.series.map((s) => [s.label, s.figures.runs])).toEqual([
+      ["offline", 5],
+      [GPT, 2],
+    ]);
+    const byDay = await loadMetricsReport(handle.db, P);
+    expect(byDay.series.map((s) => s.key)).toEqual(["2026-11-10", "2026-11-11", "2026-11-12"]);
+    expect(byDay.topReasons[0]).toMatchObject({ tag: "hallucination", label: "Hallucination" });
+    expect(byDay.rules[0]?.ticketsHref).toMatch(/^\/tickets\?rule=human-requested&from=/);
+    // Plain JSON: what the API sends is what the page renders.
+    expect(JSON.parse(JSON.stringify(byDay))).toEqual(byDay);
   });
 });

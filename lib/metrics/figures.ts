@@ -1,8 +1,15 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { rowsOf } from "@/db/client";
 import { addDays, type GroupBy, type Range, type ResolvedPeriod } from "./period";
-import { agreedSql, at, decidedTicketsSql, FAILED_GROUNDING_RUNS, hallucinatedSql, inRange } from "./sql";
+import {
+  aggregate,
+  agreedSql,
+  at,
+  decidedTicketsSql,
+  FAILED_GROUNDING_RUNS,
+  hallucinatedSql,
+  inRange,
+} from "./sql";
 
 /**
  * The figures of one bucket (a period, a day, a policy version or a model).
@@ -65,7 +72,10 @@ export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-type RunCounts = Pick<Figures, "runs" | "runsWithReply" | "ticketsDrafted" | "costMicroUsd" | "tokens" | "latencyP50Ms" | "latencyP95Ms">;
+type RunCounts = Pick<
+  Figures,
+  "runs" | "runsWithReply" | "ticketsDrafted" | "costMicroUsd" | "tokens" | "latencyP50Ms" | "latencyP95Ms"
+>;
 type ReviewCounts = Pick<
   Figures,
   | "reviewedActions"
@@ -135,7 +145,7 @@ export interface FigureBuckets {
 export function readWindow(period: ResolvedPeriod): Range {
   const baseline = addDays(period.current.from, -14);
   return {
-    from: baseline < period.previous.from ? baseline : period.previous.from,
+    from: new Date(Math.min(baseline.getTime(), period.previous.from.getTime())),
     to: period.current.to,
   };
 }
@@ -175,8 +185,9 @@ interface BucketRow {
 async function runCounts(db: Db, period: ResolvedPeriod, window: Range): Promise<(BucketRow & RunCounts)[]> {
   const cut = cutExpression(period.groupBy);
   const { columns, sets, bucket } = bucketing(sql`r.started_at`, period, cut);
-  return rowsOf<BucketRow & RunCounts>(
-    await db.execute(sql`
+  return aggregate<BucketRow & RunCounts>(
+    db,
+    sql`
       select ${bucket},
              count(*)::int as "runs",
              count(*) filter (where b.with_reply)::int as "runsWithReply",
@@ -196,15 +207,20 @@ async function runCounts(db: Db, period: ResolvedPeriod, window: Range): Promise
         ${period.groupBy === "policy" ? sql`left join policy_versions p on p.id = r.policy_version_id` : sql``}
         where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
       ) b
-      group by ${sets}`),
+      group by ${sets}`,
   );
 }
 
-async function reviewCounts(db: Db, period: ResolvedPeriod, window: Range): Promise<(BucketRow & ReviewCounts)[]> {
+async function reviewCounts(
+  db: Db,
+  period: ResolvedPeriod,
+  window: Range,
+): Promise<(BucketRow & ReviewCounts)[]> {
   const cut = cutExpression(period.groupBy);
   const { columns, sets, bucket } = bucketing(sql`v.created_at`, period, cut);
-  return rowsOf<BucketRow & ReviewCounts>(
-    await db.execute(sql`
+  return aggregate<BucketRow & ReviewCounts>(
+    db,
+    sql`
       select ${bucket},
              count(*)::int as "reviewedActions",
              count(*) filter (where b.agreed)::int as "agreedActions",
@@ -225,15 +241,20 @@ async function reviewCounts(db: Db, period: ResolvedPeriod, window: Range): Prom
         left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = a.run_id
         where ${inRange(sql`v.created_at`, window)}
       ) b
-      group by ${sets}`),
+      group by ${sets}`,
   );
 }
 
-async function ticketCounts(db: Db, period: ResolvedPeriod, window: Range): Promise<(BucketRow & TicketCounts)[]> {
+async function ticketCounts(
+  db: Db,
+  period: ResolvedPeriod,
+  window: Range,
+): Promise<(BucketRow & TicketCounts)[]> {
   const cut = cutExpression(period.groupBy);
   const { columns, sets, bucket } = bucketing(sql`t.decided_at`, period, cut ? sql`t.cut` : undefined);
-  return rowsOf<BucketRow & TicketCounts>(
-    await db.execute(sql`
+  return aggregate<BucketRow & TicketCounts>(
+    db,
+    sql`
       select ${bucket},
              count(*)::int as "ticketsDecided",
              count(*) filter (where b.auto_resolved)::int as "autoResolved",
@@ -242,7 +263,7 @@ async function ticketCounts(db: Db, period: ResolvedPeriod, window: Range): Prom
         select t.escalated, t.auto_resolved, ${columns}
         from (${decidedTicketsSql(window, cut)}) t
       ) b
-      group by ${sets}`),
+      group by ${sets}`,
   );
 }
 
@@ -272,7 +293,10 @@ export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<Figur
   const counts = new Map<string, Partial<Counts>>();
   for (const row of [...runs, ...reviews, ...decided]) {
     if (!row.bucket) continue; // a row before the previous period, or a cut outside the period
-    counts.set(row.bucket, { ...counts.get(row.bucket), ...numeric(row as unknown as Record<string, unknown>) });
+    counts.set(row.bucket, {
+      ...counts.get(row.bucket),
+      ...numeric(row as unknown as Record<string, unknown>),
+    });
   }
   const days = new Map<string, Figures>();
   const cuts = new Map<string, Figures>();

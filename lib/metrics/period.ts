@@ -16,7 +16,7 @@ function isoInstant(name: "from" | "to") {
     .string()
     .trim()
     .refine(
-      (v) => (DATE.test(v) ? !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) : z.iso.datetime({ offset: true }).safeParse(v).success),
+      (v) => (DATE.test(v) ? z.iso.date() : z.iso.datetime({ offset: true })).safeParse(v).success,
       `${name} must be an ISO date like 2026-11-01 or a date-time like 2026-11-01T09:30:00Z.`,
     );
 }

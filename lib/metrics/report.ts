@@ -50,10 +50,16 @@ export interface MetricsReport {
  * Reads the dashboard's query (from, to, groupBy) into a period, or throws a
  * 400 AppError whose message says what to change.
  */
-export function parseMetricsQuery(params: Record<string, string | undefined>, now: Date = new Date()): ResolvedPeriod {
+export function parseMetricsQuery(
+  params: Record<string, string | undefined>,
+  now: Date = new Date(),
+): ResolvedPeriod {
   const parsed = metricsParamsSchema.safeParse(params);
   if (!parsed.success) {
-    throw new AppError("bad_request:metrics", parsed.error.issues[0]?.message ?? "Check from, to and groupBy.");
+    throw new AppError(
+      "bad_request:metrics",
+      parsed.error.issues[0]?.message ?? "Check from, to and groupBy.",
+    );
   }
   try {
     return resolvePeriod(parsed.data, now);
@@ -63,9 +69,17 @@ export function parseMetricsQuery(params: Record<string, string | undefined>, no
   }
 }
 
-function seriesOf(period: ResolvedPeriod, days: Map<string, Figures>, cuts: Map<string, Figures>): SeriesPoint[] {
+function seriesOf(
+  period: ResolvedPeriod,
+  days: Map<string, Figures>,
+  cuts: Map<string, Figures>,
+): SeriesPoint[] {
   if (period.groupBy === "day") {
-    return daysIn(period.current).map((day) => ({ key: day, label: day, figures: days.get(day) ?? emptyFigures() }));
+    return daysIn(period.current).map((day) => ({
+      key: day,
+      label: day,
+      figures: days.get(day) ?? emptyFigures(),
+    }));
   }
   const points = [...cuts].map(([key, figures]) => ({
     key,
@@ -73,7 +87,9 @@ function seriesOf(period: ResolvedPeriod, days: Map<string, Figures>, cuts: Map<
     figures,
   }));
   if (period.groupBy === "policy") {
-    return points.sort((a, b) => (Number(a.key) || Number.MAX_SAFE_INTEGER) - (Number(b.key) || Number.MAX_SAFE_INTEGER));
+    return points.sort(
+      (a, b) => (Number(a.key) || Number.MAX_SAFE_INTEGER) - (Number(b.key) || Number.MAX_SAFE_INTEGER),
+    );
   }
   return points.sort((a, b) => b.figures.runs - a.figures.runs || a.key.localeCompare(b.key));
 }

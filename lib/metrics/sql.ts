@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { rowsOf } from "@/db/client";
 import type { Range } from "./period";
 
 /**
@@ -80,4 +82,18 @@ export function decidedTicketsSql(range: Range, cut?: SQL): SQL {
     where v.ticket_id in (select ticket_id from reviews where ${inRange(sql`created_at`, range)})
     group by v.ticket_id
     having ${inRange(sql`max(v.created_at)`, range)}`;
+}
+
+/**
+ * Runs one dashboard aggregate with the settings it wants, for this
+ * transaction only: no JIT (compiling the plan costs 50–100 ms, more than
+ * these queries run for) and enough work_mem for the grouping-set sorts and
+ * percentiles of a month of runs to stay in memory instead of spilling to disk.
+ */
+export async function aggregate<T>(db: Db, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return rowsOf<T>(await tx.execute(query));
+  });
 }

@@ -52,13 +52,19 @@ export function parseTicketMetricFilter(
   if (!params.reason && !params.check && !params.outcome && !params.rule) return { filter: null };
   const parsed = linkSchema.safeParse(params);
   if (!parsed.success) {
-    return { filter: null, error: `${parsed.error.issues[0]?.message ?? "The filter is not valid."} Showing all tickets.` };
+    return {
+      filter: null,
+      error: `${parsed.error.issues[0]?.message ?? "The filter is not valid."} Showing all tickets.`,
+    };
   }
   let range: Range;
   try {
     range = resolvePeriod({ from: parsed.data.from, to: parsed.data.to }, now).current;
   } catch (error) {
-    return { filter: null, error: `${error instanceof Error ? error.message : "The period is not valid."} Showing all tickets.` };
+    return {
+      filter: null,
+      error: `${error instanceof Error ? error.message : "The period is not valid."} Showing all tickets.`,
+    };
   }
   const { reason, check, outcome, rule } = parsed.data;
   if (reason) return { filter: { kind: "reason", tag: reason, range } };
@@ -111,7 +117,9 @@ function formatRange(range: Range): string {
   const wholeDays = range.from.getTime() % DAY_MS === 0 && range.to.getTime() % DAY_MS === 0;
   if (!wholeDays) return `from ${range.from.toISOString()} to ${range.to.toISOString()}`;
   const lastDay = new Date(range.to.getTime() - DAY_MS);
-  return day(range.from) === day(lastDay) ? `on ${day(range.from)}` : `from ${day(range.from)} to ${day(lastDay)}`;
+  return day(range.from) === day(lastDay)
+    ? `on ${day(range.from)}`
+    : `from ${day(range.from)} to ${day(lastDay)}`;
 }
 
 /** A sentence for the ticket list: which tickets these are. */

@@ -6,8 +6,11 @@
  * Goal for sft: >= 100,000 rows/s and peak RSS < 200 MB.
  *
  * `--keep` leaves the database behind and `--reuse` exports from it again without rebuilding.
+ * `--heap 128` runs the exports with `--max-old-space-size=128` (a memory-capped deployment);
+ * `--batch-size N` changes the rows per query (default 5000).
  */
 import { spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -25,12 +28,18 @@ const GOAL_PEAK_RSS_MB = 200;
 
 const mb = (bytes: number) => bytes / 1_048_576;
 
-function runChild(url: string, format: ExportFormat, batchSize?: string): Promise<FormatResult> {
+function runChild(
+  url: string,
+  format: ExportFormat,
+  batchSize?: string,
+  heapMb?: string,
+): Promise<FormatResult> {
   // A separate entry point, so the child loads the export code only (not the agent and its tokenizer).
   const args = [path.join(import.meta.dirname, "export-worker.ts"), format, url];
   if (batchSize) args.push(batchSize);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, ...args], {
+    const heap = heapMb ? [`--max-old-space-size=${Number(heapMb)}`] : [];
+    const child = spawn(process.execPath, [...heap, ...process.execArgv, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -98,14 +107,15 @@ async function main() {
   const { url, drop } = await prepare(target, argv.includes("--reuse"));
   try {
     console.log(
-      `bench:export — ${target.toLocaleString("en-US")} reviews, PostgreSQL, one process per format`,
+      `bench:export — ${target.toLocaleString("en-US")} reviews, PostgreSQL, one process per format` +
+        `${args.heap ? `, --max-old-space-size=${Number(args.heap)}` : ""} · load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
     );
     console.log(
       "format   records     seconds   rows/s     MB out    MB/s   RSS before  peak RSS  maxRSS   count",
     );
     const results: FormatResult[] = [];
     for (const format of formats) {
-      const r = await runChild(url, format, args["batch-size"]);
+      const r = await runChild(url, format, args["batch-size"], args.heap);
       results.push(r);
       console.log(
         [

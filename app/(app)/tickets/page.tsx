@@ -10,6 +10,12 @@ import { TICKET_STATUSES } from "@/db/schema";
 import { requirePageScope } from "@/lib/auth/guards";
 import { roleHasScope } from "@/lib/auth/scopes";
 import { formatAge, humanize } from "@/lib/format";
+import {
+  describeTicketMetricFilter,
+  parseTicketMetricFilter,
+  TICKET_LINK_PARAMS,
+  ticketMetricCondition,
+} from "@/lib/metrics/ticket-links";
 
 export const metadata: Metadata = { title: "Tickets" };
 
@@ -27,15 +33,26 @@ export default async function TicketsPage({
   await connection();
   const user = await requirePageScope("tickets:read");
   const canDraft = roleHasScope(user.role, "tickets:draft");
-  const { status, cursor, q } = searchSchema.parse(await searchParams);
+  const raw = await searchParams;
+  const { status, cursor, q } = searchSchema.parse(raw);
+  // A link from the metrics dashboard ("the tickets behind this number"), kept across filters and pages.
+  const metric = parseTicketMetricFilter(raw);
+  const metricParams: Record<string, string> = metric.filter
+    ? Object.fromEntries(TICKET_LINK_PARAMS.flatMap((k) => (raw[k] ? [[k, raw[k]]] : [])))
+    : {};
   const db = await getDb();
   const [{ tickets, nextCursor }, counts] = await Promise.all([
-    listTickets(db, { status, q: q || undefined, cursor: cursor ? decodeCursor(cursor) : null }),
+    listTickets(db, {
+      status,
+      q: q || undefined,
+      cursor: cursor ? decodeCursor(cursor) : null,
+      matching: metric.filter ? ticketMetricCondition(metric.filter) : undefined,
+    }),
     countTicketsByStatus(db),
   ]);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const filterHref = (s?: string) => {
-    const params = new URLSearchParams({ ...(s ? { status: s } : {}), ...(q ? { q } : {}) });
+    const params = new URLSearchParams({ ...(s ? { status: s } : {}), ...(q ? { q } : {}), ...metricParams });
     return params.size ? `/tickets?${params}` : "/tickets";
   };
   const now = new Date();
@@ -53,9 +70,24 @@ export default async function TicketsPage({
         ) : null}
         {canDraft ? <DraftAll /> : null}
       </div>
+      {metric.filter ? (
+        <p role="status" className="mt-3 rounded bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          {describeTicketMetricFilter(metric.filter)}.{" "}
+          <Link href="/tickets" className="underline">
+            Show all tickets
+          </Link>
+        </p>
+      ) : metric.error ? (
+        <p role="alert" className="mt-3 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {metric.error}
+        </p>
+      ) : null}
       <search className="mt-4 block">
         <form action="/tickets" className="flex gap-2">
           {status ? <input type="hidden" name="status" value={status} /> : null}
+          {Object.entries(metricParams).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
           <label htmlFor="ticket-search" className="sr-only">
             Search tickets
           </label>
@@ -131,7 +163,7 @@ export default async function TicketsPage({
         ) : null}
         {nextCursor ? (
           <Link
-            href={`/tickets?${new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), cursor: nextCursor })}`}
+            href={`/tickets?${new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}), ...metricParams, cursor: nextCursor })}`}
             className="text-sky-800 underline"
           >
             Next page
