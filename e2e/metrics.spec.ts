@@ -63,7 +63,9 @@ test("approving a reply moves today's figures by exactly one review", async ({ p
   await expect(page.getByRole("article", { name: "Reply draft (approved)" })).toBeVisible();
 
   await page.goto(`/metrics?from=${day}&to=${day}`);
-  await expect(figure(page, "Reviewed actions")).toHaveText((before.reviewedActions + 1).toLocaleString("en-US"));
+  await expect(figure(page, "Reviewed actions")).toHaveText(
+    (before.reviewedActions + 1).toLocaleString("en-US"),
+  );
   const after = await headline(page, day);
   // One more review, of a reply, agreeing with the agent; no edit.
   expect(after.reviewedActions).toBe(before.reviewedActions + 1);

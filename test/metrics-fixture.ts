@@ -149,12 +149,16 @@ export async function insertBase(db: Db, ticketNames: string[]): Promise<Fixture
     v2: v2?.id as string,
     tickets: {},
   };
-  for (const name of ticketNames) {
+  await addTickets(db, ids, ticketNames);
+  return ids;
+}
+
+export async function addTickets(db: Db, ids: FixtureIds, names: string[]): Promise<void> {
+  for (const name of names) {
     const [t] = await db
       .insert(tickets)
       .values({ externalId: `fixture-${name}`, fromEmail: `${name}@example.com`, subject: name, body: name })
       .returning({ id: tickets.id });
     ids.tickets[name] = t?.id as string;
   }
-  return ids;
 }

@@ -74,7 +74,7 @@ const TRAINING_COLUMNS = {
 
 const PAIR_COLUMNS = { ...TRAINING_COLUMNS, originalText: reviews.originalText };
 
-const CSV_COLUMNS = {
+const REVIEW_COLUMNS = {
   ...PAIR_COLUMNS,
   reviewedAt: reviews.createdAt,
   reviewerId: reviews.reviewerId,
@@ -233,7 +233,7 @@ export function reviewRowBatches(
 ): AsyncGenerator<ExportRow[]> {
   return keysetBatches<ExportRow>(
     db,
-    CSV_COLUMNS,
+    REVIEW_COLUMNS,
     filterCondition(request),
     options.batchSize ?? EXPORT_BATCH_SIZE,
   );

@@ -7,7 +7,7 @@ import { seedDemo } from "@/db/seed";
 import { DEFAULT_INSTRUCTIONS, DEFAULT_RULES } from "@/lib/guardrails/default-policy";
 import type { Rule } from "@/lib/guardrails/rules";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { userOfRole } from "./test-history";
+import { userOfRole } from "@/test/guardrail-history";
 
 // The server actions and route handlers run as in the app: real scope checks against the
 // database. Only what Vitest cannot provide is replaced: the app's database singleton, the
@@ -34,7 +34,9 @@ const { GET: listRoute } = await import("@/app/api/v1/policies/route");
 const NOW = new Date("2026-11-01T12:00:00Z");
 const FORBIDDEN = "Your role (reviewer) does not allow this. Ask an admin for access.";
 const rules: Rule[] = DEFAULT_RULES.map((r) =>
-  r.id === "legal-escalate" && r.type === "escalate_keywords" ? { ...r, keywords: [...r.keywords, "ombudsman"] } : r,
+  r.id === "legal-escalate" && r.type === "escalate_keywords"
+    ? { ...r, keywords: [...r.keywords, "ombudsman"] }
+    : r,
 );
 
 type Route = (request: Request, ctx: unknown) => Promise<Response>;
@@ -86,7 +88,8 @@ describe("policy actions and routes", () => {
         actions.publishPolicyDraftAction({ draftId: v1 }),
         actions.rollbackPolicyVersionAction({ versionId: v1 }),
       ];
-      for (const result of await Promise.all(attempts)) expect(result).toEqual({ ok: false, error: FORBIDDEN });
+      for (const result of await Promise.all(attempts))
+        expect(result).toEqual({ ok: false, error: FORBIDDEN });
       expect(await snapshot()).toEqual(before);
     });
 
@@ -131,7 +134,10 @@ describe("policy actions and routes", () => {
         data: { id: draftId, version: 2, retiredVersion: 1 },
         message: "Version 2 is published: new runs use it; version 1 is retired.",
       });
-      const rollback = await actions.rollbackPolicyVersionAction({ versionId: v1, expectedPublishedId: draftId });
+      const rollback = await actions.rollbackPolicyVersionAction({
+        versionId: v1,
+        expectedPublishedId: draftId,
+      });
       expect(rollback).toMatchObject({
         ok: true,
         message: "Rolled back: version 3, a copy of version 1, is published.",
@@ -166,9 +172,14 @@ describe("policy actions and routes", () => {
       const bad = await send(draftRoute.PUT as Route, "PUT", "{not json");
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ error: { code: "bad_request:api" } });
-      const invalid = await send(draftRoute.PUT as Route, "PUT", { rules: [{ type: "nope" }], instructions: "x" });
+      const invalid = await send(draftRoute.PUT as Route, "PUT", {
+        rules: [{ type: "nope" }],
+        instructions: "x",
+      });
       expect(invalid.status).toBe(400);
-      expect(((await invalid.json()) as { error: { issues: unknown[] } }).error.issues.length).toBeGreaterThan(0);
+      expect(
+        ((await invalid.json()) as { error: { issues: unknown[] } }).error.issues.length,
+      ).toBeGreaterThan(0);
       const created = await send(draftRoute.PUT as Route, "PUT", {
         rules: rules.slice(1),
         instructions: DEFAULT_INSTRUCTIONS,

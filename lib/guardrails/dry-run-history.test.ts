@@ -8,7 +8,7 @@ import { discardPolicyDraft, savePolicyDraft } from "@/lib/guardrails/drafts";
 import { dryRunPolicyDraft } from "@/lib/guardrails/dry-run";
 import type { Rule } from "@/lib/guardrails/rules";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
-import { decide, draftTicket, userOfRole } from "./test-history";
+import { decide, draftTicket, userOfRole } from "@/test/guardrail-history";
 
 const NOW = new Date("2026-11-01T12:00:00Z");
 

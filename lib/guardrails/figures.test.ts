@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { seedDemo } from "@/db/seed";
 import { loadRuleFigures, NO_FIGURES, toRuleFigures } from "@/lib/guardrails/figures";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
-import { decide, draftTicket } from "./test-history";
+import { decide, draftTicket } from "@/test/guardrail-history";
 
 const NOW = new Date("2026-11-01T12:00:00Z");
 

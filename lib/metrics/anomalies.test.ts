@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tickets } from "@/db/schema";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
-import { insertBase, insertRun } from "@/test/metrics-fixture";
+import { addTickets, type FixtureIds, insertBase, insertRun } from "@/test/metrics-fixture";
 import { type DailyCount, detectAnomalies } from "./anomalies";
 import { loadMetricsReport, parseMetricsQuery } from "./report";
 import { parseTicketMetricFilter, ticketMetricCondition } from "./ticket-links";
@@ -76,6 +76,7 @@ describe("detectAnomalies", () => {
 
 describe.each(availableDrivers())("anomalies in the report on %s", (driver) => {
   let handle: TestDatabase;
+  let ids: FixtureIds;
   const escalatedOn16: string[] = [];
 
   beforeAll(async () => {
@@ -83,7 +84,7 @@ describe.each(availableDrivers())("anomalies in the report on %s", (driver) => {
     // 10 tickets a day for 16 days, each drafted at 09:00 and decided at 10:00: an approved escalation
     // (escalated) or an approved reply. Escalated per day: 1 on odd days, 2 on even days, 8 on day 16.
     const names = days(1, 16).flatMap((d) => Array.from({ length: 10 }, (_, i) => `${d}-${i}`));
-    const ids = await insertBase(handle.db, names);
+    ids = await insertBase(handle.db, names);
     for (const [n, d] of days(1, 16).entries()) {
       const escalated = n + 1 === 16 ? 8 : (n + 1) % 2 === 1 ? 1 : 2;
       for (let i = 0; i < 10; i++) {
@@ -110,6 +111,43 @@ describe.each(availableDrivers())("anomalies in the report on %s", (driver) => {
     }
   });
   afterAll(() => handle?.destroy());
+
+  it("a ticket decided on two days counts on each, with each day's outcome, and once in the period", async () => {
+    // T-two: its reply rejected on 11-19, its redraft's escalation approved on 11-20.
+    await addTickets(handle.db, ids, ["two"]);
+    const run = {
+      policy: "v2" as const,
+      model: "offline",
+      latencyMs: 1,
+      inputTokens: 0,
+      outputTokens: 0,
+      costMicroUsd: 0,
+    };
+    await insertRun(handle.db, ids, {
+      ...run,
+      ticket: "two",
+      started: "19T09:00:00",
+      actions: [{ kind: "reply", created: "19T09:01:00", review: { decision: "reject", at: "19T10:00:00" } }],
+    });
+    await insertRun(handle.db, ids, {
+      ...run,
+      ticket: "two",
+      started: "20T09:00:00",
+      actions: [
+        { kind: "escalation", created: "20T09:01:00", review: { decision: "approve", at: "20T10:00:00" } },
+      ],
+    });
+    const report = await loadMetricsReport(handle.db, parseMetricsQuery({ from: day(19), to: day(20) }));
+    expect(report.headline.current).toMatchObject({
+      ticketsDecided: 1,
+      escalatedTickets: 1,
+      autoResolved: 0,
+    });
+    expect(report.series.map((p) => [p.key, p.figures.ticketsDecided, p.figures.escalatedTickets])).toEqual([
+      [day(19), 1, 0],
+      [day(20), 1, 1],
+    ]);
+  });
 
   it("marks the spike day, and only it, with a link to exactly its escalated tickets", async () => {
     const report = await loadMetricsReport(handle.db, parseMetricsQuery({ from: day(1), to: day(16) }));

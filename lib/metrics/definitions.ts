@@ -35,14 +35,14 @@ export const HEADLINE_FIGURES: FigureDefinition[] = [
     label: "Auto-resolution",
     unit: "percent",
     better: "up",
-    help: "Tickets decided in the period that were settled by a reply approved without edit, nothing escalated.",
+    help: "Tickets decided in the period settled by a reply approved without edit, with nothing escalated.",
   },
   {
     key: "escalationRate",
     label: "Escalation rate",
     unit: "percent",
     better: null,
-    help: "Tickets decided in the period whose outcome is escalated to a person.",
+    help: "Tickets decided in the period that a decision in the period escalated to a person.",
   },
   {
     key: "costPerTaskMicroUsd",
@@ -119,7 +119,7 @@ export const HEADLINE_FIGURES: FigureDefinition[] = [
     label: "Tickets decided",
     unit: "count",
     better: null,
-    help: "Tickets whose last decision falls in the period.",
+    help: "Tickets a person made a decision on in the period.",
   },
   {
     key: "runs",

@@ -5,7 +5,7 @@ import {
   aggregate,
   agreedSql,
   at,
-  decidedTicketsSql,
+  escalatingSql,
   FAILED_GROUNDING_RUNS,
   hallucinatedSql,
   inRange,
@@ -56,7 +56,7 @@ export interface Figures {
   timeToReviewP50Seconds: number | null;
   timeToReviewP95Seconds: number | null;
 
-  // Tickets, by decision time (their last review).
+  // Tickets decided: those with a decision (review) in the bucket, their outcome from those decisions.
   ticketsDecided: number;
   /** Tickets settled by a reply approved as drafted, with no escalation. */
   autoResolved: number;
@@ -135,13 +135,18 @@ export function emptyFigures(): Figures {
 export interface FigureBuckets {
   current: Figures;
   previous: Figures;
-  /** Every day from 14 days before the period (or the previous period's start, if earlier) to its end. */
+  /**
+   * Per UTC day. Grouped by day: every figure, for each day of the period, and the review and
+   * ticket figures of the 14 days before it (anomaly baselines). Grouped by policy or model: only
+   * the counts anomaly detection reads (reviewed replies, hallucinated replies, tickets decided,
+   * escalated tickets), for the period and the 14 days before.
+   */
   days: Map<string, Figures>;
   /** Per policy version ("3", or "none") or model id, within the period; empty when grouped by day. */
   cuts: Map<string, Figures>;
 }
 
-/** The window every query reads: the previous period and the 14 days an anomaly baseline needs. */
+/** What the review queries read: the previous period and the 14 days an anomaly baseline needs. */
 export function readWindow(period: ResolvedPeriod): Range {
   const baseline = addDays(period.current.from, -14);
   return {
@@ -150,55 +155,57 @@ export function readWindow(period: ResolvedPeriod): Range {
   };
 }
 
-function cutExpression(groupBy: GroupBy): SQL | undefined {
+/** The cut of a row: its run's model or policy version (`r` is agent_runs, `p` policy_versions). */
+function cutExpression(groupBy: GroupBy): SQL {
   if (groupBy === "model") return sql`r.model`;
   if (groupBy === "policy") return sql`coalesce(p.version::text, 'none')`;
-  return undefined;
+  return sql`null::text`;
 }
 
 /**
- * The columns that sort a row into its buckets, and the grouping sets that
- * compute all of them in one pass: the period (current / previous / neither),
- * the UTC day, and (within the current period) the cut.
+ * The bucket columns of a base row: `period` 1 (current) or 2 (previous) or
+ * null, `day` its UTC date, and `x`, the series key: the day, or (within the
+ * current period) the cut.
  */
-function bucketing(time: SQL, period: ResolvedPeriod, cut: SQL | undefined) {
-  const columns = sql`
-    case when ${inRange(time, period.current)} then 'current'
-         when ${inRange(time, period.previous)} then 'previous' end as period,
-    to_char(${time} at time zone 'UTC', 'YYYY-MM-DD') as day,
-    ${inRange(time, period.current)} as in_current,
-    ${cut ?? sql`null::text`} as cut`;
-  const sets = cut
-    ? sql`grouping sets ((b.period), (b.day), (b.in_current, b.cut))`
-    : sql`grouping sets ((b.period), (b.day))`;
-  const bucket = sql`
-    case when grouping(b.period) = 0 then 'period:' || b.period
-         when grouping(b.day) = 0 then 'day:' || b.day
-         ${cut ? sql`when b.in_current then 'cut:' || b.cut` : sql``} end as bucket`;
-  return { columns, sets, bucket };
+function bucketColumns(time: SQL, period: ResolvedPeriod): SQL {
+  const x =
+    period.groupBy === "day"
+      ? sql`(${time} at time zone 'UTC')::date`
+      : sql`case when ${inRange(time, period.current)} then ${cutExpression(period.groupBy)} end`;
+  return sql`
+    case when ${inRange(time, period.current)} then 1 when ${inRange(time, period.previous)} then 2 end as period,
+    (${time} at time zone 'UTC')::date as day,
+    ${x} as x`;
 }
+
+/** `period:1` / `period:2` for the period rows of grouping sets ((period), (x)), `x:<key>` for the series. */
+const BUCKET = sql`
+  case grouping(b.period, b.x)
+    when 1 then 'period:' || b.period
+    when 2 then 'x:' || b.x end as bucket`;
 
 interface BucketRow {
   bucket: string | null;
 }
 
-async function runCounts(db: Db, period: ResolvedPeriod, window: Range): Promise<(BucketRow & RunCounts)[]> {
-  const cut = cutExpression(period.groupBy);
-  const { columns, sets, bucket } = bucketing(sql`r.started_at`, period, cut);
-  return aggregate<BucketRow & RunCounts>(
+function joinsFor(groupBy: GroupBy, actionAlias: string): SQL {
+  if (groupBy === "day") return sql``;
+  const runs = sql.raw(`join agent_runs r on r.id = ${actionAlias}.run_id`);
+  return groupBy === "policy" ? sql`${runs} left join policy_versions p on p.id = r.policy_version_id` : runs;
+}
+
+/**
+ * Runs of the period and the previous period (by start), one row per bucket.
+ * Percentiles are continuous (interpolated); both come from one sort.
+ */
+async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & Record<string, unknown>)[]> {
+  const window: Range = { from: period.previous.from, to: period.current.to };
+  return aggregate(
     db,
     sql`
-      select ${bucket},
-             count(*)::int as "runs",
-             count(*) filter (where b.with_reply)::int as "runsWithReply",
-             count(distinct b.ticket_id)::int as "ticketsDrafted",
-             coalesce(sum(b.cost), 0)::float8 as "costMicroUsd",
-             coalesce(sum(b.tokens), 0)::float8 as "tokens",
-             percentile_cont(0.5) within group (order by b.latency_ms) as "latencyP50Ms",
-             percentile_cont(0.95) within group (order by b.latency_ms) as "latencyP95Ms"
-      from (
+      with b as materialized (
         select r.ticket_id, r.cost_micro_usd as cost, r.input_tokens + r.output_tokens as tokens, r.latency_ms,
-               d.run_id is not null as with_reply, ${columns}
+               d.run_id is not null as with_reply, ${bucketColumns(sql`r.started_at`, period)}
         from agent_runs r
         left join (
           select distinct run_id from agent_actions
@@ -206,107 +213,123 @@ async function runCounts(db: Db, period: ResolvedPeriod, window: Range): Promise
         ) d on d.run_id = r.id
         ${period.groupBy === "policy" ? sql`left join policy_versions p on p.id = r.policy_version_id` : sql``}
         where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
-      ) b
-      group by ${sets}`,
+      )
+      select ${BUCKET},
+             count(*)::int as "runs",
+             count(*) filter (where b.with_reply)::int as "runsWithReply",
+             count(distinct b.ticket_id)::int as "ticketsDrafted",
+             coalesce(sum(b.cost), 0)::float8 as "costMicroUsd",
+             coalesce(sum(b.tokens), 0)::float8 as "tokens",
+             percentile_cont(array[0.5, 0.95]) within group (order by b.latency_ms) as "latencyMs"
+      from b
+      group by grouping sets ((b.period), (b.x))`,
   );
 }
 
+/**
+ * Reviews (by review time) and the tickets they decided, in one statement over
+ * one read of reviews and actions: review-level figures per bucket, then
+ * ticket-level ones (each ticket once per bucket, its outcome from its
+ * decisions in that bucket), and, when the series is not by day, the daily
+ * counts anomaly detection needs.
+ */
 async function reviewCounts(
   db: Db,
   period: ResolvedPeriod,
-  window: Range,
-): Promise<(BucketRow & ReviewCounts)[]> {
-  const cut = cutExpression(period.groupBy);
-  const { columns, sets, bucket } = bucketing(sql`v.created_at`, period, cut);
-  return aggregate<BucketRow & ReviewCounts>(
+): Promise<(BucketRow & Record<string, unknown>)[]> {
+  const window = readWindow(period);
+  const daily =
+    period.groupBy === "day"
+      ? sql``
+      : sql`
+      union all
+      select 'day:' || to_char(b.day, 'YYYY-MM-DD'), null, null,
+             count(*) filter (where b.kind = 'reply')::int, null, count(*) filter (where b.kind = 'reply' and b.hallucinated)::int,
+             null, null, null, null, null
+      from b group by b.day
+      union all
+      select 'day:' || to_char(t.day, 'YYYY-MM-DD'), null, null, null, null, null, null, null,
+             count(*)::int, count(*) filter (where t.escalated)::int, null
+      from (select b.ticket_id, b.day, bool_or(b.escalating) as escalated from b group by b.ticket_id, b.day) t
+      group by t.day`;
+  return aggregate(
     db,
     sql`
-      select ${bucket},
+      with b as materialized (
+        select v.ticket_id, v.decision, v.edit_distance, a.kind, ${agreedSql("v", "a")} as agreed,
+               ${escalatingSql("v", "a")} as escalating,
+               ${hallucinatedSql("v", "g.run_id")} as hallucinated,
+               extract(epoch from v.created_at - a.created_at)::float8 as wait,
+               ${bucketColumns(sql`v.created_at`, period)}
+        from reviews v
+        join agent_actions a on a.id = v.action_id
+        ${joinsFor(period.groupBy, "a")}
+        left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = a.run_id
+        where ${inRange(sql`v.created_at`, window)}
+      )
+      select ${BUCKET},
              count(*)::int as "reviewedActions",
              count(*) filter (where b.agreed)::int as "agreedActions",
              count(*) filter (where b.kind = 'reply')::int as "reviewedReplies",
              count(*) filter (where b.decision = 'edit')::int as "edits",
-             avg(b.edit_distance) filter (where b.decision = 'edit') as "meanEditDistance",
              count(*) filter (where b.kind = 'reply' and b.hallucinated)::int as "hallucinatedReplies",
-             percentile_cont(0.5) within group (order by b.wait) as "timeToReviewP50Seconds",
-             percentile_cont(0.95) within group (order by b.wait) as "timeToReviewP95Seconds"
+             avg(b.edit_distance) filter (where b.decision = 'edit') as "meanEditDistance",
+             percentile_cont(array[0.5, 0.95]) within group (order by b.wait) as "waitSeconds",
+             null::int as "ticketsDecided", null::int as "escalatedTickets", null::int as "autoResolved"
+      from b
+      group by grouping sets ((b.period), (b.x))
+      union all
+      select ${BUCKET}, null, null, null, null, null, null, null,
+             count(*)::int, count(*) filter (where b.escalated)::int, count(*) filter (where b.auto_resolved)::int
       from (
-        select v.decision, v.edit_distance, a.kind, ${agreedSql("v", "a")} as agreed,
-               ${hallucinatedSql("v", "g.run_id")} as hallucinated,
-               extract(epoch from v.created_at - a.created_at)::float8 as wait, ${columns}
-        from reviews v
-        join agent_actions a on a.id = v.action_id
-        ${cut ? sql`join agent_runs r on r.id = a.run_id` : sql``}
-        ${period.groupBy === "policy" ? sql`left join policy_versions p on p.id = r.policy_version_id` : sql``}
-        left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = a.run_id
-        where ${inRange(sql`v.created_at`, window)}
+        select b.ticket_id, b.period, b.x, bool_or(b.escalating) as escalated,
+               bool_or(b.decision = 'approve' and b.kind = 'reply') and not bool_or(b.escalating) as auto_resolved
+        from b
+        group by grouping sets ((b.ticket_id, b.period), (b.ticket_id, b.x))
       ) b
-      group by ${sets}`,
+      group by grouping sets ((b.period), (b.x))
+      ${daily}`,
   );
 }
 
-async function ticketCounts(
-  db: Db,
-  period: ResolvedPeriod,
-  window: Range,
-): Promise<(BucketRow & TicketCounts)[]> {
-  const cut = cutExpression(period.groupBy);
-  const { columns, sets, bucket } = bucketing(sql`t.decided_at`, period, cut ? sql`t.cut` : undefined);
-  return aggregate<BucketRow & TicketCounts>(
-    db,
-    sql`
-      select ${bucket},
-             count(*)::int as "ticketsDecided",
-             count(*) filter (where b.auto_resolved)::int as "autoResolved",
-             count(*) filter (where b.escalated)::int as "escalatedTickets"
-      from (
-        select t.escalated, t.auto_resolved, ${columns}
-        from (${decidedTicketsSql(window, cut)}) t
-      ) b
-      group by ${sets}`,
-  );
-}
-
-/** Numbers from either driver (postgres.js returns float8 as number, numeric as string). */
-function numeric(row: Record<string, unknown>): Partial<Counts> {
+/** Numbers from either driver (bigint and numeric can arrive as strings); percentile pairs unpacked. */
+function counts(row: Record<string, unknown>): Partial<Counts> {
   const out: Record<string, number | null> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (key === "bucket") continue;
-    out[key] = value === null || value === undefined ? null : Number(value);
+    if (key === "bucket" || value === null || value === undefined) continue;
+    if (key === "latencyMs" || key === "waitSeconds") {
+      const [p50, p95] = (value as (number | string | null)[]).map((v) => (v === null ? null : Number(v)));
+      if (key === "latencyMs") Object.assign(out, { latencyP50Ms: p50 ?? null, latencyP95Ms: p95 ?? null });
+      else Object.assign(out, { timeToReviewP50Seconds: p50 ?? null, timeToReviewP95Seconds: p95 ?? null });
+      continue;
+    }
+    out[key] = Number(value);
   }
   return out as Partial<Counts>;
 }
 
 /**
- * Every figure of the period, the previous period, each day and each cut, in
- * three aggregate queries (runs, reviews, decided tickets) that run side by
- * side. Nothing is computed from loaded rows: each query returns one row per
- * bucket.
+ * Every figure of the period, the previous period, each day or cut, and the
+ * daily anomaly counts, in two aggregate statements (runs; reviews and the
+ * tickets they decided) that run side by side. Nothing is computed from
+ * loaded rows: each statement returns one row per bucket.
  */
 export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<FigureBuckets> {
-  const window = readWindow(period);
-  const [runs, reviews, decided] = await Promise.all([
-    runCounts(db, period, window),
-    reviewCounts(db, period, window),
-    ticketCounts(db, period, window),
-  ]);
-  const counts = new Map<string, Partial<Counts>>();
-  for (const row of [...runs, ...reviews, ...decided]) {
-    if (!row.bucket) continue; // a row before the previous period, or a cut outside the period
-    counts.set(row.bucket, {
-      ...counts.get(row.bucket),
-      ...numeric(row as unknown as Record<string, unknown>),
-    });
+  const [runs, reviews] = await Promise.all([runCounts(db, period), reviewCounts(db, period)]);
+  const merged = new Map<string, Partial<Counts>>();
+  for (const row of [...runs, ...reviews]) {
+    if (!row.bucket) continue; // a row outside both periods, or a cut outside the period
+    merged.set(row.bucket, { ...merged.get(row.bucket), ...counts(row) });
   }
   const days = new Map<string, Figures>();
   const cuts = new Map<string, Figures>();
-  for (const [bucket, c] of counts) {
+  for (const [bucket, c] of merged) {
     if (bucket.startsWith("day:")) days.set(bucket.slice(4), withRatios(c));
-    if (bucket.startsWith("cut:")) cuts.set(bucket.slice(4), withRatios(c));
+    if (bucket.startsWith("x:")) (period.groupBy === "day" ? days : cuts).set(bucket.slice(2), withRatios(c));
   }
   return {
-    current: withRatios(counts.get("period:current") ?? {}),
-    previous: withRatios(counts.get("period:previous") ?? {}),
+    current: withRatios(merged.get("period:1") ?? {}),
+    previous: withRatios(merged.get("period:2") ?? {}),
     days,
     cuts,
   };

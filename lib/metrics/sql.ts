@@ -9,7 +9,7 @@ import type { Range } from "./period";
  * half-open, [from, to). What puts a record in a period:
  * - run figures: the run's start (agent_runs.started_at);
  * - review figures: the review's time (reviews.created_at);
- * - ticket outcomes: the ticket's last review (its decision time).
+ * - ticket outcomes: the decisions (reviews) made on the ticket in the period.
  */
 
 export function at(date: Date): SQL {
@@ -62,38 +62,39 @@ export function hallucinatedSql(review: string, groundingRun: string): SQL {
 }
 
 /**
- * One row per ticket whose decision time (its last review) falls in `range`:
- * ticket_id, decided_at, escalated (any of its reviews escalated, see
- * escalatingSql), auto_resolved (a reply approved without edit and nothing
- * escalated), and `cut` (the model or policy of the run whose action got the
- * last review) when asked for. Reviews are read for tickets touched in the
- * range only, but all of such a ticket's reviews count.
+ * One row per ticket decided in `range`: ticket_id, escalated and
+ * auto_resolved. A ticket is decided in a period when a person made a
+ * decision on it in that period; its outcome there comes from those
+ * decisions: escalated when one of them escalated (escalatingSql),
+ * auto-resolved when one approved a reply as drafted and none escalated. A
+ * ticket decided on two days counts on each day (and once in a period that
+ * holds both). Bounded by the period's reviews, so the cost does not grow
+ * with history.
  */
-export function decidedTicketsSql(range: Range, cut?: SQL): SQL {
+export function decidedTicketsSql(range: Range): SQL {
   return sql`
-    select v.ticket_id, max(v.created_at) as decided_at,
+    select v.ticket_id,
            bool_or(${escalatingSql("v", "a")}) as escalated,
            bool_or(v.decision = 'approve' and a.kind = 'reply') and not bool_or(${escalatingSql("v", "a")})
              as auto_resolved
-           ${cut ? sql`, (array_agg(${cut} order by v.created_at desc, v.id desc))[1] as cut` : sql``}
     from reviews v
     join agent_actions a on a.id = v.action_id
-    ${cut ? sql`join agent_runs r on r.id = a.run_id left join policy_versions p on p.id = r.policy_version_id` : sql``}
-    where v.ticket_id in (select ticket_id from reviews where ${inRange(sql`created_at`, range)})
-    group by v.ticket_id
-    having ${inRange(sql`max(v.created_at)`, range)}`;
+    where ${inRange(sql`v.created_at`, range)}
+    group by v.ticket_id`;
 }
 
 /**
  * Runs one dashboard aggregate with the settings it wants, for this
  * transaction only: no JIT (compiling the plan costs 50–100 ms, more than
  * these queries run for) and enough work_mem for the grouping-set sorts and
- * percentiles of a month of runs to stay in memory instead of spilling to disk.
+ * percentiles of a month of runs to stay in memory instead of spilling to
+ * disk, and ISO dates (day keys are dates cast to text).
  */
 export async function aggregate<T>(db: Db, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     await tx.execute(sql`set local work_mem = '64MB'`);
+    await tx.execute(sql`set local datestyle = 'ISO'`);
     return rowsOf<T>(await tx.execute(query));
   });
 }

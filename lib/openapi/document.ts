@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { API_KEY_SCOPES } from "@/lib/auth/scopes";
+import { datasetsOpenApi } from "@/lib/datasets/openapi";
 import { ingestOpenApi } from "@/lib/ingest/openapi";
+import { metricsOpenApi } from "@/lib/metrics/openapi";
 import type { OpenApiSection } from "./section";
 
 /**
@@ -30,7 +32,12 @@ const documentSection: OpenApiSection = {
   },
 };
 
-export const OPENAPI_SECTIONS: OpenApiSection[] = [ingestOpenApi, documentSection];
+export const OPENAPI_SECTIONS: OpenApiSection[] = [
+  ingestOpenApi,
+  datasetsOpenApi,
+  metricsOpenApi,
+  documentSection,
+];
 
 const uri = (id: string) => `#/components/schemas/${id}`;
 

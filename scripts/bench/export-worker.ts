@@ -15,6 +15,8 @@ export interface FormatResult {
   bytes: number;
   countSeconds: number;
   exportSeconds: number;
+  /** CPU time of this process (user + system) while streaming: Node's share of the work. */
+  cpuSeconds: number;
   baselineRssMb: number;
   peakRssMb: number;
   maxRssMb: number;
@@ -36,11 +38,13 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
     const counts = await countExportRecords(handle.db, request);
     const countSeconds = (performance.now() - started) / 1000;
     started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const dataset = new DatasetExport(handle.db, { format, request, batchSize });
     for await (const _chunk of dataset.chunks()) {
       // The null sink: the bytes are produced, encoded and hashed, then dropped.
     }
     const exportSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     if (dataset.tally.records !== counts[format]) {
@@ -52,6 +56,7 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
       bytes: dataset.tally.bytes,
       countSeconds,
       exportSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       baselineRssMb: mb(baseline),
       peakRssMb: mb(peak),
       // resourceUsage().maxRSS is in kilobytes.

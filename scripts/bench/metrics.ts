@@ -39,7 +39,10 @@ const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000).toISOStr
 
 const SCENARIOS: { name: string; params: Record<string, string> }[] = [
   { name: "30 days, by day (the default page)", params: {} },
-  ...GROUP_BYS.filter((g) => g !== "day").map((groupBy) => ({ name: `30 days, by ${groupBy}`, params: { groupBy } })),
+  ...GROUP_BYS.filter((g) => g !== "day").map((groupBy) => ({
+    name: `30 days, by ${groupBy}`,
+    params: { groupBy },
+  })),
   { name: "7 days, by day", params: { from: daysAgo(6), to: today } },
   { name: "today, by day", params: { from: today, to: today } },
   { name: "90 days, by day", params: { from: daysAgo(89), to: today } },
@@ -87,7 +90,8 @@ async function prepare(): Promise<{ handle: DatabaseHandle; drop: () => Promise<
   started = performance.now();
   const amplified = await amplifyHistory(handle.db, {
     reviews: shape.reviews + rounds * shape.perRound,
-    onProgress: ({ reviews, target }) => process.stdout.write(`\ramplifying        ${reviews} / ${target} reviews`),
+    onProgress: ({ reviews, target }) =>
+      process.stdout.write(`\ramplifying        ${reviews} / ${target} reviews`),
   });
   console.log(
     `\namplified         +${amplified.tickets} tickets, +${amplified.steps} steps in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -160,7 +164,9 @@ try {
     handle,
     sql`select pg_size_pretty(pg_relation_size('agent_steps_signals_idx')) as size`,
   );
-  console.log(`\ncreated agent_steps_signals_idx in ${((performance.now() - started) / 1000).toFixed(1)} s (${size2.size})`);
+  console.log(
+    `\ncreated agent_steps_signals_idx in ${((performance.now() - started) / 1000).toFixed(1)} s (${size2.size})`,
+  );
   started = performance.now();
   const withIndex = await measure(handle, "with agent_steps_signals_idx");
   console.log(

@@ -6,7 +6,7 @@ import { runAgent } from "@/lib/agent/run";
 import { decideAction } from "@/lib/review/decide";
 import type { DecisionInput } from "@/lib/review/schema";
 
-/** Test helpers: real runs of the offline agent on seeded tickets, decided the way a reviewer would. */
+/** Test helpers for lib/guardrails: real runs of the offline agent on seeded tickets, decided the way a reviewer would. */
 
 const OFFLINE = { small: OFFLINE_MODEL_ID, large: OFFLINE_MODEL_ID, fallback: OFFLINE_MODEL_ID };
 
