@@ -262,7 +262,10 @@ export function ExportForm(props: {
         </fieldset>
       </div>
 
-      <aside aria-labelledby={`${uid}-summary`} className="h-fit min-w-0 space-y-3 rounded bg-white p-4 shadow-sm lg:sticky lg:top-4">
+      <aside
+        aria-labelledby={`${uid}-summary`}
+        className="h-fit min-w-0 space-y-3 rounded bg-white p-4 shadow-sm lg:sticky lg:top-4"
+      >
         <h2 id={`${uid}-summary`} className="font-medium">
           {chosen?.label}
         </h2>

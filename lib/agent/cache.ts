@@ -33,7 +33,10 @@ export function decisionCacheKey(input: {
 /** The knowledge base's version: its latest edit and its size. */
 export async function knowledgeStamp(db: Db): Promise<string> {
   const [row] = await db
-    .select({ at: sql<string>`coalesce(max(${kbArticles.updatedAt})::text, '')`, n: sql<number>`count(*)::int` })
+    .select({
+      at: sql<string>`coalesce(max(${kbArticles.updatedAt})::text, '')`,
+      n: sql<number>`count(*)::int`,
+    })
     .from(kbArticles);
   return `${row?.at ?? ""}|${row?.n ?? 0}`;
 }
