@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "./fixtures";
+import { draftWithAgent, expect, type Page, test } from "./fixtures";
 
 test.use({ role: "reviewer" });
 
@@ -10,7 +10,7 @@ async function openTicket(page: Page, externalId: string) {
 
 test("a reviewer drafts a ticket and sees its decision chain", async ({ page }) => {
   await openTicket(page, "bitext-4182");
-  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await draftWithAgent(page);
   await expect(page.getByRole("status")).toContainText(/The agent proposed 1 action for review/);
 
   const reply = page.getByRole("article", { name: "Reply draft (pending review)" });
@@ -43,7 +43,7 @@ test("a reviewer drafts a ticket and sees its decision chain", async ({ page }) 
 
 test("a refund request shows the blocked refund and the rule that blocked it", async ({ page }) => {
   await openTicket(page, "bitext-2737");
-  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await draftWithAgent(page);
   const refund = page.getByRole("article", { name: "Refund (blocked)" });
   await expect(refund).toContainText("Blocked by rule no-payments");
   await expect(refund).toContainText("Do not handle payments");
@@ -54,7 +54,7 @@ test("a refund request shows the blocked refund and the rule that blocked it", a
 
 test("a legal threat ends escalated to legal with the rule named", async ({ page }) => {
   await openTicket(page, "hand-legal-1");
-  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await draftWithAgent(page);
   const escalation = page.getByRole("article", { name: "Escalation (pending review)" });
   await expect(escalation).toContainText("Escalation to legal");
   await expect(escalation).toContainText("legal-escalate");
@@ -68,7 +68,7 @@ test("a legal threat ends escalated to legal with the rule named", async ({ page
 
 test("a redraft carries the reviewer's guidance into the chain", async ({ page }) => {
   await openTicket(page, "bitext-4289");
-  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await draftWithAgent(page);
   await expect(page.getByRole("button", { name: "Redraft" })).toBeVisible();
   await page.getByLabel("Guidance for the agent (optional)").fill("Please escalate this to a colleague");
   await page.getByRole("button", { name: "Redraft" }).click();

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { expect, type Page, test } from "./fixtures";
+import { draftWithAgent, expect, type Page, test } from "./fixtures";
 
 // Not used by any other spec: a newsletter request the offline agent answers with a reply.
 const TICKET = "bitext-3006";
@@ -16,7 +16,7 @@ async function approveReply(page: Page): Promise<string> {
   const pending = page.getByRole("article", { name: "Reply draft (pending review)" });
   if ((await approved.count()) === 0) {
     if ((await pending.count()) === 0) {
-      await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+      await draftWithAgent(page);
     }
     await pending.getByRole("button", { name: "Approve" }).click();
   }

@@ -1,4 +1,4 @@
-import { test as base, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "countersign-demo";
 export const ACCOUNTS = { reviewer: "reviewer@example.com", admin: "admin@example.com" } as const;
@@ -11,6 +11,14 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Presses "Draft with agent" (or "Redraft") and waits until the agent has finished, so the page shows the new run. */
+export async function draftWithAgent(page: Page) {
+  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await expect(page.getByRole("status").filter({ hasText: "The agent proposed" })).toBeVisible({
+    timeout: 30_000,
+  });
 }
 
 /** A page already signed in as the given role. */

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "./fixtures";
+import { draftWithAgent, expect, type Page, test } from "./fixtures";
 
 // Runs alone (serial project): it reads global figures, makes one review and reads them again.
 test.use({ role: "reviewer" });
@@ -57,7 +57,7 @@ test("approving a reply moves today's figures by exactly one review", async ({ p
 
   await page.goto("/tickets?q=bitext-4253");
   await page.getByRole("row").nth(1).getByRole("link").click();
-  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await draftWithAgent(page);
   const action = page.getByRole("article", { name: "Reply draft (pending review)" });
   await action.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByRole("article", { name: "Reply draft (approved)" })).toBeVisible();

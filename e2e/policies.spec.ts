@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "./fixtures";
+import { draftWithAgent, expect, type Page, test } from "./fixtures";
 
 // Runs alone, after the parallel specs: it publishes a policy version every later run uses.
 // The keyword it adds appears in no ticket another spec relies on: only bitext-1199 ("I would
@@ -22,7 +22,7 @@ test.describe("an admin", () => {
 
     // A decided run for the dry-run to replay: the agent replies, a person approves the reply.
     await openTicket(page, TICKET);
-    await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+    await draftWithAgent(page);
     await page
       .getByRole("article", { name: "Reply draft (pending review)" })
       .getByRole("button", { name: "Approve" })

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "./fixtures";
+import { draftWithAgent, expect, type Page, test } from "./fixtures";
 
 test.use({ role: "reviewer" });
 
@@ -6,7 +6,7 @@ test.use({ role: "reviewer" });
 async function draft(page: Page, externalId: string, card = "Reply draft (pending review)") {
   await page.goto(`/tickets?q=${externalId}`);
   await page.getByRole("row").nth(1).getByRole("link").click();
-  await page.getByRole("button", { name: /^(Draft with agent|Redraft)$/ }).click();
+  await draftWithAgent(page);
   const action = page.getByRole("article", { name: card });
   await expect(action).toBeVisible();
   return action;

@@ -35,7 +35,7 @@ export const HEADLINE_FIGURES: FigureDefinition[] = [
     label: "Auto-resolution",
     unit: "percent",
     better: "up",
-    help: "Tickets decided in the period settled by a reply approved without edit, with nothing escalated.",
+    help: "Tickets decided in the period with a reply draft approved without edit.",
   },
   {
     key: "escalationRate",

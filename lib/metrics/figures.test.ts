@@ -278,7 +278,7 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
 
     it("auto-resolution and escalation rate: over tickets with a decision in the period", () => {
       // Decided in P: T1, T2, T3 (V3, V4), T4 (V5, V6), T5 (V7) = 5. T7's review is after P.
-      // Auto-resolved (a reply approved as drafted, nothing escalated): T1, T4 = 2.
+      // Auto-resolved (a reply draft approved without edit): T1, T4 = 2. T2 was edited; T3 and T5 had no approved reply.
       // Escalated: T3 (V3 approved the escalation, V4 escalated the refund) = 1. T5's escalation was rejected.
       expect(f.ticketsDecided).toBe(5);
       expect(f.autoResolved).toBe(2);
@@ -375,10 +375,18 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
     });
     // 11-12: R5 R6 R8 (R7 running); V7; T5 decided.
     expect(days.get("2026-11-12")).toMatchObject({ runs: 3, reviewedActions: 1, ticketsDecided: 1 });
-    // Reviews and decided tickets reach back 14 days before P (anomaly baselines): 11-01 (Rx's review)
-    // and 11-08 (R0's); runs only back to the previous period (11-07), for its headline.
-    expect(days.get("2026-11-01")).toMatchObject({ runs: 0, reviewedActions: 1, ticketsDecided: 1 });
-    expect(days.get("2026-11-08")).toMatchObject({ runs: 1, reviewedActions: 1, ticketsDecided: 1 });
+    // Before P, back to 14 days before it, days carry the anomaly counts only: 11-01 (Rx's review) and
+    // 11-08 (R0's), each one reviewed reply and one decided ticket, nothing escalated or hallucinated.
+    for (const day of ["2026-11-01", "2026-11-08"]) {
+      expect(days.get(day)).toMatchObject({
+        reviewedReplies: 1,
+        hallucinatedReplies: 0,
+        ticketsDecided: 1,
+        escalatedTickets: 0,
+        runs: 0,
+      });
+    }
+    expect(days.has("2026-10-26")).toBe(false);
   });
 
   it("by policy version: each record under the version of its run", async () => {

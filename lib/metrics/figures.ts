@@ -58,11 +58,11 @@ export interface Figures {
 
   // Tickets decided: those with a decision (review) in the bucket, their outcome from those decisions.
   ticketsDecided: number;
-  /** Tickets settled by a reply approved as drafted, with no escalation. */
+  /** Tickets decided with a reply draft approved without edit. */
   autoResolved: number;
   /** autoResolution = autoResolved / ticketsDecided. */
   autoResolution: number | null;
-  /** Tickets whose outcome is escalated (any review escalated or approved an escalation). */
+  /** Tickets a decision in the bucket escalated (escalated anything, or approved an escalation). */
   escalatedTickets: number;
   /** escalationRate = escalatedTickets / ticketsDecided. */
   escalationRate: number | null;
@@ -136,10 +136,9 @@ export interface FigureBuckets {
   current: Figures;
   previous: Figures;
   /**
-   * Per UTC day. Grouped by day: every figure, for each day of the period, and the review and
-   * ticket figures of the 14 days before it (anomaly baselines). Grouped by policy or model: only
-   * the counts anomaly detection reads (reviewed replies, hallucinated replies, tickets decided,
-   * escalated tickets), for the period and the 14 days before.
+   * Per UTC day, from 14 days before the period (or the previous period's start, if earlier) to its
+   * end: the counts anomaly detection reads (reviewed and hallucinated replies, tickets decided and
+   * escalated). Grouped by day, the days of the period carry every figure as well.
    */
   days: Map<string, Figures>;
   /** Per policy version ("3", or "none") or model id, within the period; empty when grouped by day. */
@@ -164,25 +163,18 @@ function cutExpression(groupBy: GroupBy): SQL {
 
 /**
  * The bucket columns of a base row: `period` 1 (current) or 2 (previous) or
- * null, `day` its UTC date, and `x`, the series key: the day, or (within the
- * current period) the cut.
+ * null (an anomaly-baseline day only), `day` its UTC date, and `x` its series
+ * key within the current period: the day, or the cut.
  */
 function bucketColumns(time: SQL, period: ResolvedPeriod): SQL {
+  // By day the key is the date itself (formatted once per group, not per row: to_char is slow).
   const x =
-    period.groupBy === "day"
-      ? sql`(${time} at time zone 'UTC')::date`
-      : sql`case when ${inRange(time, period.current)} then ${cutExpression(period.groupBy)} end`;
+    period.groupBy === "day" ? sql`(${time} at time zone 'UTC')::date` : cutExpression(period.groupBy);
   return sql`
     case when ${inRange(time, period.current)} then 1 when ${inRange(time, period.previous)} then 2 end as period,
     (${time} at time zone 'UTC')::date as day,
-    ${x} as x`;
+    case when ${inRange(time, period.current)} then ${x} end as x`;
 }
-
-/** `period:1` / `period:2` for the period rows of grouping sets ((period), (x)), `x:<key>` for the series. */
-const BUCKET = sql`
-  case grouping(b.period, b.x)
-    when 1 then 'period:' || b.period
-    when 2 then 'x:' || b.x end as bucket`;
 
 interface BucketRow {
   bucket: string | null;
@@ -192,6 +184,24 @@ function joinsFor(groupBy: GroupBy, actionAlias: string): SQL {
   if (groupBy === "day") return sql``;
   const runs = sql.raw(`join agent_runs r on r.id = ${actionAlias}.run_id`);
   return groupBy === "policy" ? sql`${runs} left join policy_versions p on p.id = r.policy_version_id` : runs;
+}
+
+/**
+ * The same aggregates over the two periods (one row each) and over the series
+ * keys of the current period (one row per day or cut), as `period:1`,
+ * `period:2` and `x:<key>` rows. Rows of the previous period never reach the
+ * series, so its sorts (percentiles, distinct counts) cover the period only.
+ */
+function perBucket(aggregates: SQL, from: SQL, groupBy: GroupBy): SQL {
+  const key = groupBy === "day" ? sql`to_char(b.x, 'YYYY-MM-DD')` : sql`b.x`;
+  // Each period is a plain aggregate over its rows: no sort of whole rows, only of the values
+  // the percentiles and distinct counts need.
+  return sql`
+    select 'period:1' as bucket, ${aggregates} from ${from} where b.period = 1
+    union all
+    select 'period:2', ${aggregates} from ${from} where b.period = 2
+    union all
+    select 'x:' || ${key}, ${aggregates} from ${from} where b.x is not null group by b.x`;
 }
 
 /**
@@ -214,23 +224,24 @@ async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & R
         ${period.groupBy === "policy" ? sql`left join policy_versions p on p.id = r.policy_version_id` : sql``}
         where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
       )
-      select ${BUCKET},
-             count(*)::int as "runs",
-             count(*) filter (where b.with_reply)::int as "runsWithReply",
-             count(distinct b.ticket_id)::int as "ticketsDrafted",
-             coalesce(sum(b.cost), 0)::float8 as "costMicroUsd",
-             coalesce(sum(b.tokens), 0)::float8 as "tokens",
-             percentile_cont(array[0.5, 0.95]) within group (order by b.latency_ms) as "latencyMs"
-      from b
-      group by grouping sets ((b.period), (b.x))`,
+      ${perBucket(
+        sql`count(*)::int as "runs",
+            count(*) filter (where b.with_reply)::int as "runsWithReply",
+            count(distinct b.ticket_id)::int as "ticketsDrafted",
+            coalesce(sum(b.cost), 0)::float8 as "costMicroUsd",
+            coalesce(sum(b.tokens), 0)::float8 as "tokens",
+            percentile_cont(array[0.5, 0.95]) within group (order by b.latency_ms) as "latencyMs"`,
+        sql`b`,
+        period.groupBy,
+      )}`,
   );
 }
 
 /**
  * Reviews (by review time) and the tickets they decided, in one statement over
- * one read of reviews and actions: review-level figures per bucket, then
- * ticket-level ones (each ticket once per bucket, its outcome from its
- * decisions in that bucket), and, when the series is not by day, the daily
+ * one read of reviews and actions: per period and series key, the review
+ * figures and the decided tickets (distinct tickets, so a ticket decided twice
+ * in a bucket counts once); then, for every day of the read window, the
  * counts anomaly detection needs.
  */
 async function reviewCounts(
@@ -238,20 +249,6 @@ async function reviewCounts(
   period: ResolvedPeriod,
 ): Promise<(BucketRow & Record<string, unknown>)[]> {
   const window = readWindow(period);
-  const daily =
-    period.groupBy === "day"
-      ? sql``
-      : sql`
-      union all
-      select 'day:' || to_char(b.day, 'YYYY-MM-DD'), null, null,
-             count(*) filter (where b.kind = 'reply')::int, null, count(*) filter (where b.kind = 'reply' and b.hallucinated)::int,
-             null, null, null, null, null
-      from b group by b.day
-      union all
-      select 'day:' || to_char(t.day, 'YYYY-MM-DD'), null, null, null, null, null, null, null,
-             count(*)::int, count(*) filter (where t.escalated)::int, null
-      from (select b.ticket_id, b.day, bool_or(b.escalating) as escalated from b group by b.ticket_id, b.day) t
-      group by t.day`;
   return aggregate(
     db,
     sql`
@@ -267,28 +264,27 @@ async function reviewCounts(
         left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = a.run_id
         where ${inRange(sql`v.created_at`, window)}
       )
-      select ${BUCKET},
-             count(*)::int as "reviewedActions",
-             count(*) filter (where b.agreed)::int as "agreedActions",
-             count(*) filter (where b.kind = 'reply')::int as "reviewedReplies",
-             count(*) filter (where b.decision = 'edit')::int as "edits",
-             count(*) filter (where b.kind = 'reply' and b.hallucinated)::int as "hallucinatedReplies",
-             avg(b.edit_distance) filter (where b.decision = 'edit') as "meanEditDistance",
-             percentile_cont(array[0.5, 0.95]) within group (order by b.wait) as "waitSeconds",
-             null::int as "ticketsDecided", null::int as "escalatedTickets", null::int as "autoResolved"
-      from b
-      group by grouping sets ((b.period), (b.x))
+      ${perBucket(
+        sql`count(*)::int as "reviewedActions",
+            count(*) filter (where b.agreed)::int as "agreedActions",
+            count(*) filter (where b.kind = 'reply')::int as "reviewedReplies",
+            count(*) filter (where b.decision = 'edit')::int as "edits",
+            count(*) filter (where b.kind = 'reply' and b.hallucinated)::int as "hallucinatedReplies",
+            avg(b.edit_distance) filter (where b.decision = 'edit') as "meanEditDistance",
+            percentile_cont(array[0.5, 0.95]) within group (order by b.wait) as "waitSeconds",
+            count(distinct b.ticket_id)::int as "ticketsDecided",
+            count(distinct b.ticket_id) filter (where b.escalating)::int as "escalatedTickets",
+            count(distinct b.ticket_id) filter (where b.decision = 'approve' and b.kind = 'reply')::int
+              as "autoResolved"`,
+        sql`b`,
+        period.groupBy,
+      )}
       union all
-      select ${BUCKET}, null, null, null, null, null, null, null,
-             count(*)::int, count(*) filter (where b.escalated)::int, count(*) filter (where b.auto_resolved)::int
-      from (
-        select b.ticket_id, b.period, b.x, bool_or(b.escalating) as escalated,
-               bool_or(b.decision = 'approve' and b.kind = 'reply') and not bool_or(b.escalating) as auto_resolved
-        from b
-        group by grouping sets ((b.ticket_id, b.period), (b.ticket_id, b.x))
-      ) b
-      group by grouping sets ((b.period), (b.x))
-      ${daily}`,
+      select 'day:' || to_char(b.day, 'YYYY-MM-DD'), null, null,
+             count(*) filter (where b.kind = 'reply')::int, null,
+             count(*) filter (where b.kind = 'reply' and b.hallucinated)::int, null, null,
+             count(distinct b.ticket_id)::int, count(distinct b.ticket_id) filter (where b.escalating)::int, null
+      from b group by b.day`,
   );
 }
 
@@ -318,14 +314,17 @@ export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<Figur
   const [runs, reviews] = await Promise.all([runCounts(db, period), reviewCounts(db, period)]);
   const merged = new Map<string, Partial<Counts>>();
   for (const row of [...runs, ...reviews]) {
-    if (!row.bucket) continue; // a row outside both periods, or a cut outside the period
-    merged.set(row.bucket, { ...merged.get(row.bucket), ...counts(row) });
+    if (!row.bucket) continue;
+    // Day rows (anomaly counts) and series rows of the same day describe the same records: merge them.
+    const key =
+      period.groupBy === "day" && row.bucket.startsWith("x:") ? `day:${row.bucket.slice(2)}` : row.bucket;
+    merged.set(key, { ...merged.get(key), ...counts(row) });
   }
   const days = new Map<string, Figures>();
   const cuts = new Map<string, Figures>();
   for (const [bucket, c] of merged) {
     if (bucket.startsWith("day:")) days.set(bucket.slice(4), withRatios(c));
-    if (bucket.startsWith("x:")) (period.groupBy === "day" ? days : cuts).set(bucket.slice(2), withRatios(c));
+    if (bucket.startsWith("x:")) cuts.set(bucket.slice(2), withRatios(c));
   }
   return {
     current: withRatios(merged.get("period:1") ?? {}),

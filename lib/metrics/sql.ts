@@ -66,17 +66,17 @@ export function hallucinatedSql(review: string, groundingRun: string): SQL {
  * auto_resolved. A ticket is decided in a period when a person made a
  * decision on it in that period; its outcome there comes from those
  * decisions: escalated when one of them escalated (escalatingSql),
- * auto-resolved when one approved a reply as drafted and none escalated. A
- * ticket decided on two days counts on each day (and once in a period that
- * holds both). Bounded by the period's reviews, so the cost does not grow
- * with history.
+ * auto-resolved when one approved a reply draft without edit (the issue's
+ * "reply drafts approved without edit"; a ticket can be both). A ticket
+ * decided on two days counts on each day (and once in a period that holds
+ * both). Bounded by the period's reviews, so the cost does not grow with
+ * history.
  */
 export function decidedTicketsSql(range: Range): SQL {
   return sql`
     select v.ticket_id,
            bool_or(${escalatingSql("v", "a")}) as escalated,
-           bool_or(v.decision = 'approve' and a.kind = 'reply') and not bool_or(${escalatingSql("v", "a")})
-             as auto_resolved
+           bool_or(v.decision = 'approve' and a.kind = 'reply') as auto_resolved
     from reviews v
     join agent_actions a on a.id = v.action_id
     where ${inRange(sql`v.created_at`, range)}
