@@ -328,6 +328,11 @@ export interface AmplifyOptions {
   now?: Date;
   /** Reviews cloned per transaction (default 100,000). */
   batchReviews?: number;
+  /**
+   * Transactions run side by side (default 2: PostgreSQL uses a core for each; on PGlite, which
+   * runs one statement at a time, they simply take turns).
+   */
+  concurrency?: number;
   onProgress?: (progress: { reviews: number; target: number }) => void;
 }
 
@@ -404,12 +409,18 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
   }
   const sourceJson = JSON.stringify(sources);
 
-  while (total < target) {
-    const remaining = target - total;
-    const rounds = Math.max(
-      1,
-      Math.min(Math.ceil(remaining / perRound), Math.floor(batchReviews / perRound)),
-    );
+  // The batches, planned up front: each knows its rounds and how many reviews it may add, so
+  // batches are independent and `concurrency` of them run side by side.
+  const batches: { round: number; rounds: number; remaining: number }[] = [];
+  const roundsPerBatch = Math.max(1, Math.floor(batchReviews / perRound));
+  for (let planned = 0; planned < target - total; ) {
+    const remaining = target - total - planned;
+    const rounds = Math.min(Math.ceil(remaining / perRound), roundsPerBatch);
+    batches.push({ round, rounds, remaining });
+    round += rounds;
+    planned += rounds * perRound;
+  }
+  const cloneBatch = async ({ round, rounds, remaining }: (typeof batches)[number]) => {
     const added = await db.transaction(async (tx) => {
       await tx.execute(sql`set local synchronous_commit = off`);
       await tx.execute(sql`set local work_mem = '128MB'`);
@@ -524,10 +535,17 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
     summary.actions += added.actions;
     summary.reviews += added.reviews;
     total += added.reviews;
-    round += rounds;
     options.onProgress?.({ reviews: total, target });
-    if (added.reviews === 0) break;
-  }
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.floor(options.concurrency ?? 2)) }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        if (batch) await cloneBatch(batch);
+      }
+    }),
+  );
   await db.execute(sql`analyze tickets, agent_runs, agent_steps, agent_actions, reviews`);
   summary.totalReviews = total;
   return summary;

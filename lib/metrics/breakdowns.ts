@@ -49,9 +49,8 @@ export async function loadRuleFigures(db: Db, range: Range): Promise<RuleFigures
         cross join lateral jsonb_array_elements_text(
           case when jsonb_typeof(a.payload->'ruleIds') = 'array' then a.payload->'ruleIds' else '[]'::jsonb end
         ) as x(rule)
-        left join lateral (select decision from reviews where action_id = a.id) v on true
-        where a.kind = 'escalation' and jsonb_typeof(a.payload->'ruleIds') = 'array'
-          and a.payload->'ruleIds' <> '[]'::jsonb and ${started}
+        left join reviews v on v.action_id = a.id
+        where a.kind = 'escalation' and ${started}
         group by x.rule),
       names as (
         select distinct on (r->>'id') r->>'id' as rule, r->>'name' as name

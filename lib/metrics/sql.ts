@@ -20,9 +20,6 @@ export function inRange(column: SQL, range: Range): SQL {
   return sql`(${column} >= ${at(range.from)} and ${column} < ${at(range.to)})`;
 }
 
-/** The checks whose failure means the draft stated something its tools did not return. */
-export const GROUNDING_CHECKS = ["facts_grounded", "citations_valid"] as const;
-
 /**
  * Runs with a failed grounding check (facts_grounded or citations_valid), in
  * the first round or the repair round ("repair: facts_grounded"): the agent
