@@ -61,9 +61,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       : undefined;
   try {
     const { PGlite } = await import("@electric-sql/pglite");
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
     const client = await PGlite.create({
       dataDir: options.dataDir,
       loadDataDir: options.loadDataDir,
+      // The queue's text search uses trigram indexes (migration 0001 creates the extension).
+      extensions: { pg_trgm },
     });
     const { drizzle } = await import("drizzle-orm/pglite");
     const db = drizzle({ client, schema }) as unknown as Db;

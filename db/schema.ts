@@ -136,6 +136,9 @@ export const tickets = pgTable(
     index("tickets_status_created_idx").on(t.status, t.createdAt, t.id),
     index("tickets_created_idx").on(t.createdAt, t.id),
     index("tickets_customer_idx").on(t.customerId),
+    // The review queue's search is a substring match (ilike) on subject and sender: trigram indexes.
+    index("tickets_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
+    index("tickets_from_email_trgm_idx").using("gin", t.fromEmail.op("gin_trgm_ops")),
   ],
 );
 
@@ -230,7 +233,14 @@ export const agentSteps = pgTable(
     latencyMs: integer("latency_ms").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("agent_steps_run_seq").on(t.runId, t.seq)],
+  (t) => [
+    uniqueIndex("agent_steps_run_seq").on(t.runId, t.seq),
+    // Guardrail steps and failed checks are ~1 % of all steps; the dashboard's per-rule table,
+    // failing checks and hallucination rate read only those.
+    index("agent_steps_signals_idx")
+      .on(t.kind, t.runId, t.name)
+      .where(sql`${t.kind} = 'guardrail' or (${t.kind} = 'verification' and (${t.output}->>'passed') = 'false')`),
+  ],
 );
 
 export const ACTION_KINDS = ["reply", "escalation", "refund"] as const;
@@ -297,6 +307,17 @@ export const reviews = pgTable(
     ticketId: uuid("ticket_id")
       .notNull()
       .references(() => tickets.id, { onDelete: "cascade" }),
+    // What was decided, copied from the action and its run (neither changes them once proposed):
+    // the dashboard and the exports read a million reviews without joining actions and runs.
+    actionKind: text("action_kind", { enum: ACTION_KINDS }).notNull(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => agentRuns.id, { onDelete: "cascade" }),
+    /** When the agent proposed the action (agent_actions.created_at). */
+    proposedAt: timestamp("proposed_at", { withTimezone: true }).notNull(),
+    /** The run's model and policy version. */
+    model: text("model").notNull(),
+    policyVersionId: uuid("policy_version_id").references(() => policyVersions.id),
     reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "set null" }),
     decision: text("decision", { enum: DECISIONS }).notNull(),
     originalText: text("original_text"),
@@ -317,6 +338,7 @@ export const reviews = pgTable(
     index("reviews_created_idx").on(t.createdAt, t.id),
     index("reviews_ticket_idx").on(t.ticketId),
     index("reviews_reviewer_idx").on(t.reviewerId),
+    index("reviews_run_idx").on(t.runId),
   ],
 );
 

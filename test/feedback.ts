@@ -214,6 +214,8 @@ export async function seedFeedback(db: Db): Promise<Record<FeedbackLabel, Feedba
     .update(agentRuns)
     .set({ model: "openai:gpt-4.1-mini", inputTokens: 1500, outputTokens: 200, costMicroUsd: 920 })
     .where(eq(agentRuns.id, editRun?.runId ?? ""));
+  // Reviews carry their run's model (copied when the decision is made): as if it had run on that model.
+  await db.update(reviews).set({ model: "openai:gpt-4.1-mini" }).where(eq(reviews.id, made.editA.reviewId));
   return made;
 }
 

@@ -107,6 +107,11 @@ export async function insertRun(db: Db, ids: FixtureIds, spec: RunSpec): Promise
       await db.insert(reviews).values({
         actionId: action?.id as string,
         ticketId: ids.tickets[spec.ticket] as string,
+        actionKind: a.kind,
+        runId,
+        proposedAt: T(a.created),
+        model: spec.model,
+        policyVersionId: ids[spec.policy],
         reviewerId: ids.reviewer,
         decision: a.review.decision,
         editDistance: a.review.editDistance ?? (a.review.decision === "approve" ? 0 : null),

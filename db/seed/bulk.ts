@@ -209,9 +209,11 @@ export async function generateBulkHistory(db: Db, options: BulkHistoryOptions): 
 
     // Decided actions carry their review (and, when something was sent, a delivered outbox row).
     await tx.execute(sql`
-      insert into reviews (action_id, ticket_id, reviewer_id, decision, original_text, final_text, edit_distance,
-                           rating, reason, escalation, demo, created_at)
-      select s.action_id, s.ticket_id, ${pre.reviewer}::uuid,
+      insert into reviews (action_id, ticket_id, action_kind, run_id, proposed_at, model, policy_version_id, reviewer_id,
+                           decision, original_text, final_text, edit_distance, rating, reason, escalation, demo, created_at)
+      select s.action_id, s.ticket_id, s.kind, s.run_id,
+             s.created_at + interval '2 seconds' + make_interval(secs => s.latency_ms / 1000.0), s.model,
+             ${pre.policy}::uuid, ${pre.reviewer}::uuid,
              case when s.kind = 'refund' then 'escalate' when s.kind = 'reply' and s.rejected then 'reject' else 'approve' end,
              'Synthetic draft for ticket ' || s.n,
              case when s.kind = 'reply' and not s.rejected then 'Synthetic draft for ticket ' || s.n end,

@@ -513,9 +513,11 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
       const reviewCount = await countInserted(
         tx,
         sql`
-            insert into reviews (action_id, ticket_id, reviewer_id, decision, original_text, final_text, diff,
-                                 edit_distance, rating, reason_tags, comment, reason, escalation, demo, created_at)
-            select ${cloneId(sql`v.action_id`, sql`m.r`)}, m.new_id, v.reviewer_id, v.decision, v.original_text,
+            insert into reviews (action_id, ticket_id, action_kind, run_id, proposed_at, model, policy_version_id,
+                                 reviewer_id, decision, original_text, final_text, diff, edit_distance, rating,
+                                 reason_tags, comment, reason, escalation, demo, created_at)
+            select ${cloneId(sql`v.action_id`, sql`m.r`)}, m.new_id, v.action_kind, ${cloneId(sql`v.run_id`, sql`m.r`)},
+                   v.proposed_at + m.shift, v.model, v.policy_version_id, v.reviewer_id, v.decision, v.original_text,
                    v.final_text, v.diff, v.edit_distance, v.rating, v.reason_tags, v.comment, v.reason, v.escalation,
                    true, v.created_at + m.shift
             from amp_map m join amp_v v on v.ticket_id = m.src_id

@@ -497,6 +497,10 @@ describe.each(availableDrivers())("the ingest API on %s", (driver) => {
       await handle.db.insert(reviews).values({
         actionId: action!.id,
         ticketId: posted.id,
+        actionKind: "reply",
+        runId: run!.id,
+        proposedAt: action!.createdAt,
+        model: "offline",
         decision: "approve",
         originalText: "It ships today.",
         finalText: "It ships today.",

@@ -154,9 +154,12 @@ export function readWindow(period: ResolvedPeriod): Range {
   };
 }
 
-/** The cut of a row: its run's model or policy version (`r` is agent_runs, `p` policy_versions). */
-function cutExpression(groupBy: GroupBy): SQL {
-  if (groupBy === "model") return sql`r.model`;
+/**
+ * The cut of a row: its run's model or policy version. `row` is agent_runs or
+ * reviews (which carry both), `p` the joined policy_versions.
+ */
+function cutExpression(groupBy: GroupBy, row: string): SQL {
+  if (groupBy === "model") return sql.raw(`${row}.model`);
   if (groupBy === "policy") return sql`coalesce(p.version::text, 'none')`;
   return sql`null::text`;
 }
@@ -166,11 +169,11 @@ function cutExpression(groupBy: GroupBy): SQL {
  * null (an anomaly-baseline day only), `day` its UTC date, and `x` its series
  * key within the current period: the day, or the cut.
  */
-function bucketColumns(time: SQL, period: ResolvedPeriod): SQL {
+function bucketColumns(time: SQL, period: ResolvedPeriod, row: string): SQL {
   // UTC midnight of the row's day by integer arithmetic (date_bin); `at time zone` and to_char per
   // row cost more than the rest of the row. Days are formatted once per group.
   const day = sql`date_bin('1 day', ${time}, '2000-01-01T00:00:00Z'::timestamptz)`;
-  const x = period.groupBy === "day" ? day : cutExpression(period.groupBy);
+  const x = period.groupBy === "day" ? day : cutExpression(period.groupBy, row);
   return sql`
     case when ${inRange(time, period.current)} then 1 when ${inRange(time, period.previous)} then 2 end as period,
     ${day} as day,
@@ -186,10 +189,11 @@ interface BucketRow {
   bucket: string | null;
 }
 
-function joinsFor(groupBy: GroupBy, actionAlias: string): SQL {
-  if (groupBy === "day") return sql``;
-  const runs = sql.raw(`join agent_runs r on r.id = ${actionAlias}.run_id`);
-  return groupBy === "policy" ? sql`${runs} left join policy_versions p on p.id = r.policy_version_id` : runs;
+/** The policy version of a row (agent_runs or reviews), when the series is cut by it. */
+function policyJoin(groupBy: GroupBy, row: string): SQL {
+  return groupBy === "policy"
+    ? sql.raw(`left join policy_versions p on p.id = ${row}.policy_version_id`)
+    : sql``;
 }
 
 /**
@@ -221,13 +225,13 @@ async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & R
     sql`
       with b as materialized (
         select r.ticket_id, r.cost_micro_usd as cost, r.input_tokens + r.output_tokens as tokens, r.latency_ms,
-               d.run_id is not null as with_reply, ${bucketColumns(sql`r.started_at`, period)}
+               d.run_id is not null as with_reply, ${bucketColumns(sql`r.started_at`, period, "r")}
         from agent_runs r
         left join (
           select distinct run_id from agent_actions
           where kind = 'reply' and blocked_by is null and created_at >= ${at(window.from)}
         ) d on d.run_id = r.id
-        ${period.groupBy === "policy" ? sql`left join policy_versions p on p.id = r.policy_version_id` : sql``}
+        ${policyJoin(period.groupBy, "r")}
         where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
       )
       ${perBucket(
@@ -263,15 +267,14 @@ async function reviewCounts(
     db,
     sql`
       with b as materialized (
-        select v.ticket_id, v.decision, v.edit_distance, a.kind, ${agreedSql("v", "a")} as agreed,
-               ${escalatingSql("v", "a")} as escalating,
+        select v.ticket_id, v.decision, v.edit_distance, v.action_kind as kind, ${agreedSql("v")} as agreed,
+               ${escalatingSql("v")} as escalating,
                ${hallucinatedSql("v", "g.run_id")} as hallucinated,
-               date_part('epoch', v.created_at - a.created_at) as wait,
-               ${bucketColumns(sql`v.created_at`, period)}
+               date_part('epoch', v.created_at - v.proposed_at) as wait,
+               ${bucketColumns(sql`v.created_at`, period, "v")}
         from reviews v
-        join agent_actions a on a.id = v.action_id
-        ${joinsFor(period.groupBy, "a")}
-        left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = a.run_id
+        ${policyJoin(period.groupBy, "v")}
+        left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = v.run_id
         where ${inRange(sql`v.created_at`, window)}
       )
       ${perBucket(

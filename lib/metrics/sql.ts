@@ -36,16 +36,16 @@ export const FAILED_GROUNDING_RUNS = sql`
  * escalated too (to the same or another team). Edits, rejections and
  * escalating a reply or a refund are disagreements.
  */
-export function agreedSql(review: string, action: string): SQL {
+export function agreedSql(review: string): SQL {
   return sql.raw(
-    `(${review}.decision = 'approve' or (${review}.decision = 'escalate' and ${action}.kind = 'escalation'))`,
+    `(${review}.decision = 'approve' or (${review}.decision = 'escalate' and ${review}.action_kind = 'escalation'))`,
   );
 }
 
 /** A decision that puts the ticket in a person's hands: escalating anything, or approving the agent's escalation. */
-export function escalatingSql(review: string, action: string): SQL {
+export function escalatingSql(review: string): SQL {
   return sql.raw(
-    `(${review}.decision = 'escalate' or (${review}.decision = 'approve' and ${action}.kind = 'escalation'))`,
+    `(${review}.decision = 'escalate' or (${review}.decision = 'approve' and ${review}.action_kind = 'escalation'))`,
   );
 }
 
@@ -72,10 +72,9 @@ export function hallucinatedSql(review: string, groundingRun: string): SQL {
 export function decidedTicketsSql(range: Range): SQL {
   return sql`
     select v.ticket_id,
-           bool_or(${escalatingSql("v", "a")}) as escalated,
-           bool_or(v.decision = 'approve' and a.kind = 'reply') as auto_resolved
+           bool_or(${escalatingSql("v")}) as escalated,
+           bool_or(v.decision = 'approve' and v.action_kind = 'reply') as auto_resolved
     from reviews v
-    join agent_actions a on a.id = v.action_id
     where ${inRange(sql`v.created_at`, range)}
     group by v.ticket_id`;
 }

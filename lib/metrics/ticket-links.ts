@@ -93,9 +93,8 @@ export function ticketMetricCondition(filter: TicketMetricFilter): SQL {
         filter.outcome === "escalated"
           ? sql`select d.ticket_id from (${decidedTicketsSql(range)}) d where d.escalated`
           : sql`select v.ticket_id from reviews v
-                join agent_actions a on a.id = v.action_id
-                left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = a.run_id
-                where a.kind = 'reply' and ${inRange(sql`v.created_at`, range)} and ${hallucinatedSql("v", "g.run_id")}`;
+                left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = v.run_id
+                where v.action_kind = 'reply' and ${inRange(sql`v.created_at`, range)} and ${hallucinatedSql("v", "g.run_id")}`;
       break;
     case "rule":
       ids = sql`select r.ticket_id from agent_runs r

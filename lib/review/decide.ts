@@ -2,7 +2,7 @@ import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { recordAudit } from "@/db/queries/audit";
-import { agentActions, reviews, type TicketStatus, tickets, users } from "@/db/schema";
+import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { addToOutbox, type OutboxMessage } from "@/lib/delivery/outbox";
 import { AppError } from "@/lib/errors";
@@ -102,8 +102,13 @@ export async function decideAction(
   reviewer: Reviewer,
   input: DecisionInput,
 ): Promise<DecisionOutcome> {
-  const [action] = await db.select().from(agentActions).where(eq(agentActions.id, input.actionId));
-  if (!action)
+  const [found] = await db
+    .select({ action: agentActions, model: agentRuns.model, policyVersionId: agentRuns.policyVersionId })
+    .from(agentActions)
+    .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
+    .where(eq(agentActions.id, input.actionId));
+  const action = found?.action;
+  if (!found || !action)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
   if (!(UNDECIDED as readonly string[]).includes(action.status)) return explainConflict(db, input.actionId);
   checkAllowed(action, input);
@@ -148,6 +153,11 @@ export async function decideAction(
         .values({
           actionId: action.id,
           ticketId: ticket.id,
+          actionKind: action.kind,
+          runId: action.runId,
+          proposedAt: action.createdAt,
+          model: found.model,
+          policyVersionId: found.policyVersionId,
           reviewerId: reviewer.id,
           decision: input.decision,
           originalText: original,
