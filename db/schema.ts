@@ -239,7 +239,9 @@ export const agentSteps = pgTable(
     // failing checks and hallucination rate read only those.
     index("agent_steps_signals_idx")
       .on(t.kind, t.runId, t.name)
-      .where(sql`${t.kind} = 'guardrail' or (${t.kind} = 'verification' and (${t.output}->>'passed') = 'false')`),
+      .where(
+        sql`${t.kind} = 'guardrail' or (${t.kind} = 'verification' and (${t.output}->>'passed') = 'false')`,
+      ),
   ],
 );
 

@@ -276,4 +276,3 @@ export async function listRunModels(db: Db): Promise<string[]> {
     .limit(100);
   return rows.map((r) => r.model);
 }
-
