@@ -290,7 +290,8 @@ export const agentActions = pgTable(
       .on(t.kind, t.createdAt, t.id)
       .where(sql`${t.status} in ('pending_review', 'blocked')`),
     index("agent_actions_ticket_idx").on(t.ticketId),
-    index("agent_actions_run_idx").on(t.runId),
+    // By run, with what the dashboard asks of a run's actions (did it propose a reply, what blocked).
+    index("agent_actions_run_kind_idx").on(t.runId, t.kind, t.blockedBy),
   ],
 );
 

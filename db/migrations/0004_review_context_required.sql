@@ -1,4 +1,6 @@
+DROP INDEX "agent_actions_run_idx";--> statement-breakpoint
 ALTER TABLE "reviews" ALTER COLUMN "action_kind" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "reviews" ALTER COLUMN "run_id" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "reviews" ALTER COLUMN "proposed_at" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "reviews" ALTER COLUMN "model" SET NOT NULL;
+ALTER TABLE "reviews" ALTER COLUMN "model" SET NOT NULL;--> statement-breakpoint
+CREATE INDEX "agent_actions_run_kind_idx" ON "agent_actions" USING btree ("run_id","kind","blocked_by");

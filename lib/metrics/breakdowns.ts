@@ -43,13 +43,12 @@ export async function loadRuleFigures(db: Db, range: Range): Promise<RuleFigures
         where a.blocked_by is not null and a.blocked_by not like 'verify:%' and ${started}
         group by a.blocked_by),
       forced as (
-        select x.rule, count(*)::int as n, count(*) filter (where v.decision = 'reject')::int as overrides
+        select x.rule, count(*)::int as n, count(*) filter (where a.status = 'rejected')::int as overrides
         from agent_actions a
         join agent_runs r on r.id = a.run_id
         cross join lateral jsonb_array_elements_text(
           case when jsonb_typeof(a.payload->'ruleIds') = 'array' then a.payload->'ruleIds' else '[]'::jsonb end
         ) as x(rule)
-        left join reviews v on v.action_id = a.id
         where a.kind = 'escalation' and ${started}
         group by x.rule),
       names as (

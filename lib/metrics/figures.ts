@@ -228,8 +228,7 @@ async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & R
                d.run_id is not null as with_reply, ${bucketColumns(sql`r.started_at`, period, "r")}
         from agent_runs r
         left join (
-          select distinct run_id from agent_actions
-          where kind = 'reply' and blocked_by is null and created_at >= ${at(window.from)}
+          select distinct run_id from agent_actions where kind = 'reply' and blocked_by is null
         ) d on d.run_id = r.id
         ${policyJoin(period.groupBy, "r")}
         where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
