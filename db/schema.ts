@@ -289,6 +289,10 @@ export const agentActions = pgTable(
     index("agent_actions_undecided_kind_idx")
       .on(t.kind, t.createdAt, t.id)
       .where(sql`${t.status} in ('pending_review', 'blocked')`),
+    // The queue's counts per kind and state: an index-only scan instead of reading every action.
+    index("agent_actions_undecided_count_idx")
+      .on(t.kind, t.status)
+      .where(sql`${t.status} in ('pending_review', 'blocked')`),
     index("agent_actions_ticket_idx").on(t.ticketId),
     // By run, with what the dashboard asks of a run's actions (did it propose a reply, what blocked).
     index("agent_actions_run_kind_idx").on(t.runId, t.kind, t.blockedBy),

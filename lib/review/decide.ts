@@ -60,6 +60,27 @@ const STATUS_AFTER: Record<DecisionInput["decision"], ActionRow["status"]> = {
   reject: "rejected",
 };
 
+/**
+ * How many of the ticket's other actions still wait for a person. Decisions on
+ * the same ticket take turns from here (the ticket row is locked): the count
+ * must see another decision that committed meanwhile, or both would leave the
+ * ticket awaiting review.
+ */
+async function undecidedOthers(tx: Db, ticketId: string, actionId: string): Promise<number> {
+  await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId)).for("no key update");
+  const [remaining] = await tx
+    .select({ n: count() })
+    .from(agentActions)
+    .where(
+      and(
+        eq(agentActions.ticketId, ticketId),
+        ne(agentActions.id, actionId),
+        inArray(agentActions.status, [...UNDECIDED]),
+      ),
+    );
+  return Number(remaining?.n ?? 0);
+}
+
 /** Explains why a decision lost: someone else decided, the action moved on, or the page was stale. */
 async function explainConflict(db: Db, actionId: string): Promise<never> {
   const [current] = await db
@@ -102,18 +123,29 @@ export async function decideAction(
   reviewer: Reviewer,
   input: DecisionInput,
 ): Promise<DecisionOutcome> {
+  // The action, its run's model and policy version (copied onto the review) and its ticket, in one read.
   const [found] = await db
-    .select({ action: agentActions, model: agentRuns.model, policyVersionId: agentRuns.policyVersionId })
+    .select({
+      action: agentActions,
+      model: agentRuns.model,
+      policyVersionId: agentRuns.policyVersionId,
+      ticket: {
+        id: tickets.id,
+        externalId: tickets.externalId,
+        fromEmail: tickets.fromEmail,
+        subject: tickets.subject,
+      },
+    })
     .from(agentActions)
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
+    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
     .where(eq(agentActions.id, input.actionId));
   const action = found?.action;
   if (!found || !action)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
   if (!(UNDECIDED as readonly string[]).includes(action.status)) return explainConflict(db, input.actionId);
   checkAllowed(action, input);
-  const [ticket] = await db.select().from(tickets).where(eq(tickets.id, action.ticketId));
-  if (!ticket) throw new AppError("not_found:ticket", "The ticket of this action does not exist any more.");
+  const { ticket } = found;
 
   const original = actionText(action);
   const finalText =
@@ -144,10 +176,6 @@ export async function decideAction(
         )
         .returning({ id: agentActions.id });
       if (!won) throw new AppError("conflict:review", "lost");
-      // Decisions on the same ticket take turns from here: the count of actions still waiting
-      // below must see the other decision committed, or both would leave the ticket awaiting review.
-      await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticket.id)).for("no key update");
-
       const [review] = await tx
         .insert(reviews)
         .values({
@@ -176,22 +204,12 @@ export async function decideAction(
         })
         .returning({ id: reviews.id });
 
-      const [remaining] = await tx
-        .select({ n: count() })
-        .from(agentActions)
-        .where(
-          and(
-            eq(agentActions.ticketId, ticket.id),
-            ne(agentActions.id, action.id),
-            inArray(agentActions.status, [...UNDECIDED]),
-          ),
-        );
       const ticketStatus: TicketStatus =
         input.decision === "escalate" || (input.decision === "approve" && action.kind === "escalation")
           ? "escalated"
           : input.decision === "approve" || input.decision === "edit"
             ? "resolved"
-            : Number(remaining?.n ?? 0) > 0
+            : (await undecidedOthers(tx, ticket.id, action.id)) > 0
               ? "awaiting_review"
               : "new";
       await tx

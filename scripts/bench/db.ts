@@ -16,6 +16,11 @@ export async function freshBenchDatabase(
   await migrateDatabase(handle);
   return {
     ...handle,
+    // Closing keeps the database (a bench's --keep); both end the server connection too.
+    close: async () => {
+      await handle.close();
+      await admin.end();
+    },
     drop: async () => {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
