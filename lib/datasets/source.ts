@@ -6,7 +6,7 @@ import { type ExportRequest, sinceBound, untilBound } from "./filters";
 import type { ExportFormat } from "./formats";
 
 /** Rows read per query: large enough to amortise a round trip, small enough to keep memory flat. */
-export const EXPORT_BATCH_SIZE = 5_000;
+export const EXPORT_BATCH_SIZE = 1_000;
 
 /** One review with everything an export needs from its action, ticket, run and policy version. */
 export interface ExportRow {
@@ -73,6 +73,8 @@ const TRAINING_COLUMNS = {
 };
 
 const PAIR_COLUMNS = { ...TRAINING_COLUMNS, originalText: reviews.originalText };
+const SFT_PAGE = trainingPage(TRAINING_COLUMNS);
+const PAIR_PAGE = trainingPage(PAIR_COLUMNS);
 
 const REVIEW_COLUMNS = {
   ...PAIR_COLUMNS,
@@ -155,17 +157,51 @@ export function filterCondition(request: ExportRequest): SQL | undefined {
   return and(reviewCondition(request), runCondition(request));
 }
 
-/** Reviews with their tickets and policy versions, and their runs when the columns need them (CSV). */
-function joined<T extends Record<string, unknown>>(db: Db, selection: T) {
-  const query = db
-    .select(selection as never)
+type Keyed = { cursorAt: string; reviewId: string };
+
+/** One page of rows: the filters (keyset condition included), oldest review first, at most `limit`. */
+type PageQuery<T> = (tx: Db, where: SQL | undefined, limit: number) => Promise<T[]>;
+
+const ORDER = sql`order by ${reviews.createdAt}, ${reviews.id}`;
+
+/**
+ * The CSV's rows: reviews with their tickets, runs and policy versions, read
+ * through Drizzle's select so each column arrives in its TypeScript type
+ * (dates, bigint costs as numbers) on both drivers.
+ */
+const reviewPage: PageQuery<ExportRow> = async (tx, where, limit) =>
+  (await tx
+    .select(REVIEW_COLUMNS)
     .from(reviews)
     .innerJoin(tickets, eq(tickets.id, reviews.ticketId))
-    .leftJoin(policyVersions, eq(policyVersions.id, reviews.policyVersionId));
-  return "costMicroUsd" in selection ? query.innerJoin(agentRuns, eq(agentRuns.id, reviews.runId)) : query;
-}
+    .innerJoin(agentRuns, eq(agentRuns.id, reviews.runId))
+    .leftJoin(policyVersions, eq(policyVersions.id, reviews.policyVersionId))
+    .where(where)
+    .orderBy(asc(reviews.createdAt), asc(reviews.id))
+    .limit(limit)) as ExportRow[];
 
-type Keyed = { cursorAt: string; reviewId: string };
+/**
+ * The training rows: text columns and one integer only, so the driver's own
+ * rows are used as they come (one object a row, no mapping pass): a million
+ * rows allocate half as much, which is most of the difference in speed and memory.
+ */
+function trainingPage(columns: Record<string, unknown>): PageQuery<TrainingRow> {
+  const selection = sql.join(
+    Object.entries(columns).map(([alias, column]) => sql`${column} as ${sql.identifier(alias)}`),
+    sql`, `,
+  );
+  return async (tx, where, limit) =>
+    rowsOf<TrainingRow>(
+      await tx.execute(sql`
+        select ${selection}
+        from ${reviews}
+        join ${tickets} on ${tickets.id} = ${reviews.ticketId}
+        left join ${policyVersions} on ${policyVersions.id} = ${reviews.policyVersionId}
+        where ${where ?? sql`true`}
+        ${ORDER}
+        limit ${limit}`),
+    );
+}
 
 /**
  * Reads the rows of an export in batches, oldest review first, with keyset
@@ -173,29 +209,22 @@ type Keyed = { cursorAt: string; reviewId: string };
  * stays flat, no transaction or cursor is held open between batches, and it
  * works the same on PGlite and postgres.js. The next batch is fetched while
  * the caller works on the current one. Parallel workers are turned off for
- * these queries: for a 5,000-row index walk their start-up costs more than
+ * these queries: for a 1,000-row index walk their start-up costs more than
  * they save, and an export should not take the cores the app needs.
  */
 async function* keysetBatches<T extends Keyed>(
   db: Db,
-  columns: Record<string, unknown>,
+  page: PageQuery<T>,
   where: SQL | undefined,
   batchSize: number,
 ): AsyncGenerator<T[]> {
   const fetchAfter = (after?: Keyed): Promise<T[]> =>
     db.transaction(async (tx) => {
       await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-      return (await joined(tx as unknown as Db, columns)
-        .where(
-          after
-            ? and(
-                where,
-                sql`(${reviews.createdAt}, ${reviews.id}) > (${after.cursorAt}::timestamptz, ${after.reviewId}::uuid)`,
-              )
-            : where,
-        )
-        .orderBy(asc(reviews.createdAt), asc(reviews.id))
-        .limit(batchSize)) as unknown as T[];
+      const keyset = after
+        ? sql`(${reviews.createdAt}, ${reviews.id}) > (${after.cursorAt}::timestamptz, ${after.reviewId}::uuid)`
+        : undefined;
+      return page(tx as unknown as Db, and(where, keyset), batchSize);
     });
 
   let pending: Promise<T[]> | null = fetchAfter();
@@ -208,7 +237,7 @@ async function* keysetBatches<T extends Keyed>(
     }
   } finally {
     // The caller stopped early (a cancelled download): do not leave a rejection unhandled.
-    pending?.catch(() => {});
+    pending?.catch(() => undefined);
   }
 }
 
@@ -221,7 +250,7 @@ export function trainingRowBatches(
 ): AsyncGenerator<TrainingRow[]> {
   return keysetBatches<TrainingRow>(
     db,
-    format === "sft" ? TRAINING_COLUMNS : PAIR_COLUMNS,
+    format === "sft" ? SFT_PAGE : PAIR_PAGE,
     and(formatCondition(format), filterCondition(request)),
     options.batchSize ?? EXPORT_BATCH_SIZE,
   );
@@ -235,7 +264,7 @@ export function reviewRowBatches(
 ): AsyncGenerator<ExportRow[]> {
   return keysetBatches<ExportRow>(
     db,
-    REVIEW_COLUMNS,
+    reviewPage,
     filterCondition(request),
     options.batchSize ?? EXPORT_BATCH_SIZE,
   );

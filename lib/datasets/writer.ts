@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /** Bytes per chunk handed to the stream: big enough for few syscalls, small enough to stay flat. */
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 18;
 
 /**
  * Encodes text straight into fixed-size buffers and hashes exactly the bytes

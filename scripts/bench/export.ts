@@ -7,7 +7,7 @@
  *
  * `--keep` leaves the database behind and `--reuse` exports from it again without rebuilding.
  * `--heap 128` runs the exports with `--max-old-space-size=128` (a memory-capped deployment);
- * `--batch-size N` changes the rows per query (default 5000).
+ * `--batch-size N` changes the rows per query (default 1000, EXPORT_BATCH_SIZE).
  */
 import { spawn } from "node:child_process";
 import os from "node:os";

@@ -80,5 +80,6 @@ export async function send(row: OutboxRow, message: OutboxMessage): Promise<void
         (excerpt ? `: ${excerpt}` : ""),
     );
   }
-  await response.body?.cancel().catch(() => {});
+  // Delivered: the receiver's answer is not needed, and failing to discard it changes nothing.
+  await response.body?.cancel().catch(() => undefined);
 }
