@@ -346,6 +346,20 @@ export const reviews = pgTable(
     index("reviews_ticket_idx").on(t.ticketId),
     index("reviews_reviewer_idx").on(t.reviewerId),
     index("reviews_run_idx").on(t.runId),
+    // The dashboard's review figures and reasons, read from the index alone (not the texts).
+    // (Key columns: drizzle-kit has no INCLUDE.)
+    index("reviews_metrics_idx").on(
+      t.createdAt,
+      t.actionKind,
+      t.decision,
+      t.ticketId,
+      t.runId,
+      t.proposedAt,
+      t.editDistance,
+      t.model,
+      t.policyVersionId,
+      t.reasonTags,
+    ),
   ],
 );
 

@@ -89,6 +89,7 @@ export function decidedTicketsSql(range: Range): SQL {
 export async function aggregate<T>(db: Db, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
     await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`set local datestyle = 'ISO'`);
     return rowsOf<T>(await tx.execute(query));
