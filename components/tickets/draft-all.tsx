@@ -33,7 +33,11 @@ export function DraftAll() {
   useEffect(() => {
     if (watching && active === 0) {
       setWatching(false);
-      setMessage({ ok: true, text: "All queued tickets are drafted." });
+      // Keep what was queued beside the outcome: a fast queue finishes before anyone reads it.
+      setMessage((queued) => ({
+        ok: true,
+        text: `${queued?.ok && queued.text ? `${queued.text} ` : ""}All queued tickets are drafted.`,
+      }));
       router.refresh();
     }
   }, [watching, active, router]);
