@@ -2,17 +2,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { restoreEnv, stubEnv } from "@/test/env";
 import { authSecret, ConfigError, databaseKind, resetEnvCache } from "./env";
 
-const saved = { ...process.env };
-afterEach(() => {
-  process.env = { ...saved };
-  resetEnvCache();
-});
+afterEach(restoreEnv);
 
 function configure(vars: Record<string, string | undefined>) {
-  process.env = { ...saved, DATABASE_URL: undefined, AUTH_SECRET: undefined, ...vars };
-  resetEnvCache();
+  stubEnv({ DATABASE_URL: undefined, AUTH_SECRET: undefined, ...vars });
 }
 
 describe("configuration", () => {

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { agentActions, agentRuns, agentSteps, tickets } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import { resetEnvCache } from "@/lib/env";
 import { createTestDatabase, defaultDriver, type TestDatabase } from "@/test/db";
+import { restoreEnv, stubEnv } from "@/test/env";
 import { getLanguageModel, OFFLINE_MODEL_ID } from "./models";
 import { resetBreakers } from "./models/resilience";
 import { runAgent } from "./run";
@@ -161,12 +161,10 @@ describe("an OpenAI-compatible provider over HTTP", () => {
   let db: Db;
   let ticketIds: string[];
   const server = startServer();
-  const saved = process.env.OPENAI_COMPATIBLE_BASE_URL;
 
   beforeAll(async () => {
     const port = await server.listen();
-    process.env.OPENAI_COMPATIBLE_BASE_URL = `http://127.0.0.1:${port}/v1`;
-    resetEnvCache();
+    stubEnv({ OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${port}/v1` });
     handle = await createTestDatabase(defaultDriver());
     db = handle.db;
     await seedDemo(db, { now: NOW });
@@ -179,9 +177,7 @@ describe("an OpenAI-compatible provider over HTTP", () => {
   });
 
   afterAll(async () => {
-    if (saved === undefined) delete process.env.OPENAI_COMPATIBLE_BASE_URL;
-    else process.env.OPENAI_COMPATIBLE_BASE_URL = saved;
-    resetEnvCache();
+    restoreEnv();
     await server.close();
     await handle?.destroy();
   });

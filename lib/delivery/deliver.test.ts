@@ -6,9 +6,9 @@ import type PgBoss from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { agentActions, agentRuns, outbox, tickets } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { enqueueDeliveries, OUTBOX_QUEUE, outboxJob, startQueue } from "@/lib/jobs/queue";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
+import { restoreEnv, stubEnv } from "@/test/env";
 import { composeEmail } from "./channels/smtp";
 import { signWebhookBody, verifyWebhookSignature } from "./channels/webhook";
 import { deliverOutboxRow } from "./deliver";
@@ -16,23 +16,17 @@ import { addToOutbox, listDeliveriesForTicket, type OutboxMessage } from "./outb
 
 const SECRET = "test-webhook-secret-0123456789";
 
-const saved = { ...process.env };
-afterEach(() => {
-  process.env = { ...saved };
-  resetEnvCache();
-});
+afterEach(restoreEnv);
 
 function configure(vars: Record<string, string | undefined>) {
-  process.env = {
-    ...saved,
+  stubEnv({
     DELIVERY_CHANNEL: undefined,
     WEBHOOK_URL: undefined,
     WEBHOOK_SECRET: undefined,
     SMTP_URL: undefined,
     SMTP_FROM: undefined,
     ...vars,
-  };
-  resetEnvCache();
+  });
 }
 
 /** A ticket, a run and a pending action: the least an outbox row needs to point at. */
@@ -516,13 +510,7 @@ describe.each(availableDrivers())("outbox queue on %s", (driver) => {
   }
 
   it("sweeps rows left pending on start, delivers enqueued rows, and retries a failure with backoff", async () => {
-    process.env = {
-      ...saved,
-      DELIVERY_CHANNEL: "webhook",
-      WEBHOOK_URL: receiver.url,
-      WEBHOOK_SECRET: SECRET,
-    };
-    resetEnvCache();
+    configure({ DELIVERY_CHANNEL: "webhook", WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET });
 
     // Committed before the queue runs, never enqueued: as after a crash between commit and enqueue.
     const orphan = await queueMessage(handle.db);

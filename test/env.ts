@@ -1,0 +1,17 @@
+import { vi } from "vitest";
+import { resetEnvCache } from "@/lib/env";
+
+/**
+ * Sets variables for a test (undefined unsets one) and makes lib/env read them
+ * again. Tests change the environment only through here; `restoreEnv` undoes it.
+ */
+export function stubEnv(vars: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(vars)) vi.stubEnv(name, value);
+  resetEnvCache();
+}
+
+/** Puts back every variable `stubEnv` changed. */
+export function restoreEnv(): void {
+  vi.unstubAllEnvs();
+  resetEnvCache();
+}
