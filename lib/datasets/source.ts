@@ -273,8 +273,8 @@ export function reviewRowBatches(
 /**
  * How many records each format would hold for these filters, in one scan of
  * reviews: every filter reads the review's own columns (kind, model and policy
- * version are copied onto it), and the inner join to tickets never drops a
- * review (a non-null foreign key).
+ * version are copied onto it), and the exports' inner join to tickets never
+ * drops a review (a non-null foreign key), so nothing needs joining here.
  */
 export async function countExportRecords(
   db: Db,

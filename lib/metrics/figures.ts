@@ -225,11 +225,10 @@ async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & R
     sql`
       with b as materialized (
         select r.ticket_id, r.cost_micro_usd as cost, r.input_tokens + r.output_tokens as tokens, r.latency_ms,
-               d.run_id is not null as with_reply, ${bucketColumns(sql`r.started_at`, period, "r")}
+               exists (select 1 from agent_actions a
+                       where a.run_id = r.id and a.kind = 'reply' and a.blocked_by is null) as with_reply,
+               ${bucketColumns(sql`r.started_at`, period, "r")}
         from agent_runs r
-        left join (
-          select distinct run_id from agent_actions where kind = 'reply' and blocked_by is null
-        ) d on d.run_id = r.id
         ${policyJoin(period.groupBy, "r")}
         where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
       )
@@ -248,7 +247,7 @@ async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & R
 
 /**
  * Reviews (by review time) and the tickets they decided, in one statement over
- * one read of reviews and actions: per period and series key, the review
+ * one read of reviews (which carry their action's kind and run): per period and series key, the review
  * figures and the decided tickets (distinct tickets, so a ticket decided twice
  * in a bucket counts once); then, for the 14 days before the period (and, when
  * the series is not by day, the days of the period), the counts anomaly

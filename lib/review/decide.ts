@@ -140,12 +140,11 @@ export async function decideAction(
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
     .where(eq(agentActions.id, input.actionId));
-  const action = found?.action;
-  if (!found || !action)
+  if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
+  const { action, ticket } = found;
   if (!(UNDECIDED as readonly string[]).includes(action.status)) return explainConflict(db, input.actionId);
   checkAllowed(action, input);
-  const { ticket } = found;
 
   const original = actionText(action);
   const finalText =

@@ -218,6 +218,7 @@ try {
   }
   const soloDecisions = soloTimes.length;
 
+  let decisionsSoFar = soloDecisions;
   /**
    * All reviewers at once: each presses Next, opens the action, thinks for `thinkMs` (on average;
    * 0 = deciding back to back, a saturation test) and decides. Now and then a rival decides the
@@ -314,7 +315,6 @@ try {
       console.log(`  queue ran dry   ${stats.emptyQueue} reviewers found nothing left to claim`);
   }
 
-  let decisionsSoFar = soloDecisions;
   // 50 people reviewing at once, each deciding about once every thinkMs: the goal's situation.
   const paced = await reviewTogether(thinkMs, seconds, maxDecisions);
   // The same reviewers with no time to read: how far the machine goes before decisions queue.
