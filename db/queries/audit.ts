@@ -10,6 +10,11 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
+/** The insert of one audit entry, to run (or send along with others) inside the change it records. */
+export function auditInsert(db: Pick<Db, "insert">, entry: AuditEntry) {
+  return db.insert(auditLog).values(entry);
+}
+
 export async function recordAudit(db: Pick<Db, "insert">, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values(entry);
+  await auditInsert(db, entry);
 }

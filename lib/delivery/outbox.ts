@@ -43,27 +43,35 @@ export function idempotencyKeyFor(actionId: string): string {
 }
 
 /**
- * Adds a message to the outbox. Call it inside the transaction that records the
- * decision: the message exists if and only if the decision does. Nothing is sent
- * here; enqueue the returned id (enqueueDeliveries) after the commit, and the
- * start-up sweep picks up any row whose enqueue was lost.
+ * The insert that adds a message to the outbox (validated here, sent when
+ * executed). Run it inside the transaction that records the decision: the
+ * message exists if and only if the decision does. Nothing is delivered here;
+ * enqueue the row's id (enqueueDeliveries) after the commit, and the start-up
+ * sweep picks up any row whose enqueue was lost.
  */
+export function outboxInsert(
+  tx: Pick<Db, "insert">,
+  input: { id?: string; actionId: string; ticketId: string; message: OutboxMessage },
+) {
+  return tx.insert(outbox).values({
+    id: input.id,
+    actionId: input.actionId,
+    ticketId: input.ticketId,
+    channel: env().DELIVERY_CHANNEL,
+    idempotencyKey: idempotencyKeyFor(input.actionId),
+    payload: outboxMessageSchema.parse(input.message),
+  });
+}
+
+/** Adds a message to the outbox (see outboxInsert) and returns the new row's id and idempotency key. */
 export async function addToOutbox(
   tx: Pick<Db, "insert">,
   input: { actionId: string; ticketId: string; message: OutboxMessage },
 ): Promise<{ id: string; idempotencyKey: string }> {
-  const payload = outboxMessageSchema.parse(input.message);
-  const idempotencyKey = idempotencyKeyFor(input.actionId);
-  const [row] = await tx
-    .insert(outbox)
-    .values({
-      actionId: input.actionId,
-      ticketId: input.ticketId,
-      channel: env().DELIVERY_CHANNEL,
-      idempotencyKey,
-      payload,
-    })
-    .returning({ id: outbox.id, idempotencyKey: outbox.idempotencyKey });
+  const [row] = await outboxInsert(tx, input).returning({
+    id: outbox.id,
+    idempotencyKey: outbox.idempotencyKey,
+  });
   if (!row) throw new Error("outbox insert returned no row");
   return row;
 }

@@ -1,10 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { recordAudit } from "@/db/queries/audit";
+import { auditInsert } from "@/db/queries/audit";
 import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
-import { addToOutbox, type OutboxMessage } from "@/lib/delivery/outbox";
+import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
 import { UNDECIDED } from "./claims";
@@ -81,6 +82,60 @@ async function undecidedOthers(tx: Db, ticketId: string, actionId: string): Prom
   return Number(remaining?.n ?? 0);
 }
 
+/**
+ * Starts every query before awaiting any, in argument order: on PostgreSQL they
+ * share one round trip (postgres.js pipelines them on the transaction's
+ * connection) and run in that order, so every transaction takes its row locks
+ * in the same order.
+ */
+function sendInOrder<T extends { execute: () => Promise<unknown> }[]>(
+  ...queries: T
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]["execute"]>> }> {
+  return Promise.all(queries.map((query) => query.execute())) as never;
+}
+
+/**
+ * The ticket's status once this decision is made, or null when it depends on
+ * the ticket's other actions (a rejection leaves it waiting if any remain).
+ */
+function ticketStatusAfter(
+  decision: DecisionInput["decision"],
+  kind: ActionRow["kind"],
+): TicketStatus | null {
+  if (decision === "escalate" || (decision === "approve" && kind === "escalation")) return "escalated";
+  if (decision === "approve" || decision === "edit") return "resolved";
+  return null;
+}
+
+type TicketContact = { id: string; externalId: string; fromEmail: string; subject: string };
+
+/** What the decision sends: the countersigned reply, or the notice of an escalation; nothing for a rejection. */
+function outboxMessage(
+  input: DecisionInput,
+  action: ActionRow,
+  ticket: TicketContact,
+  finalText: string | null,
+  escalation: { team: string; reason: string; note?: string } | null,
+): OutboxMessage | null {
+  const base = { ticketId: ticket.id, externalId: ticket.externalId, to: ticket.fromEmail };
+  if ((input.decision === "approve" || input.decision === "edit") && action.kind === "reply" && finalText) {
+    return { ...base, kind: "reply", subject: `Re: ${ticket.subject}`, text: finalText };
+  }
+  if (input.decision === "approve" && action.kind === "escalation") {
+    const p = action.payload as EscalationPayload;
+    return {
+      ...base,
+      kind: "escalation",
+      subject: `Escalation: ${ticket.subject}`,
+      team: p.team,
+      reason: p.reason,
+    };
+  }
+  if (escalation)
+    return { ...base, kind: "escalation", subject: `Escalation: ${ticket.subject}`, ...escalation };
+  return null;
+}
+
 /** Explains why a decision lost: someone else decided, the action moved on, or the page was stale. */
 async function explainConflict(db: Db, actionId: string): Promise<never> {
   const [current] = await db
@@ -113,18 +168,14 @@ async function explainConflict(db: Db, actionId: string): Promise<never> {
 }
 
 /**
- * Records one human decision. The review, the action's new status, the
- * ticket's status, the audit entry and (for approvals and escalations) the
- * outbox row commit in one transaction; the version check makes sure exactly
- * one of several concurrent decisions wins.
+ * The action, its run's model and policy version (copied onto the review) and
+ * its ticket, in one read: a prepared statement per database, so PostgreSQL
+ * plans it once per connection rather than once per decision.
  */
-export async function decideAction(
-  db: Db,
-  reviewer: Reviewer,
-  input: DecisionInput,
-): Promise<DecisionOutcome> {
-  // The action, its run's model and policy version (copied onto the review) and its ticket, in one read.
-  const [found] = await db
+const decisionContexts = new WeakMap<Db, ReturnType<typeof prepareDecisionContext>>();
+
+function prepareDecisionContext(db: Db) {
+  return db
     .select({
       action: agentActions,
       model: agentRuns.model,
@@ -139,7 +190,31 @@ export async function decideAction(
     .from(agentActions)
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
-    .where(eq(agentActions.id, input.actionId));
+    .where(eq(agentActions.id, sql.placeholder("actionId")))
+    .prepare("decision_context");
+}
+
+function readDecisionContext(db: Db) {
+  let prepared = decisionContexts.get(db);
+  if (!prepared) {
+    prepared = prepareDecisionContext(db);
+    decisionContexts.set(db, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * Records one human decision. The review, the action's new status, the
+ * ticket's status, the audit entry and (for approvals and escalations) the
+ * outbox row commit in one transaction; the version check makes sure exactly
+ * one of several concurrent decisions wins.
+ */
+export async function decideAction(
+  db: Db,
+  reviewer: Reviewer,
+  input: DecisionInput,
+): Promise<DecisionOutcome> {
+  const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
   const { action, ticket } = found;
@@ -155,14 +230,21 @@ export async function decideAction(
       ? { team: input.team, reason: input.reason, ...(input.note ? { note: input.note } : {}) }
       : null;
 
+  const message = outboxMessage(input, action, ticket, finalText, escalation);
+  // The ids are chosen here, so every write can be sent without waiting for another's answer.
+  const reviewId = randomUUID();
+  const outboxId = message ? randomUUID() : null;
+  const decidedAt = new Date();
+  const fixedTicketStatus = ticketStatusAfter(input.decision, action.kind);
+
   try {
     return await db.transaction(async (tx) => {
-      const [won] = await tx
+      const claimedDecision = tx
         .update(agentActions)
         .set({
           status: STATUS_AFTER[input.decision],
           version: sql`${agentActions.version} + 1`,
-          decidedAt: new Date(),
+          decidedAt,
           claimedBy: null,
           claimExpiresAt: null,
         })
@@ -174,91 +256,70 @@ export async function decideAction(
           ),
         )
         .returning({ id: agentActions.id });
-      if (!won) throw new AppError("conflict:review", "lost");
-      const [review] = await tx
-        .insert(reviews)
-        .values({
-          actionId: action.id,
-          ticketId: ticket.id,
-          actionKind: action.kind,
-          runId: action.runId,
-          proposedAt: action.createdAt,
-          model: found.model,
-          policyVersionId: found.policyVersionId,
-          reviewerId: reviewer.id,
-          decision: input.decision,
-          originalText: original,
-          finalText,
-          diff: edited ? unifiedDiff(original, input.finalText) : null,
-          editDistance: edited
-            ? normalisedEditDistance(original, input.finalText)
-            : input.decision === "approve"
-              ? 0
-              : null,
-          rating: input.rating ?? null,
-          reasonTags: input.reasonTags,
-          comment: input.comment || null,
-          reason: input.decision === "reject" || input.decision === "escalate" ? input.reason : null,
-          escalation,
-        })
-        .returning({ id: reviews.id });
-
-      const ticketStatus: TicketStatus =
-        input.decision === "escalate" || (input.decision === "approve" && action.kind === "escalation")
-          ? "escalated"
-          : input.decision === "approve" || input.decision === "edit"
-            ? "resolved"
-            : (await undecidedOthers(tx, ticket.id, action.id)) > 0
-              ? "awaiting_review"
-              : "new";
-      await tx
-        .update(tickets)
-        .set({ status: ticketStatus, updatedAt: new Date() })
-        .where(eq(tickets.id, ticket.id));
-
-      let message: OutboxMessage | null = null;
-      const base = { ticketId: ticket.id, externalId: ticket.externalId, to: ticket.fromEmail };
-      if (
-        (input.decision === "approve" || input.decision === "edit") &&
-        action.kind === "reply" &&
-        finalText
-      ) {
-        message = { ...base, kind: "reply", subject: `Re: ${ticket.subject}`, text: finalText };
-      } else if (input.decision === "approve" && action.kind === "escalation") {
-        const p = action.payload as EscalationPayload;
-        message = {
-          ...base,
-          kind: "escalation",
-          subject: `Escalation: ${ticket.subject}`,
-          team: p.team,
-          reason: p.reason,
-        };
-      } else if (escalation) {
-        message = { ...base, kind: "escalation", subject: `Escalation: ${ticket.subject}`, ...escalation };
-      }
-      const outbox = message
-        ? await addToOutbox(tx, { actionId: action.id, ticketId: ticket.id, message })
-        : null;
-
-      await recordAudit(tx, {
-        actorId: reviewer.id,
-        actorType: "user",
-        action: `review.${input.decision}`,
-        entityType: "agent_action",
-        entityId: action.id,
-        data: {
-          ticketId: ticket.id,
-          reviewId: review?.id,
-          version: input.version,
-          outboxId: outbox?.id ?? null,
-        },
+      const review = tx.insert(reviews).values({
+        id: reviewId,
+        actionId: action.id,
+        ticketId: ticket.id,
+        actionKind: action.kind,
+        runId: action.runId,
+        proposedAt: action.createdAt,
+        model: found.model,
+        policyVersionId: found.policyVersionId,
+        reviewerId: reviewer.id,
+        decision: input.decision,
+        originalText: original,
+        finalText,
+        diff: edited ? unifiedDiff(original, input.finalText) : null,
+        editDistance: edited
+          ? normalisedEditDistance(original, input.finalText)
+          : input.decision === "approve"
+            ? 0
+            : null,
+        rating: input.rating ?? null,
+        reasonTags: input.reasonTags,
+        comment: input.comment || null,
+        reason: input.decision === "reject" || input.decision === "escalate" ? input.reason : null,
+        escalation,
       });
+      const rest = (ticketStatus: TicketStatus) => [
+        tx
+          .update(tickets)
+          .set({ status: ticketStatus, updatedAt: decidedAt })
+          .where(eq(tickets.id, ticket.id)),
+        ...(message && outboxId
+          ? [outboxInsert(tx, { id: outboxId, actionId: action.id, ticketId: ticket.id, message })]
+          : []),
+        auditInsert(tx, {
+          actorId: reviewer.id,
+          actorType: "user",
+          action: `review.${input.decision}`,
+          entityType: "agent_action",
+          entityId: action.id,
+          data: { ticketId: ticket.id, reviewId, version: input.version, outboxId },
+        }),
+      ];
+
+      // The writes are sent together, in this order (one round trip on PostgreSQL): action,
+      // review, then ticket, outbox and audit. If the version check matched nothing, the
+      // transaction rolls back whatever else ran.
+      let ticketStatus: TicketStatus;
+      let won: { id: string }[];
+      if (fixedTicketStatus) {
+        ticketStatus = fixedTicketStatus;
+        [won] = await sendInOrder(claimedDecision, review, ...rest(ticketStatus));
+      } else {
+        [won] = await sendInOrder(claimedDecision, review);
+        if (won.length === 0) throw new AppError("conflict:review", "lost");
+        ticketStatus = (await undecidedOthers(tx, ticket.id, action.id)) > 0 ? "awaiting_review" : "new";
+        await sendInOrder(...rest(ticketStatus));
+      }
+      if (won.length === 0) throw new AppError("conflict:review", "lost");
       return {
-        reviewId: review?.id ?? "",
+        reviewId,
         actionStatus: STATUS_AFTER[input.decision],
         ticketId: ticket.id,
         ticketStatus,
-        outboxId: outbox?.id ?? null,
+        outboxId,
       };
     });
   } catch (error) {

@@ -2,17 +2,36 @@ import postgres from "postgres";
 import { type DatabaseHandle, migrateDatabase, openDatabase } from "@/db/client";
 import { env } from "@/lib/env";
 
-/** A fresh database on the benchmark's PostgreSQL server (BENCH_DATABASE_URL, or the local one). */
+/** The benchmark's PostgreSQL server (BENCH_DATABASE_URL, or the local one). */
+export function benchServerUrl(): string {
+  return env().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
+/** The URL of a database on the benchmark's server. */
+export function benchDatabaseUrl(name: string): string {
+  const url = new URL(benchServerUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Whether a benchmark database kept by an earlier `--keep` run exists. */
+export async function benchDatabaseExists(name: string): Promise<boolean> {
+  const admin = postgres(benchServerUrl(), { max: 1, onnotice: () => {} });
+  try {
+    return (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh database on the benchmark's PostgreSQL server. */
 export async function freshBenchDatabase(
   name: string,
 ): Promise<DatabaseHandle & { drop: () => Promise<void> }> {
-  const serverUrl = env().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(benchServerUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: "postgres", url: url.toString(), max: 20 });
+  const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(name), max: 20 });
   await migrateDatabase(handle);
   return {
     ...handle,

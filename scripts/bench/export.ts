@@ -13,13 +13,11 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { openDatabase, rowsOf } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from "@/lib/datasets/formats";
 import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
-import { env } from "@/lib/env";
-import { freshBenchDatabase, parseArgs } from "./db";
+import { benchDatabaseExists, benchDatabaseUrl, freshBenchDatabase, parseArgs } from "./db";
 import type { FormatResult } from "./export-worker";
 
 const DB_NAME = "countersign_bench_export";
@@ -54,26 +52,15 @@ function runChild(
   });
 }
 
-async function databaseExists(serverUrl: string): Promise<boolean> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    return (await admin`select 1 from pg_database where datname = ${DB_NAME}`).length > 0;
-  } finally {
-    await admin.end();
-  }
-}
-
 async function prepare(target: number, reuse: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
-  const serverUrl = env().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const url = new URL(serverUrl);
-  url.pathname = `/${DB_NAME}`;
-  if (reuse && (await databaseExists(serverUrl))) {
-    const handle = await openDatabase({ kind: "postgres", url: url.toString(), max: 2 });
+  const url = benchDatabaseUrl(DB_NAME);
+  if (reuse && (await benchDatabaseExists(DB_NAME))) {
+    const handle = await openDatabase({ kind: "postgres", url, max: 2 });
     const [row] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from reviews`));
     await handle.close();
     if (Number(row?.n) >= target) {
       console.log(`reusing ${DB_NAME}: ${Number(row?.n).toLocaleString("en-US")} reviews`);
-      return { url: url.toString(), drop: async () => {} };
+      return { url, drop: async () => {} };
     }
   }
   const handle = await freshBenchDatabase(DB_NAME);
@@ -95,7 +82,7 @@ async function prepare(target: number, reuse: boolean): Promise<{ url: string; d
     `\namplified         ${amplified.totalReviews.toLocaleString("en-US")} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   await handle.close();
-  return { url: url.toString(), drop: handle.drop };
+  return { url, drop: handle.drop };
 }
 
 async function main() {

@@ -12,12 +12,18 @@ import postgres from "postgres";
 import { type DatabaseHandle, openDatabase, rowsOf } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
-import { env } from "@/lib/env";
 import { loadFailingChecks, loadRuleFigures, loadTopReasons } from "@/lib/metrics/breakdowns";
 import { loadFigures } from "@/lib/metrics/figures";
 import { GROUP_BYS } from "@/lib/metrics/period";
 import { loadMetricsReport, parseMetricsQuery } from "@/lib/metrics/report";
-import { freshBenchDatabase, parseArgs, percentile } from "./db";
+import {
+  benchDatabaseExists,
+  benchDatabaseUrl,
+  benchServerUrl,
+  freshBenchDatabase,
+  parseArgs,
+  percentile,
+} from "./db";
 
 const DB_NAME = "countersign_bench_metrics";
 const GOAL_P95_MS = 200;
@@ -45,21 +51,9 @@ async function one<T>(handle: DatabaseHandle, query: ReturnType<typeof sql>): Pr
   return rowsOf<T>(await handle.db.execute(query))[0] as T;
 }
 
-async function databaseExists(serverUrl: string): Promise<boolean> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    return (await admin`select 1 from pg_database where datname = ${DB_NAME}`).length > 0;
-  } finally {
-    await admin.end();
-  }
-}
-
 async function prepare(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  const serverUrl = env().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  if (argv.includes("--reuse") && (await databaseExists(serverUrl))) {
-    const url = new URL(serverUrl);
-    url.pathname = `/${DB_NAME}`;
-    const handle = await openDatabase({ kind: "postgres", url: url.toString(), max: 20 });
+  if (argv.includes("--reuse") && (await benchDatabaseExists(DB_NAME))) {
+    const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(DB_NAME), max: 20 });
     console.log(`reusing ${DB_NAME}`);
     return { handle, drop: async () => handle.close() };
   }
@@ -162,10 +156,7 @@ async function measure(handle: DatabaseHandle, label: string, admin: postgres.Sq
 
 const { handle, drop } = await prepare();
 const admin = existsSync("/proc/self/stat")
-  ? postgres(env().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", {
-      max: 1,
-      onnotice: () => {},
-    })
+  ? postgres(benchServerUrl(), { max: 1, onnotice: () => {} })
   : null;
 try {
   const size = await one<Record<string, number>>(

@@ -1,14 +1,16 @@
 /**
- * `npm run bench:review [-- --tickets 100000 --reviewers 50 --seconds 20 --decisions 5000 --think-ms 1000 --warmup-s 5]`:
+ * `npm run bench:review [-- --tickets 100000 --reviewers 50 --seconds 20 --decisions 5000 --think-ms 1000 --warmup-s 5 --keep --reuse]`:
  * on a fresh PostgreSQL database with a large synthetic history, measures the review queue's page
  * time, then many reviewers claiming and deciding at once — paced (each reads for about
  * `think-ms` before deciding) and saturated (back to back) — and checks that no action was
- * decided twice and that nothing reached the outbox without a decision that sends.
+ * decided twice and that nothing reached the outbox without a decision that sends. `--keep` leaves
+ * the database behind and `--reuse` measures on it again (each run decides a few thousand of its
+ * 100k actions).
  */
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { sql } from "drizzle-orm";
-import { rowsOf } from "@/db/client";
+import { type DatabaseHandle, openDatabase, rowsOf } from "@/db/client";
 import { encodeQueueCursor } from "@/db/queries/queue";
 import { users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
@@ -18,7 +20,7 @@ import { claimNextAction } from "@/lib/review/claims";
 import { decideAction, type Reviewer } from "@/lib/review/decide";
 import { loadQueue, type QueueParams } from "@/lib/review/queue";
 import { type DecisionInput, decisionSchema } from "@/lib/review/schema";
-import { freshBenchDatabase, parseArgs, percentile } from "./db";
+import { benchDatabaseExists, benchDatabaseUrl, freshBenchDatabase, parseArgs, percentile } from "./db";
 
 const args = parseArgs(process.argv.slice(2));
 const ticketCount = Number(args.tickets ?? 100_000);
@@ -42,9 +44,25 @@ function summary(values: number[]): string {
   return `p50 ${ms(percentile(sorted, 50))} · p95 ${ms(percentile(sorted, 95))} · max ${ms(sorted.at(-1) ?? 0)} (n=${sorted.length})`;
 }
 
-const handle = await freshBenchDatabase("countersign_bench_review");
-try {
-  const db = handle.db;
+const DB_NAME = "countersign_bench_review";
+
+/** Seeds a fresh database with the bulk history, or (`--reuse`) opens the one a `--keep` run left. */
+async function prepare(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; history: string }> {
+  if (process.argv.includes("--reuse") && (await benchDatabaseExists(DB_NAME))) {
+    const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(DB_NAME), max: 20 });
+    const [row] = rowsOf<{ tickets: number; pending: number }>(
+      await handle.db.execute(sql`
+        select (select count(*)::int from tickets) as tickets,
+               (select count(*)::int from agent_actions where status in ('pending_review', 'blocked')) as pending`),
+    );
+    return {
+      handle,
+      drop: handle.close,
+      history: `reusing ${DB_NAME}: ${row?.tickets} tickets, ${row?.pending} actions still undecided`,
+    };
+  }
+  const fresh = await freshBenchDatabase(DB_NAME);
+  const db = fresh.db;
   await seedDemo(db);
   let started = performance.now();
   const bulk = await generateBulkHistory(db, { tickets: ticketCount, stepsPerRun: 10 });
@@ -61,13 +79,25 @@ try {
     );
   });
   const vacuumSeconds = (performance.now() - started) / 1000;
-  console.log(`bench:review — ${bulk.tickets} tickets, ${reviewerCount} reviewers, PostgreSQL`);
+  return {
+    handle: fresh,
+    drop: process.argv.includes("--keep") ? fresh.close : fresh.drop,
+    history: `${bulk.tickets} tickets · ${bulk.runs} runs · ${bulk.steps} steps · ${bulk.actions} actions in ${bulkSeconds.toFixed(1)} s (then vacuum ${vacuumSeconds.toFixed(1)} s)`,
+  };
+}
+
+const { handle, drop, history } = await prepare();
+try {
+  const db = handle.db;
+  console.log(`bench:review — ${ticketCount} tickets, ${reviewerCount} reviewers, PostgreSQL`);
   // Everything here shares the CPUs with PostgreSQL: a busy machine inflates every figure below.
   const load = () => `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} CPUs`;
   console.log(`machine           ${load()} (before)`);
-  console.log(
-    `bulk history      ${bulk.tickets} tickets · ${bulk.runs} runs · ${bulk.steps} steps · ${bulk.actions} actions in ${bulkSeconds.toFixed(1)} s (then vacuum ${vacuumSeconds.toFixed(1)} s)`,
+  console.log(`bulk history      ${history}`);
+  const [before] = rowsOf<{ reviews: number }>(
+    await db.execute(sql`select count(*)::int as reviews from reviews`),
   );
+  const reviewsBefore = Number(before?.reviews ?? 0);
 
   const [viewer] = await db.select({ id: users.id, name: users.name }).from(users).limit(1);
   if (!viewer) throw new Error("seedDemo created no user");
@@ -165,6 +195,8 @@ try {
         role: "reviewer" as const,
       })),
     )
+    // A reused database has them already.
+    .onConflictDoUpdate({ target: users.email, set: { name: sql`excluded.name` } })
     .returning({ id: users.id, name: users.name });
 
   function decisionFor(kind: string, version: number, actionId: string, n: number): DecisionInput {
@@ -338,7 +370,7 @@ try {
         (select count(*)::int from reviews r where r.decision in ('approve', 'edit', 'escalate')
            and not exists (select 1 from outbox o where o.action_id = r.action_id)) as missing,
         (select count(*)::int from agent_actions a join reviews r on r.action_id = a.id where a.version <> 2) as versions,
-        (select count(*)::int from reviews) as reviews,
+        (select count(*)::int from reviews) - ${reviewsBefore}::int as reviews,
         (select count(*)::int from agent_actions a join reviews r on r.action_id = a.id
            where a.status in ('pending_review', 'blocked')) as "undecidedReviewed"`),
   );
@@ -349,7 +381,7 @@ try {
     `saturated         ${reviewers.length} reviewers deciding back to back (no reading time)`,
     saturated,
   );
-  console.log(`reviews stored    ${check?.reviews} (decisions that won: ${decided + soloDecisions})`);
+  console.log(`reviews stored    ${check?.reviews} by this run (decisions that won: ${decided + soloDecisions})`);
   console.log(`double decisions  ${check?.doubles} (actions with more than one review; must be 0)`);
   console.log(
     `outbox orphans    ${check?.orphans} (outbox rows without an approve/edit/escalate review; must be 0)`,
@@ -374,10 +406,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  if (process.argv.includes("--keep")) {
-    await handle.close();
-    console.log("kept countersign_bench_review (drop it with dropdb countersign_bench_review)");
-  } else {
-    await handle.drop();
-  }
+  await drop();
+  if (process.argv.includes("--keep") || process.argv.includes("--reuse"))
+    console.log(`kept ${DB_NAME}: run again with --reuse, drop it with dropdb ${DB_NAME}`);
 }
