@@ -381,7 +381,9 @@ try {
     `saturated         ${reviewers.length} reviewers deciding back to back (no reading time)`,
     saturated,
   );
-  console.log(`reviews stored    ${check?.reviews} by this run (decisions that won: ${decided + soloDecisions})`);
+  console.log(
+    `reviews stored    ${check?.reviews} by this run (decisions that won: ${decided + soloDecisions})`,
+  );
   console.log(`double decisions  ${check?.doubles} (actions with more than one review; must be 0)`);
   console.log(
     `outbox orphans    ${check?.orphans} (outbox rows without an approve/edit/escalate review; must be 0)`,
