@@ -82,16 +82,17 @@ export function decidedTicketsSql(range: Range): SQL {
 /**
  * Runs one dashboard aggregate with the settings it wants, for this
  * transaction only: no JIT (compiling the plan costs 50–100 ms, more than
- * these queries run for) and enough work_mem for the grouping-set sorts and
- * percentiles of a month of runs to stay in memory instead of spilling to
- * disk, and ISO dates (day keys are dates cast to text).
+ * these queries run for), serial plans (the page's queries already run side
+ * by side), enough work_mem for the sorts and percentiles of a month of runs
+ * to stay in memory instead of spilling to disk, and ISO dates (day keys are
+ * dates cast to text).
  */
 export async function aggregate<T>(db: Db, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
-    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    await tx.execute(sql`set local datestyle = 'ISO'`);
+    // `set local` for each, in one statement (set_config's third argument: this transaction only).
+    await tx.execute(sql`
+      select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+             set_config('work_mem', '64MB', true), set_config('datestyle', 'ISO', true)`);
     return rowsOf<T>(await tx.execute(query));
   });
 }
