@@ -221,6 +221,29 @@ export async function seedFeedback(db: Db): Promise<Record<FeedbackLabel, Feedba
 
 /** One more approved reply, reviewed now: a review that arrives after an export's snapshot. */
 export async function approveAnotherReply(db: Db): Promise<string> {
+  return reviewAnotherReply(db, () => ({ decision: "approve" }));
+}
+
+/**
+ * One more reply, reviewed now, whose draft mentions an e-mail address and
+ * whose edit changes nothing but that address: once redacted, the two texts
+ * of its preference pair are the same.
+ */
+export async function editOnlyPii(db: Db): Promise<string> {
+  return reviewAnotherReply(db, async (action) => {
+    const draft = "Thanks for writing. We sent the label to jane@example.com.";
+    await db
+      .update(agentActions)
+      .set({ payload: { ...(action.payload as object), text: draft } })
+      .where(eq(agentActions.id, action.id));
+    return { decision: "edit", finalText: draft.replace("jane@example.com", "jane.doe@example.org") };
+  });
+}
+
+async function reviewAnotherReply(
+  db: Db,
+  decide: (action: typeof agentActions.$inferSelect) => DecisionWithoutIds | Promise<DecisionWithoutIds>,
+): Promise<string> {
   const [reviewer] = await db
     .select({ id: users.id, name: users.name })
     .from(users)
@@ -244,11 +267,11 @@ export async function approveAnotherReply(db: Db): Promise<string> {
       );
     if (!action || !reviewer) continue;
     const outcome = await decideAction(db, reviewer, {
-      decision: "approve",
+      reasonTags: [],
+      ...(await decide(action)),
       actionId: action.id,
       version: action.version,
-      reasonTags: [],
-    });
+    } as DecisionInput);
     return outcome.reviewId;
   }
   throw new Error("No new ticket left for another reply");

@@ -441,6 +441,34 @@ describe("decideAction", () => {
     });
   });
 
+  it("settles the ticket from every decision on its run, whatever their order", async () => {
+    const ticket = await refundTicket(db);
+    const decide = (action: Action, raw: Record<string, unknown>) =>
+      decideAction(db, riley, input({ actionId: action.id, version: action.version, ...raw }));
+    const reject = { decision: "reject", reason: "Not this." };
+
+    // The escalation approved first, then the refund rejected: the ticket stays with a person.
+    const first = await draftBlockedRefund(db, ticket);
+    expect(await decide(first.escalation, { decision: "approve" })).toMatchObject({
+      ticketStatus: "escalated",
+    });
+    expect(await decide(first.refund, reject)).toMatchObject({ ticketStatus: "escalated" });
+    expect((await ticketRow(db, ticket.id)).status).toBe("escalated");
+
+    // The refund rejected first: waiting for the escalation, then escalated once it is approved.
+    const second = await draftBlockedRefund(db, ticket);
+    expect(await decide(second.refund, reject)).toMatchObject({ ticketStatus: "awaiting_review" });
+    expect(await decide(second.escalation, { decision: "approve" })).toMatchObject({
+      ticketStatus: "escalated",
+    });
+
+    // Both rejected, in either order: back to new, for the agent or a person to draft again.
+    const third = await draftBlockedRefund(db, ticket);
+    expect(await decide(third.escalation, reject)).toMatchObject({ ticketStatus: "awaiting_review" });
+    expect(await decide(third.refund, reject)).toMatchObject({ ticketStatus: "new" });
+    expect((await ticketRow(db, ticket.id)).status).toBe("new");
+  });
+
   it("refuses a decision on an action someone already decided, naming who", async () => {
     const { action } = await draftReply();
     await decideAction(db, riley, input({ actionId: action.id, version: 1, decision: "approve" }));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, count, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { auditInsert } from "@/db/queries/audit";
@@ -62,27 +62,6 @@ const STATUS_AFTER: Record<DecisionInput["decision"], ActionRow["status"]> = {
 };
 
 /**
- * How many of the ticket's other actions still wait for a person. Decisions on
- * the same ticket take turns from here (the ticket row is locked): the count
- * must see another decision that committed meanwhile, or both would leave the
- * ticket awaiting review.
- */
-async function undecidedOthers(tx: Db, ticketId: string, actionId: string): Promise<number> {
-  await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId)).for("no key update");
-  const [remaining] = await tx
-    .select({ n: count() })
-    .from(agentActions)
-    .where(
-      and(
-        eq(agentActions.ticketId, ticketId),
-        ne(agentActions.id, actionId),
-        inArray(agentActions.status, [...UNDECIDED]),
-      ),
-    );
-  return Number(remaining?.n ?? 0);
-}
-
-/**
  * Starts every query before awaiting any, in argument order: on PostgreSQL they
  * share one round trip (postgres.js pipelines them on the transaction's
  * connection) and run in that order, so every transaction takes its row locks
@@ -95,16 +74,24 @@ function sendInOrder<T extends { execute: () => Promise<unknown> }[]>(
 }
 
 /**
- * The ticket's status once this decision is made, or null when it depends on
- * the ticket's other actions (a rejection leaves it waiting if any remain).
+ * The ticket's status from the decisions made so far on the proposals of its
+ * run (one round of drafting; a redraft supersedes the undecided ones of
+ * earlier runs): escalated once any decision put it in a person's hands,
+ * otherwise awaiting review while a proposal is undecided, resolved when a
+ * reply was approved, and back to new when everything was rejected. The order
+ * of the decisions does not matter. Read after the ticket row is locked, so decisions
+ * on one ticket's actions take turns here and the last one sees them all.
  */
-function ticketStatusAfter(
-  decision: DecisionInput["decision"],
-  kind: ActionRow["kind"],
-): TicketStatus | null {
-  if (decision === "escalate" || (decision === "approve" && kind === "escalation")) return "escalated";
-  if (decision === "approve" || decision === "edit") return "resolved";
-  return null;
+function ticketStatusOfRun(runId: string) {
+  return sql<TicketStatus>`(
+    select case
+      when bool_or(a.status = 'escalated' or (a.kind = 'escalation' and a.status = 'approved')) then 'escalated'
+      when bool_or(a.status in ('pending_review', 'blocked')) then 'awaiting_review'
+      when bool_or(a.kind = 'reply' and a.status = 'approved') then 'resolved'
+      else 'new'
+    end
+    from agent_actions a
+    where a.run_id = ${runId}::uuid)`;
 }
 
 type TicketContact = { id: string; externalId: string; fromEmail: string; subject: string };
@@ -235,7 +222,6 @@ export async function decideAction(
   const reviewId = randomUUID();
   const outboxId = message ? randomUUID() : null;
   const decidedAt = new Date();
-  const fixedTicketStatus = ticketStatusAfter(input.decision, action.kind);
 
   try {
     return await db.transaction(async (tx) => {
@@ -281,39 +267,43 @@ export async function decideAction(
         reason: input.decision === "reject" || input.decision === "escalate" ? input.reason : null,
         escalation,
       });
-      const rest = (ticketStatus: TicketStatus) => [
-        tx
-          .update(tickets)
-          .set({ status: ticketStatus, updatedAt: decidedAt })
-          .where(eq(tickets.id, ticket.id)),
+      // Decisions on the same ticket take turns from here: the status below is read by a later
+      // statement, which sees every decision committed while this one waited for the lock.
+      const lockTicket = tx
+        .select({ id: tickets.id })
+        .from(tickets)
+        .where(eq(tickets.id, ticket.id))
+        .for("no key update");
+      const settleTicket = tx
+        .update(tickets)
+        .set({ status: ticketStatusOfRun(action.runId), updatedAt: decidedAt })
+        .where(eq(tickets.id, ticket.id))
+        .returning({ status: tickets.status });
+      const audit = auditInsert(tx, {
+        actorId: reviewer.id,
+        actorType: "user",
+        action: `review.${input.decision}`,
+        entityType: "agent_action",
+        entityId: action.id,
+        data: { ticketId: ticket.id, reviewId, version: input.version, outboxId },
+      });
+
+      // The writes are sent together, in this order (one round trip on PostgreSQL): action,
+      // review, ticket (locked, then settled), audit and outbox. If the version check matched
+      // nothing, the transaction rolls back whatever else ran.
+      const [won, , , settled] = await sendInOrder(
+        claimedDecision,
+        review,
+        lockTicket,
+        settleTicket,
+        audit,
         ...(message && outboxId
           ? [outboxInsert(tx, { id: outboxId, actionId: action.id, ticketId: ticket.id, message })]
           : []),
-        auditInsert(tx, {
-          actorId: reviewer.id,
-          actorType: "user",
-          action: `review.${input.decision}`,
-          entityType: "agent_action",
-          entityId: action.id,
-          data: { ticketId: ticket.id, reviewId, version: input.version, outboxId },
-        }),
-      ];
-
-      // The writes are sent together, in this order (one round trip on PostgreSQL): action,
-      // review, then ticket, outbox and audit. If the version check matched nothing, the
-      // transaction rolls back whatever else ran.
-      let ticketStatus: TicketStatus;
-      let won: { id: string }[];
-      if (fixedTicketStatus) {
-        ticketStatus = fixedTicketStatus;
-        [won] = await sendInOrder(claimedDecision, review, ...rest(ticketStatus));
-      } else {
-        [won] = await sendInOrder(claimedDecision, review);
-        if (won.length === 0) throw new AppError("conflict:review", "lost");
-        ticketStatus = (await undecidedOthers(tx, ticket.id, action.id)) > 0 ? "awaiting_review" : "new";
-        await sendInOrder(...rest(ticketStatus));
-      }
+      );
       if (won.length === 0) throw new AppError("conflict:review", "lost");
+      const ticketStatus = settled[0]?.status;
+      if (!ticketStatus) throw new Error(`ticket ${ticket.id} vanished during the decision`);
       return {
         reviewId,
         actionStatus: STATUS_AFTER[input.decision],
