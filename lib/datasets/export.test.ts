@@ -11,6 +11,7 @@ import {
   approveAnotherReply,
   EDIT_AWKWARD,
   EDIT_WITH_PII,
+  editOnlyPii,
   FEEDBACK_LABELS,
   type FeedbackLabel,
   type FeedbackReview,
@@ -301,5 +302,24 @@ describe.each(availableDrivers())("feedback datasets on %s", (driver) => {
       createHash("sha256").update(first.bytes).digest("hex"),
     );
     expect((await run("sft")).dataset.tally.records).toBe(first.dataset.tally.records + 1);
+  });
+
+  // Adds a review: keep it the last test of the file.
+  it("leaves out a preference pair whose edit changed only what redaction replaces, and says so", async () => {
+    await editOnlyPii(db);
+    const plain = await run("dpo");
+    const redacted = await run("dpo", "redact=true");
+    expect(jsonLines(plain.text)).toHaveLength(3);
+    expect(jsonLines(redacted.text)).toHaveLength(2);
+    for (const pair of jsonLines(redacted.text) as {
+      preferred_output: Message[];
+      non_preferred_output: Message[];
+    }[]) {
+      expect(pair.preferred_output[0]?.content).not.toBe(pair.non_preferred_output[0]?.content);
+    }
+    const manifest = await redacted.dataset.manifest();
+    expect(manifest.file.records).toBe(2);
+    expect(manifest.redaction.pairsLeftOut).toBe(1);
+    expect((await plain.dataset.manifest()).redaction.pairsLeftOut).toBe(0);
   });
 });

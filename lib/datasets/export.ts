@@ -109,16 +109,26 @@ export class DatasetExport {
     for (const row of rows) {
       if (!this.systems.has(row.policyVersionId)) await this.loadSystemPrompt(row.policyVersionId);
     }
-    const text = this.text;
+    const { text, tally } = this;
+    const pairs = this.format !== "sft";
     for (const row of rows) {
+      const replacedBefore = pairs ? { ...tally.redactions } : null;
+      // The source only returns rows with the texts each format uses.
+      const final = text(row.finalText ?? "");
+      const draft = pairs ? text(row.originalText ?? "") : "";
+      if (replacedBefore && draft === final) {
+        // The edit changed only what redaction replaced: no preference is left to learn, and
+        // nothing of this pair is in the file (nor in the redaction counts).
+        Object.assign(tally.redactions, replacedBefore);
+        tally.pairsLeftOut++;
+        continue;
+      }
       this.count(row);
       const system = this.systems.get(row.policyVersionId) ?? null;
       const user = text(ticketTurn(row));
-      // The source only returns rows with the texts each format uses.
-      const final = text(row.finalText ?? "");
       if (this.format === "sft") writeSft(write, system, user, final);
-      else if (this.format === "dpo") writeDpo(write, system, user, final, text(row.originalText ?? ""));
-      else writeTrl(write, system, user, final, text(row.originalText ?? ""));
+      else if (this.format === "dpo") writeDpo(write, system, user, final, draft);
+      else writeTrl(write, system, user, final, draft);
     }
   }
 

@@ -27,7 +27,13 @@ export interface ExportManifest {
   };
   policyVersions: { version: number | null; id: string | null; records: number }[];
   models: { model: string; records: number }[];
-  redaction: { enabled: boolean; orderNumbers: boolean; replaced: RedactionCounts };
+  redaction: {
+    enabled: boolean;
+    orderNumbers: boolean;
+    replaced: RedactionCounts;
+    /** Preference pairs left out because the edit changed only what redaction replaced. */
+    pairsLeftOut: number;
+  };
   reproduce: { api: string; cli: string };
 }
 
@@ -38,6 +44,8 @@ export interface ExportTally {
   policyVersions: Map<string | null, { version: number | null; records: number }>;
   models: Map<string, number>;
   redactions: RedactionCounts;
+  /** Preference pairs whose two texts were the same once redacted (left out: nothing to prefer). */
+  pairsLeftOut: number;
 }
 
 export function emptyTally(): ExportTally {
@@ -48,6 +56,7 @@ export function emptyTally(): ExportTally {
     policyVersions: new Map(),
     models: new Map(),
     redactions: { email: 0, phone: 0, card: 0, order: 0 },
+    pairsLeftOut: 0,
   };
 }
 
@@ -108,6 +117,7 @@ export function buildManifest(input: {
       enabled: filters.redact,
       orderNumbers: filters.redactOrders,
       replaced: { ...tally.redactions },
+      pairsLeftOut: tally.pairsLeftOut,
     },
     reproduce: {
       api: `/api/v1/exports/${format}?${query}`,

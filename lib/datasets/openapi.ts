@@ -65,7 +65,15 @@ export const exportManifestSchema = z.object({
     z.object({ version: z.number().int().nullable(), id: z.string().nullable(), records: z.number().int() }),
   ),
   models: z.array(z.object({ model: z.string(), records: z.number().int() })),
-  redaction: z.object({ enabled: z.boolean(), orderNumbers: z.boolean(), replaced: tallySchema }),
+  redaction: z.object({
+    enabled: z.boolean(),
+    orderNumbers: z.boolean(),
+    replaced: tallySchema,
+    pairsLeftOut: z
+      .number()
+      .int()
+      .describe("Preference pairs left out: the edit changed only redacted text."),
+  }),
   reproduce: z.object({ api: z.string(), cli: z.string() }),
 });
 

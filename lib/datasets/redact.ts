@@ -33,8 +33,9 @@ export interface Redactor {
 const EMAIL =
   /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*\.\p{L}{2,}/gu;
 
-// 13-19 digits, optionally grouped by single spaces or dashes, not part of a longer digit run.
-const CARD = /(?<![\p{L}\p{N}_-]|\d[ -])\d(?:[ -]?\d){12,18}(?![\p{L}\p{N}_]|[ -]?\d)/gu;
+// A run of 13 or more digits, optionally grouped by single spaces or dashes, not part of a longer
+// run: a card number, or a card number with more digits beside it (see cardIn).
+const CARD = /(?<![\p{L}\p{N}_-]|\d[ -])\d(?:[ -]?\d){12,}(?![\p{L}\p{N}_]|[ -]?\d)/gu;
 
 // Digit groups with optional + / 00 prefix, parentheses and single separators.
 const PHONE =
@@ -68,6 +69,27 @@ export function isCardNumber(candidate: string): boolean {
   return digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && passesLuhn(digits);
 }
 
+/**
+ * Where the card number is in a digit run: the whole run, or else its longest
+ * stretch between separators that is one (a card written with its expiry, CVC
+ * or a year beside it: "4111 1111 1111 1111 05 28"). An ungrouped run is one
+ * number: it is a card or it is not.
+ */
+export function cardIn(run: string): { start: number; end: number } | null {
+  if (isCardNumber(run)) return { start: 0, end: run.length };
+  const separators = [...run.matchAll(/[ -]/g)].map((m) => m.index);
+  const starts = [0, ...separators.map((i) => i + 1)];
+  const ends = [...separators, run.length];
+  let best: { start: number; end: number } | null = null;
+  for (const start of starts) {
+    for (const end of ends) {
+      if (end <= start || (best && end - start <= best.end - best.start)) continue;
+      if (isCardNumber(run.slice(start, end))) best = { start, end };
+    }
+  }
+  return best;
+}
+
 export function isPhoneNumber(candidate: string): boolean {
   if (DATE_LIKE.some((re) => re.test(candidate))) return false;
   const international = candidate.startsWith("+") || candidate.startsWith("00");
@@ -99,7 +121,10 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     let out = text;
     if (options.orders) out = out.replace(ORDER, () => replace("order"));
     out = out.replace(EMAIL, () => replace("email"));
-    out = out.replace(CARD, (m) => (isCardNumber(m) ? replace("card") : m));
+    out = out.replace(CARD, (run) => {
+      const card = cardIn(run);
+      return card ? run.slice(0, card.start) + replace("card") + run.slice(card.end) : run;
+    });
     out = out.replace(PHONE, (m) => (isPhoneNumber(m) ? replace("phone") : m));
     return out;
   };
