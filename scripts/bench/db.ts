@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { type DatabaseHandle, migrateDatabase, openDatabase } from "@/db/client";
 import { env } from "@/lib/env";
@@ -58,6 +59,25 @@ export function parseArgs(argv: string[]): Record<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a?.startsWith("--")) out[a.slice(2)] = argv[i + 1] ?? "";
+  }
+  return out;
+}
+
+/**
+ * CPU time (user + system, ms) that these PostgreSQL backends have used, from /proc: only when the
+ * server runs on this machine (null otherwise). Wall time on a shared machine includes waiting for
+ * a core; CPU time is what the work costs.
+ */
+export function backendCpuMs(pids: number[]): Map<number, number> | null {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      // utime and stime, in clock ticks of 10 ms.
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      return null;
+    }
   }
   return out;
 }

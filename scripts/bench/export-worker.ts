@@ -3,11 +3,12 @@
  * RSS is the export's alone: `tsx scripts/bench/export-worker.ts <format> <url> [batchSize]`
  * streams the format to a null sink and prints one JSON line.
  */
-import { openDatabase } from "@/db/client";
+import { type DatabaseHandle, openDatabase } from "@/db/client";
 import { DatasetExport } from "@/lib/datasets/export";
 import { parseExportRequest } from "@/lib/datasets/filters";
 import { type ExportFormat, isExportFormat } from "@/lib/datasets/formats";
 import { countExportRecords } from "@/lib/datasets/source";
+import { backendCpuMs } from "./db";
 
 export interface FormatResult {
   format: ExportFormat;
@@ -17,12 +18,29 @@ export interface FormatResult {
   exportSeconds: number;
   /** CPU time of this process (user + system) while streaming: Node's share of the work. */
   cpuSeconds: number;
+  /** CPU time of the database backends serving the stream (null when the server is not on this machine). */
+  dbCpuSeconds: number | null;
   baselineRssMb: number;
   peakRssMb: number;
   maxRssMb: number;
 }
 
 const mb = (bytes: number) => bytes / 1_048_576;
+
+/** CPU so far of each backend connected to this database: the export's own connections (the bench runs alone). */
+async function databaseCpu(handle: DatabaseHandle): Promise<Map<number, number> | null> {
+  const { rows } = await handle.executeSql(
+    "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+  );
+  return backendCpuMs(rows.map((row) => Number((row as { pid: number }).pid)));
+}
+
+/** CPU spent between two readings; a backend that connected in between counts whole. */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
 
 /** Child: stream one format to nowhere and report what it took. */
 async function measure(url: string, format: ExportFormat, batchSize?: number): Promise<FormatResult> {
@@ -38,6 +56,7 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
     const counts = await countExportRecords(handle.db, request);
     const countSeconds = (performance.now() - started) / 1000;
     started = performance.now();
+    const dbBefore = await databaseCpu(handle);
     const cpuBefore = process.cpuUsage();
     const dataset = new DatasetExport(handle.db, { format, request, batchSize });
     for await (const _chunk of dataset.chunks()) {
@@ -45,6 +64,7 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
     }
     const exportSeconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const dbAfter = await databaseCpu(handle);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     if (dataset.tally.records !== counts[format]) {
@@ -57,6 +77,7 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
       countSeconds,
       exportSeconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      dbCpuSeconds: dbBefore && dbAfter ? cpuSpent(dbBefore, dbAfter) / 1000 : null,
       baselineRssMb: mb(baseline),
       peakRssMb: mb(peak),
       // resourceUsage().maxRSS is in kilobytes.

@@ -98,7 +98,7 @@ async function main() {
         `${args.heap ? `, --max-old-space-size=${Number(args.heap)}` : ""} · load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
     );
     console.log(
-      "format   records     seconds   rows/s     MB out    MB/s   RSS before  peak RSS  maxRSS   count   node CPU/record",
+      "format   records     seconds   rows/s     MB out    MB/s   RSS before  peak RSS  maxRSS   count   CPU/record: node   database",
     );
     const results: FormatResult[] = [];
     for (const format of formats) {
@@ -118,7 +118,10 @@ async function main() {
           `${r.peakRssMb.toFixed(0)} MB`.padStart(9),
           `${r.maxRssMb.toFixed(0)} MB`.padStart(7),
           `${r.countSeconds.toFixed(2)} s`.padStart(8),
-          `${((r.cpuSeconds * 1e6) / Math.max(r.records, 1)).toFixed(1)} µs`.padStart(12),
+          `${((r.cpuSeconds * 1e6) / Math.max(r.records, 1)).toFixed(1)} µs`.padStart(17),
+          r.dbCpuSeconds === null
+            ? "        —"
+            : `${((r.dbCpuSeconds * 1e6) / Math.max(r.records, 1)).toFixed(1)} µs`.padStart(10),
         ].join(" "),
       );
     }

@@ -5,7 +5,7 @@
  * one function the page and the API call) for several periods and cuts. Goal: p95 <= 200 ms for
  * the whole page's data.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -17,6 +17,7 @@ import { loadFigures } from "@/lib/metrics/figures";
 import { GROUP_BYS } from "@/lib/metrics/period";
 import { loadMetricsReport, parseMetricsQuery } from "@/lib/metrics/report";
 import {
+  backendCpuMs,
   benchDatabaseExists,
   benchDatabaseUrl,
   benchServerUrl,
@@ -102,23 +103,12 @@ async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
 
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
 
-/**
- * CPU time the database spent, from /proc (only when the server runs on this machine): wall time
- * on a shared machine includes waiting for a core, CPU time is what the page costs.
- */
+/** CPU time this benchmark's database has spent so far (see backendCpuMs). */
 async function serverCpuMs(admin: postgres.Sql | null): Promise<number | null> {
   if (!admin) return null;
   const pids = await admin`select pid from pg_stat_activity where datname = ${DB_NAME}`;
-  let ticks = 0;
-  for (const { pid } of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
-  }
-  return ticks * 10;
+  const cpu = backendCpuMs(pids.map(({ pid }) => Number(pid)));
+  return cpu ? [...cpu.values()].reduce((a, b) => a + b, 0) : null;
 }
 
 async function measure(handle: DatabaseHandle, label: string, admin: postgres.Sql | null): Promise<number> {
