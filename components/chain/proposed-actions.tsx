@@ -140,14 +140,18 @@ export function ProposedActions({
   actions,
   reviews = [],
   canReview = false,
+  openedActionId,
 }: {
   actions: Action[];
   reviews?: ReviewRow[];
   canReview?: boolean;
+  /** The action the reviewer came to decide (the queue's and Next's `?action=`), if still undecided. */
+  openedActionId?: string;
 }) {
   if (actions.length === 0) return null;
   const undecided = actions.filter((a) => a.status === "pending_review" || a.status === "blocked");
-  const focusedId = undecided[0]?.id;
+  // The decision keys act on one action: the one opened, else the first still waiting.
+  const focusedId = undecided.find((a) => a.id === openedActionId)?.id ?? undecided[0]?.id;
   return (
     <section aria-label="Proposed actions" className="space-y-3">
       <h2 className="text-lg font-semibold">Proposed actions</h2>

@@ -7,6 +7,7 @@ import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/
 import { TEAMS } from "@/lib/guardrails/rules";
 import { REASON_LABELS, REASON_TAGS, type ReasonTag } from "@/lib/review/schema";
 import { EditDiff } from "./edit-diff";
+import { modalOpen } from "./hotkey-guards";
 
 type Mode = "edit" | "escalate" | "reject" | null;
 
@@ -78,19 +79,11 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
     });
 
   const enabled = focused && !pending;
-  useHotkeys("a", () => approvable && submit("approve"), { enabled, preventDefault: true }, [
-    enabled,
-    approvable,
-    rating,
-    tags,
-    comment,
-  ]);
-  useHotkeys("e", () => action.kind === "reply" && action.status !== "blocked" && setMode("edit"), {
-    enabled,
-    preventDefault: true,
-  });
-  useHotkeys("x", () => setMode("escalate"), { enabled, preventDefault: true });
-  useHotkeys("r", () => setMode("reject"), { enabled, preventDefault: true });
+  const keys = { enabled, preventDefault: true, ignoreEventWhen: modalOpen };
+  useHotkeys("a", () => approvable && submit("approve"), keys, [enabled, approvable, rating, tags, comment]);
+  useHotkeys("e", () => action.kind === "reply" && action.status !== "blocked" && setMode("edit"), keys);
+  useHotkeys("x", () => setMode("escalate"), keys);
+  useHotkeys("r", () => setMode("reject"), keys);
 
   const toggleTag = (tag: ReasonTag) =>
     setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]));

@@ -3,12 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { claimNext } from "@/app/(app)/queue/actions";
 import { Badge } from "@/components/ui/badge";
 import type { QueuePage, QueueParams, QueueRow } from "@/lib/review/queue";
 import { queueKey } from "@/lib/review/queue-key";
+import { modalOpen, onControl } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
 
 export async function fetchQueue(params: QueueParams): Promise<QueuePage> {
@@ -65,11 +66,35 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
       else if (!result.ok) setError(result.error);
     });
 
-  useHotkeys("j", () => setSelected((i) => Math.min(i + 1, Math.max(items.length - 1, 0))), [items.length]);
-  useHotkeys("k", () => setSelected((i) => Math.max(i - 1, 0)));
-  useHotkeys("enter", () => open(items[selected]), [items, selected]);
-  useHotkeys("n", next);
+  // j/k move the focus with the selection, so a screen reader announces the row it lands on and
+  // Enter on it follows the link; Enter elsewhere (nothing focused) opens the selected row.
+  const links = useRef<(HTMLAnchorElement | null)[]>([]);
+  const moved = useRef(false);
+  const move = (by: number) => {
+    moved.current = true;
+    setSelected((i) => Math.min(Math.max(i + by, 0), Math.max(items.length - 1, 0)));
+  };
+  useEffect(() => {
+    if (moved.current) links.current[selected]?.focus();
+    moved.current = false;
+  }, [selected]);
+  const guard = { ignoreEventWhen: modalOpen };
+  useHotkeys("j", () => move(1), guard, [items.length]);
+  useHotkeys("k", () => move(-1), guard, [items.length]);
+  useHotkeys("enter", () => open(items[selected]), { ignoreEventWhen: (e) => modalOpen() || onControl(e) }, [
+    items,
+    selected,
+  ]);
+  useHotkeys("n", next, guard);
   useHotkeys("shift+slash", () => setHelp((h) => !h), { useKey: false });
+
+  // The filters, search and page live in the address too: a reload or a shared link shows the same view.
+  useEffect(() => {
+    const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]);
+    const url = `${window.location.pathname}${search.size ? `?${search}` : ""}`;
+    if (url !== `${window.location.pathname}${window.location.search}`)
+      window.history.replaceState(null, "", url);
+  }, [params]);
 
   const setFilter = (p: Partial<QueueParams>) => {
     setSelected(0);
@@ -165,12 +190,16 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
             {items.map((row, i) => (
               <tr
                 key={row.id}
-                aria-selected={i === selected}
+                aria-current={i === selected ? "true" : undefined}
                 className={`border-t border-slate-100 ${i === selected ? "bg-sky-50 outline-2 outline-sky-400" : ""}`}
               >
                 <td className="px-3 py-2">
                   <Link
+                    ref={(el) => {
+                      links.current[i] = el;
+                    }}
                     href={`/tickets/${row.ticketId}?action=${row.id}`}
+                    onFocus={() => setSelected(i)}
                     className="text-sky-800 hover:underline"
                   >
                     {row.subject}

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { claimNext } from "@/app/(app)/queue/actions";
+import { modalOpen } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
 
 /** Page-wide review keys on a ticket: "n" claims the next action, "?" shows the shortcuts. */
@@ -12,23 +13,32 @@ export function ReviewHotkeys({ currentActionIds }: { currentActionIds: string[]
   const [help, setHelp] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  useHotkeys(
-    "n",
-    () =>
-      startTransition(async () => {
-        const r = await claimNext(currentActionIds);
-        if (r.ok && r.data) router.push(`/tickets/${r.data.ticketId}?action=${r.data.actionId}`);
-        else if (!r.ok) setError(r.error);
-      }),
-    { enabled: !help && !pending },
-    [currentActionIds],
-  );
+  const next = () =>
+    startTransition(async () => {
+      const r = await claimNext(currentActionIds);
+      if (r.ok && r.data) router.push(`/tickets/${r.data.ticketId}?action=${r.data.actionId}`);
+      else if (!r.ok) setError(r.error);
+    });
+  useHotkeys("n", next, { enabled: !help && !pending, ignoreEventWhen: modalOpen }, [currentActionIds]);
   useHotkeys("shift+slash", () => setHelp((h) => !h));
   return (
     <>
-      <p className="text-xs text-slate-500">
-        Keys: a approve · e edit · x escalate · r reject · n next · ? all shortcuts
-      </p>
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        <button
+          type="button"
+          onClick={next}
+          disabled={pending}
+          className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-60"
+        >
+          {pending ? "Claiming…" : "Next action"}
+        </button>
+        <button type="button" onClick={() => setHelp(true)} className="text-sky-800 underline">
+          Keyboard shortcuts (?)
+        </button>
+        <span className="text-xs text-slate-500">
+          Keys: a approve · e edit · x escalate · r reject · n next · ? all shortcuts
+        </span>
+      </div>
       {error ? (
         <p role="alert" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900">
           {error}

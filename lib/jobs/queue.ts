@@ -14,6 +14,8 @@ export interface OutboxJob {
 }
 
 const OUTBOX_RETRY = { retryLimit: 5, retryBackoff: true, retryDelay: 2 } as const;
+/** How often a working process re-queues outbox rows still owed (the queue's singleton keys drop duplicates). */
+const OUTBOX_SWEEP_MS = 60_000;
 
 export interface DraftJob {
   ticketId: string;
@@ -74,8 +76,18 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
       );
     });
   }
-  // A crash between a decision's commit and its enqueue must lose nothing: queue every row still owed.
+  // A crash (or a failed enqueue) between a decision's commit and its enqueue must lose nothing:
+  // queue every row still owed now, and again every minute while this process works the queues.
   await sweepOutbox(handle, boss);
+  if (options.work !== false) {
+    const timer = setInterval(() => {
+      sweepOutbox(handle, boss).catch((error: unknown) =>
+        console.error("outbox sweep:", error instanceof Error ? error.message : error),
+      );
+    }, OUTBOX_SWEEP_MS);
+    timer.unref();
+    boss.on("stopped", () => clearInterval(timer));
+  }
   return boss;
 }
 

@@ -18,7 +18,13 @@ import { formatCents, formatDateTime, humanize } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Ticket" };
 
-export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function TicketPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ action?: string | string[] }>;
+}) {
   await connection();
   const user = await requirePageScope("tickets:read");
   const id = z.uuid().safeParse((await params).id);
@@ -72,6 +78,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
           actions={actions}
           reviews={decisions}
           canReview={roleHasScope(user.role, "actions:review")}
+          openedActionId={z.uuid().safeParse((await searchParams).action).data}
         />
         <Deliveries deliveries={deliveries} />
         {latest ? (

@@ -45,17 +45,31 @@ export async function decideActionAction(input: unknown): Promise<ActionResult<{
       };
     }
     const outcome = await decideAction(await getDb(), user, parsed.data);
-    const boss = await appQueue();
-    if (outcome.outboxId) await enqueueDeliveries(boss, [outcome.outboxId]);
-    const guidance = parsed.data.decision === "reject" ? parsed.data.redraftGuidance : undefined;
-    if (guidance) await enqueueDrafts(boss, [{ ticketId: outcome.ticketId, guidance, triggeredBy: user.id }]);
     revalidatePath(`/tickets/${outcome.ticketId}`);
     revalidatePath("/queue");
-    const message = DONE[parsed.data.decision] ?? "Saved.";
+    const guidance = parsed.data.decision === "reject" ? parsed.data.redraftGuidance : undefined;
+    const done = DONE[parsed.data.decision] ?? "Saved.";
+    const data = { ticketStatus: outcome.ticketStatus };
+    // The decision is committed: from here on a failure must not read as if it were lost.
+    try {
+      const boss = await appQueue();
+      if (outcome.outboxId) await enqueueDeliveries(boss, [outcome.outboxId]);
+      if (guidance)
+        await enqueueDrafts(boss, [{ ticketId: outcome.ticketId, guidance, triggeredBy: user.id }]);
+    } catch (error) {
+      console.error("after a decision:", error instanceof Error ? error.message : error);
+      return {
+        ok: true,
+        data,
+        message: guidance
+          ? `${done} Your decision is saved, but the redraft could not be queued: use Redraft on the ticket.`
+          : `${done} Your decision is saved; the outbox sends it once the job queue is reachable again (it is swept every minute).`,
+      };
+    }
     return {
       ok: true,
-      data: { ticketStatus: outcome.ticketStatus },
-      message: guidance ? `${message} The ticket went back to the agent with your guidance.` : message,
+      data,
+      message: guidance ? `${done} The ticket went back to the agent with your guidance.` : done,
     };
   } catch (error) {
     return actionError(error);
