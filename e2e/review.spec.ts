@@ -77,6 +77,25 @@ test("reject needs a reason; with one it is stored", async ({ page }) => {
   await expect(decided).toContainText("Tags: wrong policy");
 });
 
+test("reject and send back: the agent drafts again with the reviewer's guidance", async ({ page }) => {
+  const action = await draft(page, "bitext-4166");
+  await action.getByRole("button", { name: "Reject" }).click();
+  await action.getByLabel("Reason for rejecting").fill("Too vague about the delivery date");
+  await action.getByRole("checkbox", { name: "Send back to the agent with guidance" }).check();
+  await action.getByLabel("Guidance for the agent").fill("Give the delivery date from the order");
+  await action.getByRole("button", { name: "Confirm rejection" }).click();
+  // The redraft runs as a job: its chain carries the guidance, and a new draft waits for review.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Decision chain" })).toContainText(
+      "Reviewer guidance: “Give the delivery date from the order”",
+    );
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("region", { name: "Proposed actions" }).getByRole("article")).not.toHaveCount(
+    0,
+  );
+});
+
 test("a second reviewer losing the race sees who decided", async ({ page, browser }) => {
   await draft(page, "bitext-4240");
   const url = page.url();
