@@ -72,6 +72,18 @@ test.describe("admin", () => {
     await expect(page.getByRole("status")).toContainText("Nothing matches");
     await expect(page.getByRole("link", { name: /^Download/ })).toHaveCount(0);
   });
+
+  test("filters that contradict each other get a message saying what to change", async ({ page }) => {
+    await page.goto("/exports");
+    await page.getByLabel("Reviewed from").fill("2026-02-01");
+    await page.getByLabel("Reviewed until (inclusive)").fill("2026-01-01");
+    await expect(
+      page
+        .getByRole("alert")
+        .filter({ hasText: "until is before since: pick an end date after the start date." }),
+    ).toBeVisible();
+    await expect(page.getByRole("link", { name: /^Download/ })).toHaveCount(0);
+  });
 });
 
 test.describe("reviewer", () => {

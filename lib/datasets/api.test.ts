@@ -83,10 +83,12 @@ describe("GET /api/v1/exports/{format}", () => {
   });
 
   it("refuses an API key without datasets:export (403), an unknown key (401) and a revoked one (403)", async () => {
-    expect(await errorOf(await call(download, "csv", "", { key: ingestKey }))).toMatchObject({
-      status: 403,
-      message: "This API key lacks the datasets:export scope. Create a key with that scope.",
-    });
+    for (const handler of [download, manifestOf, countOf]) {
+      expect(await errorOf(await call(handler, "csv", "", { key: ingestKey }))).toMatchObject({
+        status: 403,
+        message: "This API key lacks the datasets:export scope. Create a key with that scope.",
+      });
+    }
     expect((await call(download, "csv", "", { key: "cs_not-a-key" })).status).toBe(401);
     const revoked = await createApiKey(db, { name: "old", scopes: ["datasets:export"] });
     await revokeApiKey(db, revoked.id);
