@@ -3,14 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
-import { claimNext } from "@/app/(app)/queue/actions";
 import { Badge } from "@/components/ui/badge";
 import type { QueuePage, QueueParams, QueueRow } from "@/lib/review/queue";
 import { queueKey } from "@/lib/review/queue-key";
 import { modalOpen, onControl } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
+import { useClaimNext } from "./use-claim-next";
 
 export async function fetchQueue(params: QueueParams): Promise<QueuePage> {
   const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]);
@@ -48,8 +48,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
   const [params, setParams] = useState<QueueParams>(initialParams);
   const [selected, setSelected] = useState(0);
   const [help, setHelp] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { next, pending, error } = useClaimNext();
   const query = useQuery({
     queryKey: queueKey(params),
     queryFn: () => fetchQueue(params),
@@ -58,13 +57,6 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
   });
   const items = query.data?.items ?? [];
   const open = (row: QueueRow | undefined) => row && router.push(`/tickets/${row.ticketId}?action=${row.id}`);
-  const next = () =>
-    startTransition(async () => {
-      const result = await claimNext();
-      if (result.ok && result.data)
-        router.push(`/tickets/${result.data.ticketId}?action=${result.data.actionId}`);
-      else if (!result.ok) setError(result.error);
-    });
 
   // j/k move the focus with the selection, so a screen reader announces the row it lands on and
   // Enter on it follows the link; Enter elsewhere (nothing focused) opens the selected row.

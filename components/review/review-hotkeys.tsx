@@ -1,24 +1,15 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
-import { claimNext } from "@/app/(app)/queue/actions";
 import { modalOpen } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
+import { useClaimNext } from "./use-claim-next";
 
 /** Page-wide review keys on a ticket: "n" claims the next action, "?" shows the shortcuts. */
 export function ReviewHotkeys({ currentActionIds }: { currentActionIds: string[] }) {
-  const router = useRouter();
   const [help, setHelp] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  const next = () =>
-    startTransition(async () => {
-      const r = await claimNext(currentActionIds);
-      if (r.ok && r.data) router.push(`/tickets/${r.data.ticketId}?action=${r.data.actionId}`);
-      else if (!r.ok) setError(r.error);
-    });
+  const { next, pending, error } = useClaimNext(currentActionIds);
   useHotkeys("n", next, { enabled: !help && !pending, ignoreEventWhen: modalOpen }, [currentActionIds]);
   useHotkeys("shift+slash", () => setHelp((h) => !h));
   return (
