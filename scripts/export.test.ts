@@ -62,7 +62,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("npm run export", () => {
     expect(run("--format", "csv", "--redact", "--as-of", asOf, "--out", again).status).toBe(0);
     expect(readFileSync(again).equals(readFileSync(first))).toBe(true);
   });
+});
 
+describe("npm run export options", () => {
   it("says what is wrong with the options, and exits 2", () => {
     for (const [args, message] of [
       [[], "--format is required: sft, dpo, trl or csv."],
@@ -71,7 +73,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("npm run export", () => {
       [["--format", "sft", "--since", "yesterday"], "--since must be a date like 2026-01-01"],
       [["--format", "sft", "--colour"], "Unknown option '--colour'"],
     ] as const) {
-      const result = run(...args);
+      const result = spawnSync(TSX, ["scripts/export.ts", ...args], {
+        encoding: "utf8",
+        // Options are checked before any database is opened: none is needed here.
+        env: { ...process.env, DATABASE_URL: "", DATA_DIR: path.join(tmpdir(), "countersign-export-none") },
+        timeout: 60_000,
+      });
       expect(result.status, args.join(" ")).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stderr).toContain("Usage: npm run export");
