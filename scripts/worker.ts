@@ -1,5 +1,5 @@
 /**
- * `npm run worker`: drains the job queues (drafting) in a process of its own.
+ * `npm run worker`: drains the job queues (drafting and outbox delivery) in a process of its own.
  * Needs DATABASE_URL: the embedded database is held by the app's process,
  * which already works the queue itself.
  */
@@ -19,7 +19,7 @@ async function main() {
   const handle = await openConfiguredDatabase();
   await closeInterruptedRuns(handle.db, 10 * 60_000);
   const boss = await startQueue(handle);
-  console.log("Worker started: drafting queued tickets. Ctrl-C to stop.");
+  console.log("Worker started: drafting queued tickets and delivering the outbox. Ctrl-C to stop.");
   const stop = async () => {
     await boss.stop({ graceful: true, wait: true });
     await handle.close();
