@@ -30,6 +30,11 @@ describe("redactPii", () => {
     "07700 900123",
     "07700900123",
     "+8613800138000",
+    "1-800-555-0199",
+    "1 800 555 0199",
+    "555-123-4567 x89",
+    "555-123-4567x89",
+    "(555) 123-4567 ext. 12",
   ])("replaces the phone number %s", (phone) => {
     expect(redactPii(`Call me on ${phone}, after 5pm.`)).toBe("Call me on [PHONE], after 5pm.");
   });

@@ -37,9 +37,13 @@ const EMAIL =
 // run: a card number, or a card number with more digits beside it (see cardIn).
 const CARD = /(?<![\p{L}\p{N}_-]|\d[ -])\d(?:[ -]?\d){12,}(?![\p{L}\p{N}_]|[ -]?\d)/gu;
 
-// Digit groups with optional + / 00 prefix, parentheses and single separators.
+// Digit groups with optional + / 00 prefix, parentheses and single separators, and an extension.
 const PHONE =
-  /(?<![\p{L}\p{N}_+\-/.])(?:\+|00)?(?:\(\d{1,5}\)|\d{1,5})(?:[ .-]?(?:\(\d{1,5}\)|\d{1,5})){1,7}(?![\p{L}\p{N}_]|[.\-/:]\d)/gu;
+  /(?<![\p{L}\p{N}_+\-/.])(?:\+|00)?(?:\(\d{1,5}\)|\d{1,5})(?:[ .-]?(?:\(\d{1,5}\)|\d{1,5})){1,7}(?: ?(?:x|ext\.?) ?\d{1,5})?(?![\p{L}\p{N}_]|[.\-/:]\d)/giu;
+
+const EXTENSION = / ?(?:x|ext\.?) ?\d{1,5}$/i;
+// North American numbers written with the country code: 1-800-555-0199, 1 800 555 0199.
+const NANP = /^1[ .-]\d{3}[ .-]\d{3}[ .-]\d{4}$/;
 
 const ORDER = /\bORD-?\d{3,}\b/giu;
 
@@ -90,8 +94,10 @@ export function cardIn(run: string): { start: number; end: number } | null {
   return best;
 }
 
-export function isPhoneNumber(candidate: string): boolean {
+export function isPhoneNumber(match: string): boolean {
+  const candidate = match.replace(EXTENSION, "");
   if (DATE_LIKE.some((re) => re.test(candidate))) return false;
+  if (NANP.test(candidate)) return true;
   const international = candidate.startsWith("+") || candidate.startsWith("00");
   const digits = candidate.replace(/\D/g, "").length - (candidate.startsWith("00") ? 2 : 0);
   if (digits < 7 || digits > 15) return false;
