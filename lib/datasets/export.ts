@@ -111,8 +111,10 @@ export class DatasetExport {
     }
     const { text, tally } = this;
     const pairs = this.format !== "sft";
+    // The source only returns pairs whose texts differ: only redaction can make them equal.
+    const checkPairs = pairs && this.request.filters.redact;
     for (const row of rows) {
-      const replacedBefore = pairs ? { ...tally.redactions } : null;
+      const replacedBefore = checkPairs ? { ...tally.redactions } : null;
       // The source only returns rows with the texts each format uses.
       const final = text(row.finalText ?? "");
       const draft = pairs ? text(row.originalText ?? "") : "";

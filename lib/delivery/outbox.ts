@@ -46,8 +46,9 @@ export function idempotencyKeyFor(actionId: string): string {
  * The insert that adds a message to the outbox (validated here, sent when
  * executed). Run it inside the transaction that records the decision: the
  * message exists if and only if the decision does. Nothing is delivered here;
- * enqueue the row's id (enqueueDeliveries) after the commit, and the start-up
- * sweep picks up any row whose enqueue was lost.
+ * enqueue the row's id (enqueueDeliveries) after the commit; the outbox sweep
+ * (at start-up and every minute, see startQueue) picks up any row whose enqueue
+ * was lost.
  */
 export function outboxInsert(
   tx: Pick<Db, "insert">,
