@@ -290,13 +290,15 @@ async function backdate(
       from demo_shift d where r.id = d.id`);
     await tx.execute(sql`
       create temp table demo_decided on commit drop as
-      select a.id, least(a.created_at + make_interval(secs => x.delay / 1000.0), ${latest}::timestamptz) as at
+      select a.id, a.created_at as proposed_at,
+             least(a.created_at + make_interval(secs => x.delay / 1000.0), ${latest}::timestamptz) as at
       from jsonb_to_recordset(${delays}::jsonb) as x(id uuid, delay float8)
       join agent_actions a on a.id = x.id`);
     await tx.execute(sql`
       update agent_actions a set decided_at = d.at from demo_decided d where a.id = d.id`);
     await tx.execute(sql`
-      update reviews v set created_at = d.at, demo = true from demo_decided d where v.action_id = d.id`);
+      update reviews v set created_at = d.at, proposed_at = d.proposed_at, demo = true
+      from demo_decided d where v.action_id = d.id`);
     // History was delivered long ago: recorded as sent on the log channel, never sent anywhere now.
     await tx.execute(sql`
       update outbox o set created_at = d.at, sent_at = d.at + interval '1 minute', status = 'sent',

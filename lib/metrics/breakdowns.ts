@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import type { Range } from "./period";
-import { aggregate, inRange } from "./sql";
+import { rowsOf } from "@/db/client";
+import { distinctTickets } from "./figures";
+import { isoDay, type Range, startOfUtcDay } from "./period";
+import { loadRollupRows, type RollupRow } from "./rollups";
 
 export interface RuleFigures {
   ruleId: string;
@@ -23,57 +25,58 @@ const BUILT_IN_STEPS: Record<string, string> = {
   "policy-invalid": "Published policy failed to load (fail closed)",
 };
 
-/**
- * Per guardrail rule, for runs that started in the period. A rule that never
- * fired, blocked or forced anything in the period is not listed.
- */
-export async function loadRuleFigures(db: Db, range: Range): Promise<RuleFigures[]> {
-  const started = inRange(sql`r.started_at`, range);
-  const rows = await aggregate<Omit<RuleFigures, "name"> & { name: string | null }>(
-    db,
-    sql`
-      with fired as (
-        select s.name as rule, count(*)::int as n
-        from agent_steps s join agent_runs r on r.id = s.run_id
-        where s.kind = 'guardrail' and ${started}
-        group by s.name),
-      blocks as (
-        select a.blocked_by as rule, count(*)::int as n
-        from agent_actions a join agent_runs r on r.id = a.run_id
-        where a.blocked_by is not null and a.blocked_by not like 'verify:%' and ${started}
-        group by a.blocked_by),
-      forced as (
-        select x.rule, count(*)::int as n, count(*) filter (where a.status = 'rejected')::int as overrides
-        from agent_actions a
-        join agent_runs r on r.id = a.run_id
-        cross join lateral jsonb_array_elements_text(
-          case when jsonb_typeof(a.payload->'ruleIds') = 'array' then a.payload->'ruleIds' else '[]'::jsonb end
-        ) as x(rule)
-        where a.kind = 'escalation' and ${started}
-        group by x.rule),
-      names as (
-        select distinct on (r->>'id') r->>'id' as rule, r->>'name' as name
-        from policy_versions pv cross join lateral jsonb_array_elements(pv.rules) as r
-        where jsonb_typeof(pv.rules) = 'array'
-        order by r->>'id', pv.version desc)
-      select k.rule as "ruleId", n.name,
-             coalesce(f.n, 0)::int as fired, coalesce(b.n, 0)::int as blocks,
-             coalesce(e.n, 0)::int as "forcedEscalations", coalesce(e.overrides, 0)::int as overrides
-      from (select rule from fired union select rule from blocks union select rule from forced) k
-      left join fired f on f.rule = k.rule
-      left join blocks b on b.rule = k.rule
-      left join forced e on e.rule = k.rule
-      left join names n on n.rule = k.rule
-      order by fired desc, "forcedEscalations" desc, blocks desc, k.rule`,
+/** Sums a field of rows' values per key. */
+function totals(rows: RollupRow[], kind: RollupRow["kind"], fields: readonly string[]) {
+  const out = new Map<string, Record<string, number>>();
+  for (const row of rows) {
+    if (row.kind !== kind) continue;
+    const entry = out.get(row.key) ?? Object.fromEntries(fields.map((f) => [f, 0]));
+    for (const f of fields) entry[f] = (entry[f] ?? 0) + Number(row.values[f] ?? 0);
+    out.set(row.key, entry);
+  }
+  return out;
+}
+
+/** Each rule's name in the newest policy version that has it. */
+export async function ruleNames(db: Db): Promise<Map<string, string>> {
+  const rows = rowsOf<{ rule: string; name: string | null }>(
+    await db.execute(sql`
+      select distinct on (r->>'id') r->>'id' as rule, r->>'name' as name
+      from policy_versions pv cross join lateral jsonb_array_elements(pv.rules) as r
+      where jsonb_typeof(pv.rules) = 'array'
+      order by r->>'id', pv.version desc`),
   );
-  return rows.map((r) => ({
-    ruleId: r.ruleId,
-    name: r.name ?? BUILT_IN_STEPS[r.ruleId] ?? r.ruleId,
-    fired: Number(r.fired),
-    blocks: Number(r.blocks),
-    forcedEscalations: Number(r.forcedEscalations),
-    overrides: Number(r.overrides),
-  }));
+  return new Map(rows.flatMap((r) => (r.name ? [[r.rule, r.name] as const] : [])));
+}
+
+/**
+ * Per guardrail rule, for runs that started in the period (`rows`: its day
+ * rows). A rule that never fired, blocked or forced anything in the period is
+ * not listed.
+ */
+export function ruleFiguresOf(rows: RollupRow[], names: Map<string, string>): RuleFigures[] {
+  const byRule = totals(rows, "rule", ["fired", "blocks", "forcedEscalations", "overrides"]);
+  return [...byRule]
+    .map(([ruleId, t]) => ({
+      ruleId,
+      name: names.get(ruleId) ?? BUILT_IN_STEPS[ruleId] ?? ruleId,
+      fired: t.fired ?? 0,
+      blocks: t.blocks ?? 0,
+      forcedEscalations: t.forcedEscalations ?? 0,
+      overrides: t.overrides ?? 0,
+    }))
+    .sort(
+      (a, b) =>
+        b.fired - a.fired ||
+        b.forcedEscalations - a.forcedEscalations ||
+        b.blocks - a.blocks ||
+        (a.ruleId < b.ruleId ? -1 : 1),
+    );
+}
+
+export async function loadRuleFigures(db: Db, range: Range): Promise<RuleFigures[]> {
+  const [rows, names] = await Promise.all([loadRollupRows(db, range), ruleNames(db)]);
+  return ruleFiguresOf(rows, names);
 }
 
 export interface ReasonCount {
@@ -85,19 +88,41 @@ export interface ReasonCount {
 }
 
 /** The reason tags reviewers gave most often in the period (by review time), most frequent first. */
+export function topReasonsOf(rows: RollupRow[], firstDay: string, limit = 8): ReasonCount[] {
+  return topOf(rows, "reason", "reviews", firstDay, limit).map(([tag, reviews, tickets]) => ({
+    tag,
+    reviews,
+    tickets,
+  }));
+}
+
 export async function loadTopReasons(db: Db, range: Range, limit = 8): Promise<ReasonCount[]> {
-  const rows = await aggregate<ReasonCount>(
-    db,
-    sql`
-      select tag, count(*)::int as reviews, count(distinct v.ticket_id)::int as tickets
-      from reviews v cross join lateral unnest(v.reason_tags) as tag
-      -- Most reviews carry no tag: skip them before unnesting (reason_tags is in reviews_metrics_idx).
-      where ${inRange(sql`v.created_at`, range)} and cardinality(v.reason_tags) > 0
-      group by tag
-      order by reviews desc, tag
-      limit ${limit}`,
-  );
-  return rows.map((r) => ({ tag: r.tag, reviews: Number(r.reviews), tickets: Number(r.tickets) }));
+  return topReasonsOf(await loadRollupRows(db, range), isoDay(startOfUtcDay(range.from)), limit);
+}
+
+/**
+ * The keys of a kind with the highest count of `field`, each with its count
+ * and its distinct tickets (the `tickets` rows of "<kind>:<key>|all").
+ */
+function topOf(
+  rows: RollupRow[],
+  kind: "reason" | "check",
+  field: string,
+  firstDay: string,
+  limit: number,
+): [string, number, number][] {
+  return [...totals(rows, kind, [field])]
+    .map(([key, t]): [string, number] => [key, t[field] ?? 0])
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit)
+    .map(([key, n]) => [
+      key,
+      n,
+      distinctTickets(
+        rows.filter((r) => r.kind === "tickets" && r.key === `${kind}:${key}|all`),
+        firstDay,
+      ),
+    ]);
 }
 
 export interface CheckCount {
@@ -110,17 +135,14 @@ export interface CheckCount {
 }
 
 /** The verification checks that failed most in runs that started in the period. */
+export function failingChecksOf(rows: RollupRow[], firstDay: string, limit = 8): CheckCount[] {
+  return topOf(rows, "check", "failures", firstDay, limit).map(([check, failures, tickets]) => ({
+    check,
+    failures,
+    tickets,
+  }));
+}
+
 export async function loadFailingChecks(db: Db, range: Range, limit = 8): Promise<CheckCount[]> {
-  const rows = await aggregate<CheckCount>(
-    db,
-    sql`
-      select regexp_replace(s.name, '^repair: ', '') as "check", count(*)::int as failures,
-             count(distinct r.ticket_id)::int as tickets
-      from agent_steps s join agent_runs r on r.id = s.run_id
-      where s.kind = 'verification' and s.output->>'passed' = 'false' and ${inRange(sql`r.started_at`, range)}
-      group by 1
-      order by failures desc, 1
-      limit ${limit}`,
-  );
-  return rows.map((r) => ({ check: r.check, failures: Number(r.failures), tickets: Number(r.tickets) }));
+  return failingChecksOf(await loadRollupRows(db, range), isoDay(startOfUtcDay(range.from)), limit);
 }

@@ -375,15 +375,16 @@ describe.each(availableDrivers())("metrics on %s", (driver) => {
     });
     // 11-12: R5 R6 R8 (R7 running); V7; T5 decided.
     expect(days.get("2026-11-12")).toMatchObject({ runs: 3, reviewedActions: 1, ticketsDecided: 1 });
-    // Before P, back to 14 days before it, days carry the anomaly counts only: 11-01 (Rx's review) and
-    // 11-08 (R0's), each one reviewed reply and one decided ticket, nothing escalated or hallucinated.
+    // Before P, back to 14 days before it (the anomaly baselines): 11-01 (Rx and its review) and
+    // 11-08 (R0 and its review), each one run, one reviewed reply and one decided ticket, nothing
+    // escalated or hallucinated.
     for (const day of ["2026-11-01", "2026-11-08"]) {
       expect(days.get(day)).toMatchObject({
         reviewedReplies: 1,
         hallucinatedReplies: 0,
         ticketsDecided: 1,
         escalatedTickets: 0,
-        runs: 0,
+        runs: 1,
       });
     }
     expect(days.has("2026-10-26")).toBe(false);

@@ -1,15 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { addDays, type GroupBy, type Range, type ResolvedPeriod, startOfUtcDay } from "./period";
-import {
-  aggregate,
-  agreedSql,
-  at,
-  escalatingSql,
-  FAILED_GROUNDING_RUNS,
-  hallucinatedSql,
-  inRange,
-} from "./sql";
+import { addDays, isoDay, type Range, type ResolvedPeriod, startOfUtcDay } from "./period";
+import { loadRollupRows, type RollupRow } from "./rollups";
+import { aggregate, inRange } from "./sql";
 
 /**
  * The figures of one bucket (a period, a day, a policy version or a model).
@@ -154,196 +147,212 @@ export function readWindow(period: ResolvedPeriod): Range {
   };
 }
 
-/**
- * The cut of a row: its run's model or policy version. `row` is agent_runs or
- * reviews (which carry both), `p` the joined policy_versions.
- */
-function cutExpression(groupBy: GroupBy, row: string): SQL {
-  if (groupBy === "model") return sql.raw(`${row}.model`);
-  if (groupBy === "policy") return sql`coalesce(p.version::text, 'none')`;
-  return sql`null::text`;
+/** Adds up number fields of rows' values. */
+function sum(rows: RollupRow[], fields: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(fields.map((f) => [f, 0]));
+  for (const row of rows) for (const f of fields) out[f] = (out[f] ?? 0) + Number(row.values[f] ?? 0);
+  return out;
 }
+
+const DAY_MS = 86_400_000;
 
 /**
- * The bucket columns of a base row: `period` 1 (current) or 2 (previous) or
- * null (an anomaly-baseline day only), `day` its UTC date, and `x` its series
- * key within the current period: the day, or the cut.
+ * Distinct tickets over whole days from `tickets` rows (see rollups.ts): a
+ * ticket counts on the first day of `firstDay`.. it has an event, i.e. where
+ * its previous event is "new" or further back than that day's distance from
+ * `firstDay`.
  */
-function bucketColumns(time: SQL, period: ResolvedPeriod, row: string): SQL {
-  // UTC midnight of the row's day by integer arithmetic (date_bin); `at time zone` and to_char per
-  // row cost more than the rest of the row. Days are formatted once per group.
-  const day = sql`date_bin('1 day', ${time}, '2000-01-01T00:00:00Z'::timestamptz)`;
-  const x = period.groupBy === "day" ? day : cutExpression(period.groupBy, row);
-  return sql`
-    case when ${inRange(time, period.current)} then 1 when ${inRange(time, period.previous)} then 2 end as period,
-    ${day} as day,
-    case when ${inRange(time, period.current)} then ${x} end as x`;
+export function distinctTickets(rows: RollupRow[], firstDay: string): number {
+  const start = Date.parse(`${firstDay}T00:00:00Z`);
+  let n = 0;
+  for (const row of rows) {
+    const since = (Date.parse(`${row.day}T00:00:00Z`) - start) / DAY_MS;
+    for (const [gap, count] of Object.entries(row.values)) {
+      if (gap === "new" || Number(gap) > since) n += Number(count);
+    }
+  }
+  return n;
 }
 
-/** `YYYY-MM-DD` of a day column (a UTC midnight). */
-function dayText(column: SQL): SQL {
-  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`;
-}
+type Percentiles = [number | null, number | null];
 
-interface BucketRow {
-  bucket: string | null;
-}
-
-/** The policy version of a row (agent_runs or reviews), when the series is cut by it. */
-function policyJoin(groupBy: GroupBy, row: string): SQL {
-  return groupBy === "policy"
-    ? sql.raw(`left join policy_versions p on p.id = ${row}.policy_version_id`)
-    : sql``;
-}
+const pair = (value: unknown): Percentiles => {
+  const [p50, p95] = Array.isArray(value) ? value : [];
+  return [p50 == null ? null : Number(p50), p95 == null ? null : Number(p95)];
+};
 
 /**
- * The same aggregates over the two periods (one row each) and over the series
- * keys of the current period (one row per day or cut), as `period:1`,
- * `period:2` and `x:<key>` rows. Rows of the previous period never reach the
- * series, so its sorts (percentiles, distinct counts) cover the period only.
+ * The counts of one bucket from its rows: `rows` are the bucket's days, `cut`
+ * the key ("all", "policy:3", "model:x"), `firstDay` where its distinct counts
+ * start. Percentiles come from `percentiles` (a period's, read from the
+ * records) or, for one day, from the day's row.
  */
-function perBucket(aggregates: SQL, from: SQL, groupBy: GroupBy): SQL {
-  const key = groupBy === "day" ? dayText(sql`b.x`) : sql`b.x`;
-  // Each period is a plain aggregate over its rows: no sort of whole rows, only of the values
-  // the percentiles and distinct counts need.
-  return sql`
-    select 'period:1' as bucket, ${aggregates} from ${from} where b.period = 1
-    union all
-    select 'period:2', ${aggregates} from ${from} where b.period = 2
-    union all
-    select 'x:' || ${key}, ${aggregates} from ${from} where b.x is not null group by b.x`;
-}
-
-/**
- * Runs of the period and the previous period (by start), one row per bucket.
- * Percentiles are continuous (interpolated); both come from one sort.
- */
-async function runCounts(db: Db, period: ResolvedPeriod): Promise<(BucketRow & Record<string, unknown>)[]> {
-  const window: Range = { from: period.previous.from, to: period.current.to };
-  return aggregate(
-    db,
-    sql`
-      with b as materialized (
-        select r.ticket_id, r.cost_micro_usd as cost, r.input_tokens + r.output_tokens as tokens, r.latency_ms,
-               exists (select 1 from agent_actions a
-                       where a.run_id = r.id and a.kind = 'reply' and a.blocked_by is null) as with_reply,
-               ${bucketColumns(sql`r.started_at`, period, "r")}
-        from agent_runs r
-        ${policyJoin(period.groupBy, "r")}
-        where ${inRange(sql`r.started_at`, window)} and r.status <> 'running'
-      )
-      ${perBucket(
-        sql`count(*)::int as "runs",
-            count(*) filter (where b.with_reply)::int as "runsWithReply",
-            count(distinct b.ticket_id)::int as "ticketsDrafted",
-            coalesce(sum(b.cost), 0)::float8 as "costMicroUsd",
-            coalesce(sum(b.tokens), 0)::float8 as "tokens",
-            percentile_cont(array[0.5, 0.95]) within group (order by b.latency_ms) as "latencyMs"`,
-        sql`b`,
-        period.groupBy,
-      )}`,
-  );
+function countsOf(
+  rows: RollupRow[],
+  cut: string,
+  firstDay: string,
+  percentiles?: { latencyMs: Percentiles; waitSeconds: Percentiles },
+): Partial<Counts> {
+  const runs = rows.filter((r) => r.kind === "runs" && r.key === cut);
+  const reviews = rows.filter((r) => r.kind === "reviews" && r.key === cut);
+  const tickets = (chain: string) =>
+    distinctTickets(
+      rows.filter((r) => r.kind === "tickets" && r.key === `${chain}|${cut}`),
+      firstDay,
+    );
+  const r = sum(runs, ["runs", "runsWithReply", "costMicroUsd", "tokens"]);
+  const v = sum(reviews, [
+    "reviewedActions",
+    "agreedActions",
+    "reviewedReplies",
+    "edits",
+    "editDistanceSum",
+    "hallucinatedReplies",
+  ]);
+  const [latencyP50Ms, latencyP95Ms] = percentiles?.latencyMs ?? pair(runs[0]?.values.latencyMs);
+  const [timeToReviewP50Seconds, timeToReviewP95Seconds] =
+    percentiles?.waitSeconds ?? pair(reviews[0]?.values.waitSeconds);
+  const { editDistanceSum, ...reviewCounts } = v;
+  return {
+    runs: r.runs,
+    runsWithReply: r.runsWithReply,
+    costMicroUsd: r.costMicroUsd,
+    tokens: r.tokens,
+    ticketsDrafted: tickets("drafted"),
+    latencyP50Ms,
+    latencyP95Ms,
+    ...reviewCounts,
+    meanEditDistance: ratio(editDistanceSum ?? 0, v.edits ?? 0),
+    timeToReviewP50Seconds,
+    timeToReviewP95Seconds,
+    ticketsDecided: tickets("decided"),
+    escalatedTickets: tickets("escalated"),
+    autoResolved: tickets("autoResolved"),
+  };
 }
 
 /**
- * Reviews (by review time) and the tickets they decided, in one statement over
- * one read of reviews (which carry their action's kind and run): per period and series key, the review
- * figures and the decided tickets (distinct tickets, so a ticket decided twice
- * in a bucket counts once); then, for the 14 days before the period (and, when
- * the series is not by day, the days of the period), the counts anomaly
- * detection needs.
+ * Run latency and time-to-review percentiles (continuous, interpolated) of
+ * the period and the previous one, and of each cut of the period: the only
+ * figures that do not add up from days, so they are read from the records.
  */
-async function reviewCounts(
+async function loadPercentiles(
   db: Db,
   period: ResolvedPeriod,
-): Promise<(BucketRow & Record<string, unknown>)[]> {
-  const window = readWindow(period);
-  // Baseline days are whole UTC days before the period's first day; the period's own days (the
-  // series rows when grouped by day) count the part of the day inside the period.
-  const firstDay = startOfUtcDay(period.current.from);
-  return aggregate(
+): Promise<Map<string, { latencyMs: Percentiles; waitSeconds: Percentiles }>> {
+  const window: Range = { from: period.previous.from, to: period.current.to };
+  const cut = (row: string) =>
+    period.groupBy === "model"
+      ? sql.raw(`'model:' || ${row}.model`)
+      : sql.raw(`'policy:' || coalesce((select version::text from policy_versions p
+                                       where p.id = ${row}.policy_version_id), 'none')`);
+  const buckets = (time: string, row: string) => {
+    const inCurrent = inRange(sql.raw(time), period.current);
+    const bucket = sql`case when ${inCurrent} then 'current' else 'previous' end`;
+    return period.groupBy === "day"
+      ? sql`unnest(array[${bucket}])`
+      : sql`unnest(case when ${inCurrent} then array['current', ${cut(row)}] else array['previous'] end)`;
+  };
+  const rows = await aggregate<{ kind: string; bucket: string; p: (number | string | null)[] | null }>(
     db,
     sql`
-      with b as materialized (
-        select v.ticket_id, v.decision, v.edit_distance, v.action_kind as kind, ${agreedSql("v")} as agreed,
-               ${escalatingSql("v")} as escalating,
-               ${hallucinatedSql("v", "g.run_id")} as hallucinated,
-               date_part('epoch', v.created_at - v.proposed_at) as wait,
-               ${bucketColumns(sql`v.created_at`, period, "v")}
-        from reviews v
-        ${policyJoin(period.groupBy, "v")}
-        left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = v.run_id
-        where ${inRange(sql`v.created_at`, window)}
-      )
-      ${perBucket(
-        sql`count(*)::int as "reviewedActions",
-            count(*) filter (where b.agreed)::int as "agreedActions",
-            count(*) filter (where b.kind = 'reply')::int as "reviewedReplies",
-            count(*) filter (where b.decision = 'edit')::int as "edits",
-            count(*) filter (where b.kind = 'reply' and b.hallucinated)::int as "hallucinatedReplies",
-            avg(b.edit_distance) filter (where b.decision = 'edit') as "meanEditDistance",
-            percentile_cont(array[0.5, 0.95]) within group (order by b.wait) as "waitSeconds",
-            count(distinct b.ticket_id)::int as "ticketsDecided",
-            count(distinct b.ticket_id) filter (where b.escalating)::int as "escalatedTickets",
-            count(distinct b.ticket_id) filter (where b.decision = 'approve' and b.kind = 'reply')::int
-              as "autoResolved"`,
-        sql`b`,
-        period.groupBy,
-      )}
+      select 'latencyMs' as kind, b.bucket, percentile_cont(array[0.5, 0.95]) within group (order by b.v) as p
+      from (select ${buckets("r.started_at", "r")} as bucket, r.latency_ms as v
+            from agent_runs r
+            where ${inRange(sql`r.started_at`, window)} and r.status <> 'running') b
+      group by b.bucket
       union all
-      select 'day:' || ${dayText(sql`b.day`)}, null, null,
-             count(*) filter (where b.kind = 'reply')::int, null,
-             count(*) filter (where b.kind = 'reply' and b.hallucinated)::int, null, null,
-             count(distinct b.ticket_id)::int, count(distinct b.ticket_id) filter (where b.escalating)::int, null
-      from b
-      where (b.day >= ${at(addDays(firstDay, -14))} and b.day < ${at(firstDay)})
-        ${period.groupBy === "day" ? sql`` : sql`or b.period = 1`}
-      group by b.day`,
+      select 'waitSeconds', b.bucket, percentile_cont(array[0.5, 0.95]) within group (order by b.v)
+      from (select ${buckets("v.created_at", "v")} as bucket, date_part('epoch', v.created_at - v.proposed_at) as v
+            from reviews v
+            where ${inRange(sql`v.created_at`, window)}) b
+      group by b.bucket`,
   );
+  const out = new Map<string, { latencyMs: Percentiles; waitSeconds: Percentiles }>();
+  for (const row of rows) {
+    const entry = out.get(row.bucket) ?? { latencyMs: [null, null], waitSeconds: [null, null] };
+    entry[row.kind as "latencyMs" | "waitSeconds"] = pair(row.p);
+    out.set(row.bucket, entry);
+  }
+  return out;
 }
 
-/** Numbers from either driver (bigint and numeric can arrive as strings); percentile pairs unpacked. */
-function counts(row: Record<string, unknown>): Partial<Counts> {
-  const out: Record<string, number | null> = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key === "bucket" || value === null || value === undefined) continue;
-    if (key === "latencyMs" || key === "waitSeconds") {
-      const [p50, p95] = (value as (number | string | null)[]).map((v) => (v === null ? null : Number(v)));
-      if (key === "latencyMs") Object.assign(out, { latencyP50Ms: p50 ?? null, latencyP95Ms: p95 ?? null });
-      else Object.assign(out, { timeToReviewP50Seconds: p50 ?? null, timeToReviewP95Seconds: p95 ?? null });
-      continue;
-    }
-    out[key] = Number(value);
+const NO_PERCENTILES = { latencyMs: [null, null] as Percentiles, waitSeconds: [null, null] as Percentiles };
+
+const within = (rows: RollupRow[], range: Range) => {
+  const from = isoDay(startOfUtcDay(range.from));
+  const to = isoDay(range.to);
+  return rows.filter((r) => r.day >= from && r.day < to);
+};
+
+/**
+ * The day rows of a period: its days, its previous period's and the 14
+ * before it (the anomaly baselines). A period from a midnight adds up stored
+ * days; one from mid-day is computed from its records (the previous period
+ * too), with only the baseline's whole days read from storage.
+ */
+async function loadPeriodRows(
+  db: Db,
+  period: ResolvedPeriod,
+): Promise<{ current: RollupRow[]; previous: RollupRow[]; days: RollupRow[] }> {
+  const window = readWindow(period);
+  if (window.from.getTime() === startOfUtcDay(window.from).getTime()) {
+    const rows = await loadRollupRows(db, window);
+    return { current: within(rows, period.current), previous: within(rows, period.previous), days: rows };
   }
-  return out as Partial<Counts>;
+  const firstDay = startOfUtcDay(period.current.from);
+  const [current, previous, baseline] = await Promise.all([
+    loadRollupRows(db, period.current),
+    loadRollupRows(db, period.previous),
+    loadRollupRows(db, { from: addDays(firstDay, -14), to: firstDay }),
+  ]);
+  return { current, previous, days: [...baseline, ...current] };
+}
+
+/** What rows a report reads, for the other tables of the page (rules, reasons, checks). */
+export interface LoadedFigures extends FigureBuckets {
+  /** The period's day rows. */
+  rows: RollupRow[];
 }
 
 /**
  * Every figure of the period, the previous period, each day or cut, and the
- * daily anomaly counts, in two aggregate statements (runs; reviews and the
- * tickets they decided) that run side by side. Nothing is computed from
- * loaded rows: each statement returns one row per bucket.
+ * daily anomaly counts: added up from day rows (rollups.ts), with the
+ * period-wide percentiles read beside them.
  */
-export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<FigureBuckets> {
-  const [runs, reviews] = await Promise.all([runCounts(db, period), reviewCounts(db, period)]);
-  const merged = new Map<string, Partial<Counts>>();
-  for (const row of [...runs, ...reviews]) {
-    if (!row.bucket) continue;
-    // Day rows (anomaly counts) and series rows of the same day describe the same records: merge them.
-    const key =
-      period.groupBy === "day" && row.bucket.startsWith("x:") ? `day:${row.bucket.slice(2)}` : row.bucket;
-    merged.set(key, { ...merged.get(key), ...counts(row) });
-  }
+export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<LoadedFigures> {
+  const [rows, percentiles] = await Promise.all([loadPeriodRows(db, period), loadPercentiles(db, period)]);
+  const firstDay = isoDay(startOfUtcDay(period.current.from));
+  const previousFirstDay = isoDay(startOfUtcDay(period.previous.from));
+
   const days = new Map<string, Figures>();
+  const byDay = new Map<string, RollupRow[]>();
+  for (const row of rows.days) {
+    const list = byDay.get(row.day);
+    if (list) list.push(row);
+    else byDay.set(row.day, [row]);
+  }
+  for (const [day, dayRows] of byDay) days.set(day, withRatios(countsOf(dayRows, "all", day)));
+
   const cuts = new Map<string, Figures>();
-  for (const [bucket, c] of merged) {
-    if (bucket.startsWith("day:")) days.set(bucket.slice(4), withRatios(c));
-    if (bucket.startsWith("x:")) cuts.set(bucket.slice(2), withRatios(c));
+  if (period.groupBy !== "day") {
+    const prefix = `${period.groupBy}:`;
+    const keys = new Set(
+      rows.current.filter((r) => r.kind === "runs" || r.kind === "reviews").map((r) => r.key),
+    );
+    for (const key of keys) {
+      if (!key.startsWith(prefix)) continue;
+      const counts = countsOf(rows.current, key, firstDay, percentiles.get(key) ?? NO_PERCENTILES);
+      cuts.set(key.slice(prefix.length), withRatios(counts));
+    }
   }
   return {
-    current: withRatios(merged.get("period:1") ?? {}),
-    previous: withRatios(merged.get("period:2") ?? {}),
+    current: withRatios(countsOf(rows.current, "all", firstDay, percentiles.get("current") ?? NO_PERCENTILES)),
+    previous: withRatios(
+      countsOf(rows.previous, "all", previousFirstDay, percentiles.get("previous") ?? NO_PERCENTILES),
+    ),
     days,
     cuts,
+    rows: rows.current,
   };
 }

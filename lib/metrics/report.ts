@@ -5,21 +5,24 @@ import { REASON_LABELS, type ReasonTag } from "@/lib/review/schema";
 import { type Anomaly, type AnomalyMetric, type DailyCount, detectAnomalies } from "./anomalies";
 import {
   type CheckCount,
-  loadFailingChecks,
-  loadRuleFigures,
-  loadTopReasons,
+  failingChecksOf,
   type ReasonCount,
   type RuleFigures,
+  ruleFiguresOf,
+  ruleNames,
+  topReasonsOf,
 } from "./breakdowns";
 import { emptyFigures, type Figures, loadFigures } from "./figures";
 import {
   addDays,
   daysIn,
   type GroupBy,
+  isoDay,
   metricsParamsSchema,
   PeriodError,
   type ResolvedPeriod,
   resolvePeriod,
+  startOfUtcDay,
 } from "./period";
 import { ticketsHref } from "./ticket-links";
 
@@ -102,17 +105,16 @@ const ANOMALY_COUNTS: Record<AnomalyMetric, (f: Figures) => DailyCount> = {
 /**
  * The whole dashboard's data for one period: headline figures for it and the
  * period before, the series for the chosen cut, the per-rule table, top
- * reasons, failing checks and anomalies. Seven aggregate queries, run side by
- * side; the one function the page, the API and the benchmark call.
+ * reasons, failing checks and anomalies, added up from day rows (rollups.ts);
+ * the one function the page, the API and the benchmark call.
  */
 export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise<MetricsReport> {
   const range = period.current;
-  const [buckets, rules, reasons, checks] = await Promise.all([
-    loadFigures(db, period),
-    loadRuleFigures(db, range),
-    loadTopReasons(db, range),
-    loadFailingChecks(db, range),
-  ]);
+  const [buckets, names] = await Promise.all([loadFigures(db, period), ruleNames(db)]);
+  const firstDay = isoDay(startOfUtcDay(range.from));
+  const rules = ruleFiguresOf(buckets.rows, names);
+  const reasons = topReasonsOf(buckets.rows, firstDay);
+  const checks = failingChecksOf(buckets.rows, firstDay);
 
   const periodDays = daysIn(range);
   const anomalies = (Object.keys(ANOMALY_COUNTS) as AnomalyMetric[]).flatMap((metric) => {

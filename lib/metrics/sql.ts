@@ -80,19 +80,20 @@ export function decidedTicketsSql(range: Range): SQL {
 }
 
 /**
- * Runs one dashboard aggregate with the settings it wants, for this
- * transaction only: no JIT (compiling the plan costs 50–100 ms, more than
- * these queries run for), serial plans (the page's queries already run side
- * by side), enough work_mem for the sorts and percentiles of a month of runs
- * to stay in memory instead of spilling to disk, and ISO dates (day keys are
- * dates cast to text).
+ * The settings a dashboard statement wants, for its transaction only
+ * (set_config's third argument): no JIT (compiling the plan costs 50–100 ms,
+ * more than these statements run for), serial plans (the page's statements
+ * already run side by side), enough work_mem for the sorts and percentiles of
+ * a month to stay in memory instead of spilling to disk, and ISO dates.
  */
+export const DASHBOARD_SETTINGS = sql`
+  select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+         set_config('work_mem', '64MB', true), set_config('datestyle', 'ISO', true)`;
+
+/** Runs one dashboard statement in a transaction of its own, with DASHBOARD_SETTINGS. */
 export async function aggregate<T>(db: Db, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
-    // `set local` for each, in one statement (set_config's third argument: this transaction only).
-    await tx.execute(sql`
-      select set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-             set_config('work_mem', '64MB', true), set_config('datestyle', 'ISO', true)`);
+    await tx.execute(DASHBOARD_SETTINGS);
     return rowsOf<T>(await tx.execute(query));
   });
 }
