@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { addDays, isoDay, type Range, type ResolvedPeriod, startOfUtcDay } from "./period";
 import { loadRollupRows, type RollupRow } from "./rollups";
@@ -236,37 +236,41 @@ function countsOf(
  * the period and the previous one, and of each cut of the period: the only
  * figures that do not add up from days, so they are read from the records.
  */
-async function loadPercentiles(
+export async function loadPercentiles(
   db: Db,
   period: ResolvedPeriod,
 ): Promise<Map<string, { latencyMs: Percentiles; waitSeconds: Percentiles }>> {
   const window: Range = { from: period.previous.from, to: period.current.to };
-  const cut = (row: string) =>
-    period.groupBy === "model"
-      ? sql.raw(`'model:' || ${row}.model`)
-      : sql.raw(`'policy:' || coalesce((select version::text from policy_versions p
-                                       where p.id = ${row}.policy_version_id), 'none')`);
-  const buckets = (time: string, row: string) => {
-    const inCurrent = inRange(sql.raw(time), period.current);
-    const bucket = sql`case when ${inCurrent} then 'current' else 'previous' end`;
-    return period.groupBy === "day"
-      ? sql`unnest(array[${bucket}])`
-      : sql`unnest(case when ${inCurrent} then array['current', ${cut(row)}] else array['previous'] end)`;
-  };
+  const percentile = (value: SQL) => sql`percentile_cont(array[0.5, 0.95]) within group (order by ${value})`;
+  // One read of the window for both periods; each aggregate sorts only its own period's values.
+  const periods = (kind: string, value: SQL, time: SQL, [table, filter]: Source) => sql`
+    select ${kind} as kind, b.bucket, b.p
+    from (select ${percentile(value)} filter (where ${inRange(time, period.current)}) as current,
+                 ${percentile(value)} filter (where ${inRange(time, period.previous)}) as previous
+          from ${table} where ${filter} ${inRange(time, window)}) a
+    cross join lateral (values ('current', a.current), ('previous', a.previous)) as b(bucket, p)`;
+  const cut =
+    period.groupBy === "model" ? sql`'model:' || x.model` : sql`'policy:' || coalesce(p.version::text, 'none')`;
+  const cuts = (kind: string, value: SQL, time: SQL, [table, filter]: Source) =>
+    period.groupBy === "day"
+      ? sql``
+      : sql`
+    union all
+    select ${kind}, ${cut}, ${percentile(value)}
+    from ${table} left join policy_versions p on p.id = x.policy_version_id
+    where ${filter} ${inRange(time, period.current)}
+    group by 2`;
+  type Source = readonly [table: SQL, filter: SQL];
+  const runs: Source = [sql`agent_runs x`, sql`x.status <> 'running' and`];
+  const reviews: Source = [sql`reviews x`, sql``];
+  const latency = [sql`x.latency_ms`, sql`x.started_at`] as const;
+  const wait = [sql`date_part('epoch', x.created_at - x.proposed_at)`, sql`x.created_at`] as const;
   const rows = await aggregate<{ kind: string; bucket: string; p: (number | string | null)[] | null }>(
     db,
     sql`
-      select 'latencyMs' as kind, b.bucket, percentile_cont(array[0.5, 0.95]) within group (order by b.v) as p
-      from (select ${buckets("r.started_at", "r")} as bucket, r.latency_ms as v
-            from agent_runs r
-            where ${inRange(sql`r.started_at`, window)} and r.status <> 'running') b
-      group by b.bucket
+      ${periods("latencyMs", ...latency, runs)} ${cuts("latencyMs", ...latency, runs)}
       union all
-      select 'waitSeconds', b.bucket, percentile_cont(array[0.5, 0.95]) within group (order by b.v)
-      from (select ${buckets("v.created_at", "v")} as bucket, date_part('epoch', v.created_at - v.proposed_at) as v
-            from reviews v
-            where ${inRange(sql`v.created_at`, window)}) b
-      group by b.bucket`,
+      ${periods("waitSeconds", ...wait, reviews)} ${cuts("waitSeconds", ...wait, reviews)}`,
   );
   const out = new Map<string, { latencyMs: Percentiles; waitSeconds: Percentiles }>();
   for (const row of rows) {
@@ -296,15 +300,16 @@ async function loadPeriodRows(
   period: ResolvedPeriod,
 ): Promise<{ current: RollupRow[]; previous: RollupRow[]; days: RollupRow[] }> {
   const window = readWindow(period);
+  const options = { cuts: period.groupBy !== "day" };
   if (window.from.getTime() === startOfUtcDay(window.from).getTime()) {
-    const rows = await loadRollupRows(db, window);
+    const rows = await loadRollupRows(db, window, options);
     return { current: within(rows, period.current), previous: within(rows, period.previous), days: rows };
   }
   const firstDay = startOfUtcDay(period.current.from);
   const [current, previous, baseline] = await Promise.all([
-    loadRollupRows(db, period.current),
-    loadRollupRows(db, period.previous),
-    loadRollupRows(db, { from: addDays(firstDay, -14), to: firstDay }),
+    loadRollupRows(db, period.current, options),
+    loadRollupRows(db, period.previous, options),
+    loadRollupRows(db, { from: addDays(firstDay, -14), to: firstDay }, options),
   ]);
   return { current, previous, days: [...baseline, ...current] };
 }

@@ -42,181 +42,215 @@ const LOOKBACK_DAYS = 367;
 
 const day = (column: string) => sql.raw(`(${column} at time zone 'UTC')::date`);
 
-/** The cut keys a run or review counts under: everything, its policy version, its model. */
-const cutKeys = (row: string) =>
-  sql.raw(`array['all', 'policy:' || coalesce(p.version::text, 'none'), 'model:' || ${row}.model]`);
-const policyJoin = (row: string) => sql.raw(`left join policy_versions p on p.id = ${row}.policy_version_id`);
-const cutKey = sql`case when grouping(p.version) = 0 then 'policy:' || coalesce(p.version::text, 'none')
-                        when grouping(b.model) = 0 then 'model:' || b.model else 'all' end`;
-const cutSets = sql`grouping sets ((b.day), (b.day, p.version), (b.day, b.model))`;
+/** A grounding check (facts_grounded, citations_valid, first round or repair) failed in the run `runId`. */
+const failedGrounding = (runId: string) =>
+  sql.raw(`exists (select 1 from agent_steps s
+                   where s.kind = 'verification' and s.run_id = ${runId} and (s.output->>'passed') = 'false'
+                     and s.name in ('facts_grounded', 'citations_valid',
+                                    'repair: facts_grounded', 'repair: citations_valid'))`);
 
-/** Runs started in the range, by day and cut. */
-function runRows(range: Range): SQL {
+/*
+ * The sources every row is built from, each read once per statement: runs
+ * (by start), their guardrail steps and failed checks, their actions, and
+ * reviews (by review time). The same shapes serve the range and, for the
+ * previous-event lookup, the history before it.
+ */
+
+/** Runs matching `where` (on `r`), with their day and cut columns. */
+function runsSource(where: SQL): SQL {
   return sql`
-    select b.day, 'runs' as kind, ${cutKey} as key, jsonb_build_object(
-      'runs', count(*), 'runsWithReply', count(*) filter (where b.with_reply),
-      'costMicroUsd', coalesce(sum(b.cost), 0), 'tokens', coalesce(sum(b.tokens), 0),
-      'latencyMs', percentile_cont(array[0.5, 0.95]) within group (order by b.latency_ms)) as values
-    from (
-      select r.policy_version_id, r.model, r.cost_micro_usd as cost, r.input_tokens + r.output_tokens as tokens,
-             r.latency_ms, ${day("r.started_at")} as day,
-             exists (select 1 from agent_actions a
-                     where a.run_id = r.id and a.kind = 'reply' and a.blocked_by is null) as with_reply
-      from agent_runs r
-      where ${inRange(sql`r.started_at`, range)} and r.status <> 'running'
-    ) b
-    ${policyJoin("b")}
-    group by ${cutSets}`;
+    select r.id, r.ticket_id, r.status, r.model, coalesce(p.version::text, 'none') as policy,
+           r.cost_micro_usd as cost, r.input_tokens + r.output_tokens as tokens, r.latency_ms,
+           ${day("r.started_at")} as day
+    from agent_runs r left join policy_versions p on p.id = r.policy_version_id
+    where ${where}`;
 }
 
-/** Reviews made in the range, by day and cut. */
-function reviewRows(range: Range): SQL {
+/** Guardrail steps and failed checks of the runs in `runs` (each found through the signals index). */
+function stepsSource(runs: string): SQL {
   return sql`
-    select b.day, 'reviews' as kind, ${cutKey} as key, jsonb_build_object(
+    select r.id as run_id, r.ticket_id, r.day, s.kind, s.name
+    from ${sql.raw(runs)} r join agent_steps s on s.run_id = r.id and s.kind = 'guardrail'
+    union all
+    select r.id, r.ticket_id, r.day, s.kind, regexp_replace(s.name, '^repair: ', '')
+    from ${sql.raw(runs)} r
+    join agent_steps s on s.run_id = r.id and s.kind = 'verification' and (s.output->>'passed') = 'false'`;
+}
+
+/** Reviews matching `where` (on `v`), with their outcome flags, day and cut columns. */
+function reviewsSource(where: SQL): SQL {
+  return sql`
+    select v.ticket_id, v.decision, v.action_kind as kind, v.edit_distance, v.reason_tags, v.model,
+           coalesce(p.version::text, 'none') as policy, ${day("v.created_at")} as day,
+           ${agreedSql("v")} as agreed, ${escalatingSql("v")} as escalating,
+           (v.decision = 'approve' and v.action_kind = 'reply') as auto_resolved,
+           (v.action_kind = 'reply' and ('hallucination' = any(v.reason_tags) or ${failedGrounding("v.run_id")}))
+             as hallucinated,
+           date_part('epoch', v.created_at - v.proposed_at) as wait
+    from reviews v left join policy_versions p on p.id = v.policy_version_id
+    where ${where}`;
+}
+
+/**
+ * What to compute: `history` (see rollupRowsSql), and `cuts`: the rows by
+ * policy version and model too (stored days always have them; a page grouped
+ * by day does not read them).
+ */
+export interface RollupOptions {
+  history: boolean;
+  cuts: boolean;
+}
+
+/** The key column and grouping of an aggregate over `b`: by day, and by policy version and model with cuts. */
+const cutKey = (cuts: boolean) =>
+  cuts
+    ? sql`case when grouping(b.policy) = 0 then 'policy:' || b.policy
+               when grouping(b.model) = 0 then 'model:' || b.model else 'all' end`
+    : sql`'all'`;
+const cutSets = (cuts: boolean) =>
+  cuts ? sql`grouping sets ((b.day), (b.day, b.policy), (b.day, b.model))` : sql`grouping sets ((b.day))`;
+const cutArray = (cuts: boolean) =>
+  sql.raw(cuts ? `array['all', 'policy:' || b.policy, 'model:' || b.model]` : `array['all']`);
+
+/**
+ * The ticket events of every distinct-ticket count, as (key, ticket, day),
+ * key "<chain>|<cut>": finished runs (drafted), failed checks, decisions
+ * (decided, escalated, auto-resolved; each by cut) and reason tags.
+ */
+function ticketEvents(runs: string, steps: string, reviews: string, cuts: boolean): SQL {
+  return sql`
+    select 'drafted|' || c.cut as key, b.ticket_id, b.day
+    from ${sql.raw(runs)} b
+    cross join lateral unnest(${cutArray(cuts)}) as c(cut)
+    where b.status <> 'running'
+    union all
+    select 'check:' || b.name || '|all', b.ticket_id, b.day from ${sql.raw(steps)} b where b.kind = 'verification'
+    union all
+    select ch.chain || '|' || c.cut, b.ticket_id, b.day
+    from ${sql.raw(reviews)} b
+    cross join lateral unnest(array['decided']
+      || case when b.escalating then array['escalated'] else '{}'::text[] end
+      || case when b.auto_resolved then array['autoResolved'] else '{}'::text[] end) as ch(chain)
+    cross join lateral unnest(${cutArray(cuts)}) as c(cut)
+    union all
+    select 'reason:' || tag || '|all', b.ticket_id, b.day
+    from ${sql.raw(reviews)} b cross join lateral unnest(b.reason_tags) as tag
+    where cardinality(b.reason_tags) > 0`;
+}
+
+/**
+ * Every rollup row of the range, computed from the records, in one statement.
+ * `tickets` rows: each ticket of a day, by the days since its previous event
+ * of the same chain and cut. With `history`, events before the range count
+ * (up to 367 days back, looked up for the range's tickets only), so stored
+ * days compose into any period; without, only the range's own events do (for
+ * a period that starts mid-day).
+ */
+function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
+  // Within one day a ticket has one event per chain: its previous one is before the range.
+  const oneDay = range.to.getTime() - range.from.getTime() <= 86_400_000;
+  const before: Range = { from: addDays(range.from, -LOOKBACK_DAYS), to: range.from };
+  const previous = history
+    ? sql`,
+      runs_before as materialized (
+        ${runsSource(sql`r.ticket_id in (select ticket_id from cur) and ${inRange(sql`r.started_at`, before)}`)}),
+      steps_before as (${stepsSource("runs_before")}),
+      reviews_before as (
+        ${reviewsSource(sql`v.ticket_id in (select ticket_id from cur) and ${inRange(sql`v.created_at`, before)}`)}),
+      prev as (
+        select e.key, e.ticket_id, max(e.day) as day
+        from (${ticketEvents("runs_before", "steps_before", "reviews_before", cuts)}) e
+        group by 1, 2)`
+    : sql`, prev as (select null::text as key, null::uuid as ticket_id, null::date as day where false)`;
+  return sql`
+    with runs_in as materialized (${runsSource(inRange(sql`r.started_at`, range))}),
+    steps_in as materialized (${stepsSource("runs_in")}),
+    actions_in as materialized (
+      select a.run_id, a.kind, a.status, a.blocked_by, a.payload->'ruleIds' as rule_ids, r.day
+      from runs_in r join agent_actions a on a.run_id = r.id),
+    reviews_in as materialized (${reviewsSource(inRange(sql`v.created_at`, range))}),
+    cur as materialized (
+      select e.key collate "C" as key, e.ticket_id, e.day
+      from (${ticketEvents("runs_in", "steps_in", "reviews_in", cuts)}) e
+      group by 1, 2, 3)
+    ${previous},
+    gaps as (
+      select c.key, c.day, c.day - ${
+        oneDay
+          ? sql`p.day`
+          : sql`coalesce(lag(c.day) over (partition by c.ticket_id, c.key order by c.day), p.day)`
+      } as gap
+      from cur c left join prev p on p.ticket_id = c.ticket_id and p.key = c.key)
+    -- Runs by day and cut.
+    select b.day, 'runs' as kind, ${cutKey(cuts)} as key, jsonb_build_object(
+      'runs', count(*), 'runsWithReply', count(*) filter (where b.id in (
+        select run_id from actions_in where kind = 'reply' and blocked_by is null)),
+      'costMicroUsd', coalesce(sum(b.cost), 0), 'tokens', coalesce(sum(b.tokens), 0),
+      'latencyMs', percentile_cont(array[0.5, 0.95]) within group (order by b.latency_ms)) as values
+    from runs_in b where b.status <> 'running'
+    group by ${cutSets(cuts)}
+    union all
+    -- Reviews by day and cut.
+    select b.day, 'reviews', ${cutKey(cuts)}, jsonb_build_object(
       'reviewedActions', count(*), 'agreedActions', count(*) filter (where b.agreed),
       'reviewedReplies', count(*) filter (where b.kind = 'reply'),
       'edits', count(*) filter (where b.decision = 'edit'),
       'editDistanceSum', coalesce(sum(b.edit_distance) filter (where b.decision = 'edit'), 0),
-      'hallucinatedReplies', count(*) filter (where b.kind = 'reply' and b.hallucinated),
-      'waitSeconds', percentile_cont(array[0.5, 0.95]) within group (order by b.wait)) as values
-    from (
-      select v.policy_version_id, v.model, v.decision, v.edit_distance, v.action_kind as kind,
-             ${agreedSql("v")} as agreed, ${hallucinatedSql("v", "g.run_id")} as hallucinated,
-             date_part('epoch', v.created_at - v.proposed_at) as wait, ${day("v.created_at")} as day
-      from reviews v
-      left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = v.run_id
-      where ${inRange(sql`v.created_at`, range)}
-    ) b
-    ${policyJoin("b")}
-    group by ${cutSets}`;
-}
-
-/**
- * Per guardrail rule and day of the run's start: guardrail steps recorded
- * under it, proposals it blocked, escalations it forced, and of those the
- * ones a reviewer rejected.
- */
-function ruleRows(range: Range): SQL {
-  const started = inRange(sql`r.started_at`, range);
-  return sql`
-    select x.day, 'rule' as kind, x.rule as key, jsonb_build_object(
+      'hallucinatedReplies', count(*) filter (where b.hallucinated),
+      'waitSeconds', percentile_cont(array[0.5, 0.95]) within group (order by b.wait))
+    from reviews_in b
+    group by ${cutSets(cuts)}
+    union all
+    -- Per rule: guardrail steps recorded under it, proposals it blocked, escalations it forced and,
+    -- of those, the ones a reviewer rejected.
+    select x.day, 'rule', x.rule, jsonb_build_object(
       'fired', sum(x.fired), 'blocks', sum(x.blocks), 'forcedEscalations', sum(x.forced),
-      'overrides', sum(x.overrides)) as values
+      'overrides', sum(x.overrides))
     from (
-      select ${day("r.started_at")} as day, s.name as rule, 1 as fired, 0 as blocks, 0 as forced, 0 as overrides
-      from agent_steps s join agent_runs r on r.id = s.run_id
-      where s.kind = 'guardrail' and ${started}
+      select day, name as rule, 1 as fired, 0 as blocks, 0 as forced, 0 as overrides
+      from steps_in where kind = 'guardrail'
       union all
-      select ${day("r.started_at")}, a.blocked_by, 0, 1, 0, 0
-      from agent_actions a join agent_runs r on r.id = a.run_id
-      where a.blocked_by is not null and a.blocked_by not like 'verify:%' and ${started}
+      select day, blocked_by, 0, 1, 0, 0 from actions_in where blocked_by is not null and blocked_by not like 'verify:%'
       union all
-      select ${day("r.started_at")}, e.rule, 0, 0, 1, (a.status = 'rejected')::int
-      from agent_actions a
-      join agent_runs r on r.id = a.run_id
+      select a.day, e.rule, 0, 0, 1, (a.status = 'rejected')::int
+      from actions_in a
       cross join lateral jsonb_array_elements_text(
-        case when jsonb_typeof(a.payload->'ruleIds') = 'array' then a.payload->'ruleIds' else '[]'::jsonb end
-      ) as e(rule)
-      where a.kind = 'escalation' and ${started}
+        case when jsonb_typeof(a.rule_ids) = 'array' then a.rule_ids else '[]'::jsonb end) as e(rule)
+      where a.kind = 'escalation'
     ) x
-    group by x.day, x.rule`;
-}
-
-/** Reviews per reason tag and day; failed verification steps per check (repair round folded in) and day. */
-function reasonAndCheckRows(range: Range): SQL {
-  return sql`
-    select ${day("v.created_at")} as day, 'reason' as kind, tag as key, jsonb_build_object('reviews', count(*)) as values
-    from reviews v cross join lateral unnest(v.reason_tags) as tag
-    where ${inRange(sql`v.created_at`, range)} and cardinality(v.reason_tags) > 0
-    group by 1, tag
+    group by x.day, x.rule
     union all
-    select ${day("r.started_at")}, 'check', regexp_replace(s.name, '^repair: ', ''),
-           jsonb_build_object('failures', count(*))
-    from agent_steps s join agent_runs r on r.id = s.run_id
-    where s.kind = 'verification' and s.output->>'passed' = 'false' and ${inRange(sql`r.started_at`, range)}
-    group by 1, 3`;
-}
-
-/**
- * The ticket events of every distinct-ticket count, as (ticket, time, chain|cut):
- * finished runs (drafted), failed checks, decisions (decided, escalated,
- * auto-resolved, by cut) and reason tags. `where` bounds each source by its
- * time column and ticket column.
- */
-function ticketEvents(where: (time: SQL, ticket: SQL) => SQL): SQL {
-  return sql`
-    select r.ticket_id, r.started_at as at, 'drafted|' || c.cut as key
-    from agent_runs r ${policyJoin("r")} cross join lateral unnest(${cutKeys("r")}) as c(cut)
-    where r.status <> 'running' and ${where(sql`r.started_at`, sql`r.ticket_id`)}
+    -- Reviews per reason tag; failed checks (repair round folded in) per check.
+    select b.day, 'reason', tag, jsonb_build_object('reviews', count(*))
+    from reviews_in b cross join lateral unnest(b.reason_tags) as tag
+    where cardinality(b.reason_tags) > 0
+    group by b.day, tag
     union all
-    select r.ticket_id, r.started_at, 'check:' || regexp_replace(s.name, '^repair: ', '') || '|all'
-    from agent_steps s join agent_runs r on r.id = s.run_id
-    where s.kind = 'verification' and s.output->>'passed' = 'false' and ${where(sql`r.started_at`, sql`r.ticket_id`)}
+    select day, 'check', name, jsonb_build_object('failures', count(*))
+    from steps_in where kind = 'verification'
+    group by day, name
     union all
-    select v.ticket_id, v.created_at, ch.chain || '|' || c.cut
-    from reviews v ${policyJoin("v")}
-    cross join lateral unnest(array['decided']
-      || case when ${escalatingSql("v")} then array['escalated'] else '{}'::text[] end
-      || case when v.decision = 'approve' and v.action_kind = 'reply' then array['autoResolved'] else '{}'::text[] end
-    ) as ch(chain)
-    cross join lateral unnest(${cutKeys("v")}) as c(cut)
-    where ${where(sql`v.created_at`, sql`v.ticket_id`)}
-    union all
-    select v.ticket_id, v.created_at, 'reason:' || tag || '|all'
-    from reviews v cross join lateral unnest(v.reason_tags) as tag
-    where cardinality(v.reason_tags) > 0 and ${where(sql`v.created_at`, sql`v.ticket_id`)}`;
-}
-
-/**
- * `tickets` rows of the range: each ticket of a day, by the days since its
- * previous event of the same chain and cut. With `history`, events before the
- * range count (up to 367 days back), so stored days compose into any period;
- * without, only the range's own events do (for a period that starts mid-day).
- */
-function ticketRows(range: Range, history: boolean): SQL {
-  const before: Range = { from: addDays(range.from, -LOOKBACK_DAYS), to: range.from };
-  const previous = history
-    ? sql`select e.key, e.ticket_id, max(${day("e.at")}) as day
-          from (${ticketEvents(
-            (time, ticket) => sql`${inRange(time, before)} and ${ticket} in (select ticket_id from cur)`,
-          )}) e
-          group by 1, 2`
-    : sql`select null::text as key, null::uuid as ticket_id, null::date as day where false`;
-  return sql`
-    with cur as materialized (
-      select e.key, e.ticket_id, ${day("e.at")} as day
-      from (${ticketEvents((time) => inRange(time, range))}) e
-      group by 1, 2, 3),
-    prev as (${previous}),
-    gaps as (
-      select c.key, c.day,
-             c.day - coalesce(lag(c.day) over (partition by c.key, c.ticket_id order by c.day), p.day) as gap
-      from cur c left join prev p on p.key = c.key and p.ticket_id = c.ticket_id),
-    counted as (
+    -- Tickets by the days since their previous event of the chain ("new": none, or over 366 days).
+    select day, 'tickets', key, jsonb_object_agg(gap, n)
+    from (
       select key, day, case when gap is null or gap > 366 then 'new' else gap::text end as gap, count(*) as n
-      from gaps group by 1, 2, 3)
-    select day, 'tickets' as kind, key, jsonb_object_agg(gap, n) as values
-    from counted group by day, key`;
-}
-
-/** Every rollup row of the range, computed from the records. */
-function rollupRowsSql(range: Range, history: boolean): SQL {
-  return sql`
-    select day, kind, key, values from (${runRows(range)}) runs
-    union all select day, kind, key, values from (${reviewRows(range)}) reviews
-    union all select day, kind, key, values from (${ruleRows(range)}) rules
-    union all select day, kind, key, values from (${reasonAndCheckRows(range)}) reasons_checks
-    union all select day, kind, key, values from (${ticketRows(range, history)}) tickets`;
+      from gaps group by 1, 2, 3
+    ) counted
+    group by day, key`;
 }
 
 /** A row as read: `kind` "day" marks a stored day. */
 type RawRow = Omit<RollupRow, "kind"> & { kind: RollupRow["kind"] | "day" };
 
 /** Computes the range's rows from the records (nothing stored). */
-export async function computeRollupRows(db: Db, range: Range, history: boolean): Promise<RollupRow[]> {
+export async function computeRollupRows(
+  db: Db,
+  range: Range,
+  options: RollupOptions,
+): Promise<RollupRow[]> {
   return aggregate<RollupRow>(
     db,
-    sql`select day::text as day, kind, key, values from (${rollupRowsSql(range, history)}) r`,
+    sql`select day::text as day, kind, key, values from (${rollupRowsSql(range, options)}) r`,
   );
 }
 
@@ -249,7 +283,7 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
     for (const span of spans(days.filter((d) => !stored.has(d)))) {
       await tx.execute(sql`
         insert into metric_rollups (day, kind, key, values)
-        ${rollupRowsSql(span, true)}
+        ${rollupRowsSql(span, { history: true, cuts: true })}
         union all
         select d::date, 'day', '', '{}'::jsonb
         from generate_series(${span.from.toISOString()}::timestamptz, ${addDays(span.to, -1).toISOString()}::timestamptz,
@@ -263,7 +297,7 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
  * closed whole days (computed and stored first when missing), computed rows
  * for the rest (today, or a last day the range cuts).
  */
-async function rowsFromMidnight(db: Db, range: Range): Promise<RollupRow[]> {
+async function rowsFromMidnight(db: Db, range: Range, cuts: boolean): Promise<RollupRow[]> {
   for (let attempt = 0; ; attempt++) {
     // One statement, one snapshot: the day markers and the rows agree, whatever is deleted meanwhile.
     const read = rowsOf<(RawRow | { [K in keyof RawRow]: null }) & { today: string }>(
@@ -293,7 +327,7 @@ async function rowsFromMidnight(db: Db, range: Range): Promise<RollupRow[]> {
     const notStored = missing.length > 0 ? new Date(`${missing[0]}T00:00:00Z`) : closedEnd;
     const keep = rows.filter((r) => r.day < isoDay(notStored));
     if (notStored < range.to) {
-      keep.push(...(await computeRollupRows(db, { from: notStored, to: range.to }, true)));
+      keep.push(...(await computeRollupRows(db, { from: notStored, to: range.to }, { history: true, cuts })));
     }
     return keep;
   }
@@ -304,6 +338,8 @@ async function rowsFromMidnight(db: Db, range: Range): Promise<RollupRow[]> {
  * reads stored days; one starting mid-day is computed whole from its records
  * without history (its distinct counts then count only its own events).
  */
-export async function loadRollupRows(db: Db, range: Range): Promise<RollupRow[]> {
-  return isMidnight(range.from) ? rowsFromMidnight(db, range) : computeRollupRows(db, range, false);
+export async function loadRollupRows(db: Db, range: Range, { cuts = true } = {}): Promise<RollupRow[]> {
+  return isMidnight(range.from)
+    ? rowsFromMidnight(db, range, cuts)
+    : computeRollupRows(db, range, { history: false, cuts });
 }

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { type DatabaseHandle, openDatabase, rowsOf } from "@/db/client";
+import { type DatabaseHandle, migrateDatabase, openDatabase, rowsOf } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
 import { loadFailingChecks, loadRuleFigures, loadTopReasons } from "@/lib/metrics/breakdowns";
@@ -55,7 +55,9 @@ async function one<T>(handle: DatabaseHandle, query: ReturnType<typeof sql>): Pr
 async function prepare(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
   if (argv.includes("--reuse") && (await benchDatabaseExists(DB_NAME))) {
     const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(DB_NAME), max: 20 });
-    console.log(`reusing ${DB_NAME}`);
+    const started = performance.now();
+    await migrateDatabase(handle); // a kept database is brought to this schema first
+    console.log(`reusing ${DB_NAME} (migrated in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     return { handle, drop: async () => handle.close() };
   }
   const fresh = await freshBenchDatabase(DB_NAME);

@@ -1,0 +1,13 @@
+import { openDatabase } from "@/db/client";
+import { computeRollupRows } from "@/lib/metrics/rollups";
+import { sql } from "drizzle-orm";
+const h = await openDatabase({ kind: "postgres", url: "postgres://postgres@127.0.0.1:5432/countersign_bench_metrics", max: 1 });
+const today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+const r = { from: today, to: new Date(today.getTime() + 86400000) };
+await computeRollupRows(h.db, r, {history: true, cuts: true});
+await h.db.execute(sql`load 'auto_explain'`);
+await h.db.execute(sql`set auto_explain.log_min_duration = 0`);
+await h.db.execute(sql`set auto_explain.log_analyze = true`);
+await h.db.execute(sql`set auto_explain.log_timing = true`);
+await computeRollupRows(h.db, r, {history: true, cuts: true});
+await h.close();

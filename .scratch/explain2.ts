@@ -1,0 +1,12 @@
+import { openDatabase } from "@/db/client";
+import { loadPercentiles } from "@/lib/metrics/figures";
+import { parseMetricsQuery } from "@/lib/metrics/report";
+import { sql } from "drizzle-orm";
+const h = await openDatabase({ kind: "postgres", url: "postgres://postgres@127.0.0.1:5432/countersign_bench_metrics", max: 1 });
+const p = parseMetricsQuery({ groupBy: (process.argv[2] ?? "day") as "day" });
+await loadPercentiles(h.db, p);
+await h.db.execute(sql`load 'auto_explain'`);
+await h.db.execute(sql`set auto_explain.log_min_duration = 0`);
+await h.db.execute(sql`set auto_explain.log_analyze = true`);
+await loadPercentiles(h.db, p);
+await h.close();
