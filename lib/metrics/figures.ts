@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { rowsOf } from "@/db/client";
 import { addDays, isoDay, type Range, type ResolvedPeriod, startOfUtcDay } from "./period";
 import { loadRollupRows, type RollupRow } from "./rollups";
 import { aggregate, inRange } from "./sql";
@@ -231,47 +232,117 @@ function countsOf(
   };
 }
 
+/** A bucket of the percentile query: its name and which rows (alias `x`) it holds. */
+interface PercentileBucket {
+  bucket: string;
+  where: (time: SQL) => SQL;
+}
+
+/**
+ * The cuts a page by policy version or model shows, as buckets: every policy
+ * version (and none), or each model seen on the window's stored days (a model
+ * seen only today is caught by the query's remainder).
+ */
+async function cutBuckets(db: Db, period: ResolvedPeriod, window: Range): Promise<PercentileBucket[]> {
+  const current = (time: SQL) => inRange(time, period.current);
+  if (period.groupBy === "policy") {
+    const versions = rowsOf<{ id: string; version: number }>(
+      await db.execute(sql`select id, version from policy_versions`),
+    );
+    return [
+      ...versions.map((v) => ({
+        bucket: `policy:${v.version}`,
+        where: (time: SQL) => sql`${current(time)} and x.policy_version_id = ${v.id}`,
+      })),
+      { bucket: "policy:none", where: (time: SQL) => sql`${current(time)} and x.policy_version_id is null` },
+    ];
+  }
+  if (period.groupBy === "model") {
+    const models = rowsOf<{ model: string }>(
+      await db.execute(sql`
+        select distinct substr(key, 7) as model from metric_rollups
+        where kind = 'runs' and key like 'model:%' and day >= ${isoDay(window.from)}::date`),
+    );
+    return models.map(({ model }) => ({
+      bucket: `model:${model}`,
+      where: (time: SQL) => sql`${current(time)} and x.model = ${model}`,
+    }));
+  }
+  return [];
+}
+
 /**
  * Run latency and time-to-review percentiles (continuous, interpolated) of
  * the period and the previous one, and of each cut of the period: the only
  * figures that do not add up from days, so they are read from the records.
+ * One read of the window per kind: each bucket is an aggregate filtered to
+ * its rows, so each sorts only its own values.
  */
 export async function loadPercentiles(
   db: Db,
   period: ResolvedPeriod,
 ): Promise<Map<string, { latencyMs: Percentiles; waitSeconds: Percentiles }>> {
   const window: Range = { from: period.previous.from, to: period.current.to };
+  const buckets: PercentileBucket[] = [
+    { bucket: "current", where: (time) => inRange(time, period.current) },
+    { bucket: "previous", where: (time) => inRange(time, period.previous) },
+    ...(await cutBuckets(db, period, window)),
+  ];
   const percentile = (value: SQL) => sql`percentile_cont(array[0.5, 0.95]) within group (order by ${value})`;
-  // One read of the window for both periods; each aggregate sorts only its own period's values.
-  const periods = (kind: string, value: SQL, time: SQL, [table, filter]: Source) => sql`
+  const models = buckets.filter((b) => b.bucket.startsWith("model:")).map((b) => b.bucket.slice(6));
+  const query = (kind: string, value: SQL, time: SQL, table: SQL, filter: SQL) => sql`
     select ${kind} as kind, b.bucket, b.p
-    from (select ${percentile(value)} filter (where ${inRange(time, period.current)}) as current,
-                 ${percentile(value)} filter (where ${inRange(time, period.previous)}) as previous
+    from (select ${sql.join(
+      buckets.map((b, i) => sql`${percentile(value)} filter (where ${b.where(time)}) as ${sql.raw(`p${i}`)}`),
+      sql`, `,
+    )}
           from ${table} where ${filter} ${inRange(time, window)}) a
-    cross join lateral (values ('current', a.current), ('previous', a.previous)) as b(bucket, p)`;
-  const cut =
-    period.groupBy === "model" ? sql`'model:' || x.model` : sql`'policy:' || coalesce(p.version::text, 'none')`;
-  const cuts = (kind: string, value: SQL, time: SQL, [table, filter]: Source) =>
-    period.groupBy === "day"
-      ? sql``
-      : sql`
-    union all
-    select ${kind}, ${cut}, ${percentile(value)}
-    from ${table} left join policy_versions p on p.id = x.policy_version_id
-    where ${filter} ${inRange(time, period.current)}
-    group by 2`;
-  type Source = readonly [table: SQL, filter: SQL];
-  const runs: Source = [sql`agent_runs x`, sql`x.status <> 'running' and`];
-  const reviews: Source = [sql`reviews x`, sql``];
-  const latency = [sql`x.latency_ms`, sql`x.started_at`] as const;
-  const wait = [sql`date_part('epoch', x.created_at - x.proposed_at)`, sql`x.created_at`] as const;
-  const rows = await aggregate<{ kind: string; bucket: string; p: (number | string | null)[] | null }>(
-    db,
-    sql`
-      ${periods("latencyMs", ...latency, runs)} ${cuts("latencyMs", ...latency, runs)}
-      union all
-      ${periods("waitSeconds", ...wait, reviews)} ${cuts("waitSeconds", ...wait, reviews)}`,
-  );
+    cross join lateral (values ${sql.join(
+      buckets.map((b, i) => sql`(${b.bucket}::text, a.${sql.raw(`p${i}`)})`),
+      sql`, `,
+    )}) as b(bucket, p)
+    ${
+      period.groupBy === "model"
+        ? sql`union all
+          select ${kind}, 'model:' || x.model, ${percentile(value)}
+          from ${table} where ${filter} ${inRange(time, period.current)}
+            ${
+              models.length
+                ? sql`and x.model not in (${sql.join(
+                    models.map((m) => sql`${m}`),
+                    sql`, `,
+                  )})`
+                : sql``
+            }
+          group by x.model`
+        : sql``
+    }`;
+  type Row = { kind: string; bucket: string; p: (number | string | null)[] | null };
+  // Runs and reviews side by side: each statement is a sort per bucket, on a core of its own.
+  const rows = (
+    await Promise.all([
+      aggregate<Row>(
+        db,
+        query(
+          "latencyMs",
+          sql`x.latency_ms`,
+          sql`x.started_at`,
+          sql`agent_runs x`,
+          sql`x.status <> 'running' and`,
+        ),
+      ),
+      aggregate<Row>(
+        db,
+        query(
+          "waitSeconds",
+          sql`date_part('epoch', x.created_at - x.proposed_at)`,
+          sql`x.created_at`,
+          sql`reviews x`,
+          sql``,
+        ),
+      ),
+    ])
+  ).flat();
   const out = new Map<string, { latencyMs: Percentiles; waitSeconds: Percentiles }>();
   for (const row of rows) {
     const entry = out.get(row.bucket) ?? { latencyMs: [null, null], waitSeconds: [null, null] };
@@ -300,7 +371,7 @@ async function loadPeriodRows(
   period: ResolvedPeriod,
 ): Promise<{ current: RollupRow[]; previous: RollupRow[]; days: RollupRow[] }> {
   const window = readWindow(period);
-  const options = { cuts: period.groupBy !== "day" };
+  const options = { cuts: period.groupBy === "day" ? ("none" as const) : period.groupBy };
   if (window.from.getTime() === startOfUtcDay(window.from).getTime()) {
     const rows = await loadRollupRows(db, window, options);
     return { current: within(rows, period.current), previous: within(rows, period.previous), days: rows };
@@ -352,7 +423,9 @@ export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<Loade
     }
   }
   return {
-    current: withRatios(countsOf(rows.current, "all", firstDay, percentiles.get("current") ?? NO_PERCENTILES)),
+    current: withRatios(
+      countsOf(rows.current, "all", firstDay, percentiles.get("current") ?? NO_PERCENTILES),
+    ),
     previous: withRatios(
       countsOf(rows.previous, "all", previousFirstDay, percentiles.get("previous") ?? NO_PERCENTILES),
     ),

@@ -98,7 +98,7 @@ describe.each(availableDrivers())("stored dashboard days on %s", (driver) => {
     const computed = await computeRollupRows(
       handle.db,
       { from: new Date("2026-11-01T00:00:00Z"), to: new Date("2026-11-07T00:00:00Z") },
-      { history: true, cuts: true },
+      { history: true, cuts: "both" },
     );
     const order = (rows: RollupRow[]) =>
       rows.map((r) => JSON.stringify([r.day, r.kind, r.key, r.values])).sort();

@@ -5,7 +5,12 @@ import { addDays, isoDay, type Range, startOfUtcDay } from "./period";
 import {
   aggregate,
   agreedSql,
-  DASHBOARD_SETTINGS, escalatingSql, FAILED_GROUNDING_RUNS, hallucinatedSql, inRange } from "./sql";
+  DASHBOARD_SETTINGS,
+  escalatingSql,
+  FAILED_GROUNDING_RUNS,
+  hallucinatedSql,
+  inRange,
+} from "./sql";
 
 /**
  * The dashboard's figures by UTC day. A month's page adds up days instead of
@@ -93,31 +98,38 @@ function reviewsSource(where: SQL): SQL {
 
 /**
  * What to compute: `history` (see rollupRowsSql), and `cuts`: the rows by
- * policy version and model too (stored days always have them; a page grouped
- * by day does not read them).
+ * policy version and model too, or by one of them, or by neither (stored days
+ * always have both; a page reads only the cut it shows).
  */
 export interface RollupOptions {
   history: boolean;
-  cuts: boolean;
+  cuts: Cuts;
 }
+export type Cuts = "both" | "policy" | "model" | "none";
 
 /** The key column and grouping of an aggregate over `b`: by day, and by policy version and model with cuts. */
-const cutKey = (cuts: boolean) =>
-  cuts
-    ? sql`case when grouping(b.policy) = 0 then 'policy:' || b.policy
-               when grouping(b.model) = 0 then 'model:' || b.model else 'all' end`
-    : sql`'all'`;
-const cutSets = (cuts: boolean) =>
-  cuts ? sql`grouping sets ((b.day), (b.day, b.policy), (b.day, b.model))` : sql`grouping sets ((b.day))`;
-const cutArray = (cuts: boolean) =>
-  sql.raw(cuts ? `array['all', 'policy:' || b.policy, 'model:' || b.model]` : `array['all']`);
+const withPolicy = (cuts: Cuts) => cuts === "both" || cuts === "policy";
+const withModel = (cuts: Cuts) => cuts === "both" || cuts === "model";
+const cutKey = (cuts: Cuts) =>
+  cuts === "none"
+    ? sql`'all'`
+    : sql.raw(`case ${withPolicy(cuts) ? "when grouping(b.policy) = 0 then 'policy:' || b.policy" : ""}
+                ${withModel(cuts) ? "when grouping(b.model) = 0 then 'model:' || b.model" : ""} else 'all' end`);
+const cutSets = (cuts: Cuts) =>
+  sql.raw(
+    `grouping sets ((b.day)${withPolicy(cuts) ? ", (b.day, b.policy)" : ""}${withModel(cuts) ? ", (b.day, b.model)" : ""})`,
+  );
+const cutArray = (cuts: Cuts) =>
+  sql.raw(
+    `array['all'${withPolicy(cuts) ? ", 'policy:' || b.policy" : ""}${withModel(cuts) ? ", 'model:' || b.model" : ""}]`,
+  );
 
 /**
  * The ticket events of every distinct-ticket count, as (key, ticket, day),
  * key "<chain>|<cut>": finished runs (drafted), failed checks, decisions
  * (decided, escalated, auto-resolved; each by cut) and reason tags.
  */
-function ticketEvents(runs: string, steps: string, reviews: string, cuts: boolean): SQL {
+function ticketEvents(runs: string, steps: string, reviews: string, cuts: Cuts): SQL {
   return sql`
     select 'drafted|' || c.cut as key, b.ticket_id, b.day
     from ${sql.raw(runs)} b
@@ -243,11 +255,7 @@ function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
 type RawRow = Omit<RollupRow, "kind"> & { kind: RollupRow["kind"] | "day" };
 
 /** Computes the range's rows from the records (nothing stored). */
-export async function computeRollupRows(
-  db: Db,
-  range: Range,
-  options: RollupOptions,
-): Promise<RollupRow[]> {
+export async function computeRollupRows(db: Db, range: Range, options: RollupOptions): Promise<RollupRow[]> {
   return aggregate<RollupRow>(
     db,
     sql`select day::text as day, kind, key, values from (${rollupRowsSql(range, options)}) r`,
@@ -283,7 +291,7 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
     for (const span of spans(days.filter((d) => !stored.has(d)))) {
       await tx.execute(sql`
         insert into metric_rollups (day, kind, key, values)
-        ${rollupRowsSql(span, { history: true, cuts: true })}
+        ${rollupRowsSql(span, { history: true, cuts: "both" })}
         union all
         select d::date, 'day', '', '{}'::jsonb
         from generate_series(${span.from.toISOString()}::timestamptz, ${addDays(span.to, -1).toISOString()}::timestamptz,
@@ -297,13 +305,19 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
  * closed whole days (computed and stored first when missing), computed rows
  * for the rest (today, or a last day the range cuts).
  */
-async function rowsFromMidnight(db: Db, range: Range, cuts: boolean): Promise<RollupRow[]> {
+async function rowsFromMidnight(db: Db, range: Range, cuts: Cuts): Promise<RollupRow[]> {
+  // The cut rows the page does not show stay in the database.
+  const unread = [withPolicy(cuts) ? "" : "policy:", withModel(cuts) ? "" : "model:"].filter(Boolean);
+  const skip = unread.length
+    ? sql`and not (kind in ('runs', 'reviews', 'tickets') and key ~ ${`(${unread.join("|")})`})`
+    : sql``;
   for (let attempt = 0; ; attempt++) {
     // One statement, one snapshot: the day markers and the rows agree, whatever is deleted meanwhile.
     const read = rowsOf<(RawRow | { [K in keyof RawRow]: null }) & { today: string }>(
       await db.execute(sql`
         select day::text as day, kind, key, values, (now() at time zone 'UTC')::date::text as today
         from metric_rollups where day >= ${isoDay(range.from)}::date and day < ${isoDay(range.to)}::date
+          ${skip}
         union all
         select null, null, null, null, (now() at time zone 'UTC')::date::text`),
     );
@@ -338,7 +352,11 @@ async function rowsFromMidnight(db: Db, range: Range, cuts: boolean): Promise<Ro
  * reads stored days; one starting mid-day is computed whole from its records
  * without history (its distinct counts then count only its own events).
  */
-export async function loadRollupRows(db: Db, range: Range, { cuts = true } = {}): Promise<RollupRow[]> {
+export async function loadRollupRows(
+  db: Db,
+  range: Range,
+  { cuts = "both" as Cuts } = {},
+): Promise<RollupRow[]> {
   return isMidnight(range.from)
     ? rowsFromMidnight(db, range, cuts)
     : computeRollupRows(db, range, { history: false, cuts });
