@@ -156,4 +156,25 @@ describe.each(availableDrivers())("stored dashboard days on %s", (driver) => {
     );
     expect(Number(todayRows[0]?.n)).toBe(0);
   });
+
+  it("a model first seen today gets its own cut, with its percentiles", async () => {
+    const now = new Date();
+    const started = new Date(Math.max(now.getTime() - 60_000, Date.parse(`${isoDay(now)}T00:00:00Z`)));
+    await handle.db.execute(sql`
+      insert into agent_runs (ticket_id, status, model, latency_ms, started_at)
+      values (${ids.tickets.B}, 'succeeded', 'brand-new-model', 70, ${started.toISOString()}::timestamptz),
+             (${ids.tickets.C}, 'succeeded', 'brand-new-model', 90, ${started.toISOString()}::timestamptz)`);
+    const byModel = await loadFigures(handle.db, {
+      ...resolvePeriod({ from: "2026-11-01", to: isoDay(now) }, now),
+      groupBy: "model",
+    });
+    expect(byModel.cuts.get("brand-new-model")).toMatchObject({
+      runs: 2,
+      ticketsDrafted: 2,
+      latencyP50Ms: 80,
+      latencyP95Ms: 89,
+    });
+    // The fixture's model, seen on stored days and today.
+    expect(byModel.cuts.get("offline")?.latencyP50Ms).toBe(100);
+  });
 });

@@ -12,10 +12,10 @@ import postgres from "postgres";
 import { type DatabaseHandle, migrateDatabase, openDatabase, rowsOf } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
-import { loadFailingChecks, loadRuleFigures, loadTopReasons } from "@/lib/metrics/breakdowns";
-import { loadFigures } from "@/lib/metrics/figures";
+import { loadPercentiles } from "@/lib/metrics/figures";
 import { GROUP_BYS } from "@/lib/metrics/period";
 import { loadMetricsReport, parseMetricsQuery } from "@/lib/metrics/report";
+import { computeRollupRows, loadRollupRows } from "@/lib/metrics/rollups";
 import {
   backendCpuMs,
   benchDatabaseExists,
@@ -131,17 +131,39 @@ async function measure(handle: DatabaseHandle, label: string, admin: postgres.Sq
       `  ${scenario.name.padEnd(36)} p50 ${fmt(percentile(samples, 50))} · p95 ${fmt(p95)} · max ${fmt(samples.at(-1) ?? 0)}${cpu}`,
     );
   }
-  // Where the default page's time goes: each query alone (they run side by side in the report).
+  // Where the default page's time goes: each part alone (they run side by side in the report).
   const period = parseMetricsQuery({}, NOW);
+  const todayStart = new Date(`${today}T00:00:00Z`);
+  const window = { from: new Date(todayStart.getTime() - 43 * 86_400_000), to: todayStart };
   const parts: [string, () => Promise<unknown>][] = [
-    ["figures (runs; reviews + tickets)", () => loadFigures(handle.db, period)],
-    ["per-rule table", () => loadRuleFigures(handle.db, period.current)],
-    ["top reasons", () => loadTopReasons(handle.db, period.current)],
-    ["failing checks", () => loadFailingChecks(handle.db, period.current)],
+    ["stored days (43 closed days read)", () => loadRollupRows(handle.db, window, { cuts: "none" })],
+    [
+      "today from the records",
+      () =>
+        computeRollupRows(
+          handle.db,
+          { from: todayStart, to: new Date(todayStart.getTime() + 86_400_000) },
+          { history: true, cuts: "none" },
+        ),
+    ],
+    ["percentiles (30 days and the 30 before)", () => loadPercentiles(handle.db, period)],
   ];
-  console.log("  each query alone, 30 days (p50):");
+  console.log("  each part alone, 30 days (p50):");
   for (const [name, fn] of parts) {
-    console.log(`    ${name.padEnd(34)} ${fmt(percentile(await time(fn, 10), 50))}`);
+    console.log(`    ${name.padEnd(40)} ${fmt(percentile(await time(fn, 10), 50))}`);
+  }
+  // What storing costs, once: the first view after the stored days are dropped (all 44 of the
+  // default page's window), and the first view of a new day (yesterday only).
+  for (const [label, from] of [
+    ["first view, 44 days to store", window.from],
+    ["first view of a day, 1 day to store", new Date(todayStart.getTime() - 86_400_000)],
+  ] as const) {
+    await handle.db.execute(
+      sql`delete from metric_rollups where day >= ${from.toISOString().slice(0, 10)}::date`,
+    );
+    const started = performance.now();
+    await loadMetricsReport(handle.db, period);
+    console.log(`  ${label.padEnd(42)} ${fmt(performance.now() - started)}`);
   }
   return worst;
 }
