@@ -85,7 +85,7 @@ describe.each(availableDrivers())("the demo history on %s", (driver) => {
             (select count(*) from reviews v join agent_actions a on a.id = v.action_id
                join agent_runs r on r.id = a.run_id
                where a.created_at < r.started_at or v.created_at < a.created_at
-                  or a.decided_at <> v.created_at)::int as order,
+                  or a.decided_at <> v.created_at or v.proposed_at <> a.created_at)::int as order,
             (select count(*) from outbox where status <> 'sent' or sent_at is null)::int as undelivered,
             (select count(*) from audit_log where created_at > ${NOW.toISOString()}::timestamptz)::int as audit`,
     );
@@ -117,6 +117,8 @@ describe.each(availableDrivers())("the demo history on %s", (driver) => {
     expect(report.headline.current.runs).toBe(37);
     expect(report.headline.current.reviewedActions).toBe(summary.reviews);
     expect(report.headline.current.decisionQuality).not.toBeNull();
+    // Time to review runs from the proposal to the decision: never negative.
+    expect(report.headline.current.timeToReviewP50Seconds).toBeGreaterThan(0);
   });
 
   it("a second build changes nothing", async () => {

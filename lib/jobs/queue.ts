@@ -5,6 +5,7 @@ import { outbox, tickets } from "@/db/schema";
 import { runAgent } from "@/lib/agent/run";
 import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
 import { AppError } from "@/lib/errors";
+import { storeRecentDays } from "@/lib/metrics/rollups";
 
 export const DRAFT_QUEUE = "draft-ticket";
 export const OUTBOX_QUEUE = "deliver-outbox";
@@ -16,6 +17,8 @@ export interface OutboxJob {
 const OUTBOX_RETRY = { retryLimit: 5, retryBackoff: true, retryDelay: 2 } as const;
 /** How often a working process re-queues outbox rows still owed (the queue's singleton keys drop duplicates). */
 const OUTBOX_SWEEP_MS = 60_000;
+/** How often a working process stores the dashboard's newly closed days (the first run after midnight stores yesterday). */
+const STORE_DAYS_MS = 10 * 60_000;
 
 export interface DraftJob {
   ticketId: string;
@@ -87,6 +90,15 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
     }, OUTBOX_SWEEP_MS);
     timer.unref();
     boss.on("stopped", () => clearInterval(timer));
+    // The dashboard's closed days are stored ahead of the first page of the day (see lib/metrics/rollups.ts).
+    const storeDays = () =>
+      storeRecentDays(handle.db).catch((error: unknown) =>
+        console.error("dashboard days:", error instanceof Error ? error.message : error),
+      );
+    void storeDays();
+    const daysTimer = setInterval(storeDays, STORE_DAYS_MS);
+    daysTimer.unref();
+    boss.on("stopped", () => clearInterval(daysTimer));
   }
   return boss;
 }

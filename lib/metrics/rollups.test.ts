@@ -7,7 +7,7 @@ import { type FixtureIds, insertBase, insertRun } from "@/test/metrics-fixture";
 import { loadRuleFigures } from "./breakdowns";
 import { loadFigures } from "./figures";
 import { isoDay, resolvePeriod } from "./period";
-import { computeRollupRows, type RollupRow } from "./rollups";
+import { computeRollupRows, type RollupRow, storeRecentDays } from "./rollups";
 
 /*
  * Tickets decided on several days, for the distinct counts that stored days must add up exactly:
@@ -138,6 +138,16 @@ describe.each(availableDrivers())("stored dashboard days on %s", (driver) => {
     expect(await loadRuleFigures(handle.db, range)).toMatchObject([
       { ruleId: "legal-escalate", forcedEscalations: 1, overrides: 1 },
     ]);
+  });
+
+  it("stores the recent closed days ahead of the first page, and only once", async () => {
+    await handle.db.execute(sql`delete from metric_rollups`);
+    expect(await storeRecentDays(handle.db, 3)).toBe(3);
+    expect(await storeRecentDays(handle.db, 3)).toBe(0);
+    const marked = rowsOf<{ n: number }>(
+      await handle.db.execute(sql`select count(*)::int as n from metric_rollups where kind = 'day'`),
+    );
+    expect(Number(marked[0]?.n)).toBe(3);
   });
 
   it("computes today from the records and never stores it", async () => {

@@ -2,15 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { addDays, isoDay, type Range, startOfUtcDay } from "./period";
-import {
-  aggregate,
-  agreedSql,
-  DASHBOARD_SETTINGS,
-  escalatingSql,
-  FAILED_GROUNDING_RUNS,
-  hallucinatedSql,
-  inRange,
-} from "./sql";
+import { aggregate, agreedSql, DASHBOARD_SETTINGS, escalatingSql, inRange } from "./sql";
 
 /**
  * The dashboard's figures by UTC day. A month's page adds up days instead of
@@ -298,6 +290,26 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
                              interval '1 day') as d`);
     }
   });
+}
+
+/** The closed days a page of the default period reads: 30 days and the 14 before (anomaly baselines). */
+const RECENT_DAYS = 44;
+
+/**
+ * Stores the recent closed days not stored yet (after midnight: yesterday),
+ * so the first dashboard of the day does not wait for them. Returns how many
+ * days it stored.
+ */
+export async function storeRecentDays(db: Db, days = RECENT_DAYS): Promise<number> {
+  const missing = rowsOf<{ day: string }>(
+    await db.execute(sql`
+      select d::date::text as day
+      from generate_series((now() at time zone 'UTC')::date - ${days}::int,
+                           (now() at time zone 'UTC')::date - 1, interval '1 day') as d
+      where not exists (select 1 from metric_rollups m where m.kind = 'day' and m.day = d::date)`),
+  ).map((r) => r.day);
+  if (missing.length > 0) await storeDays(db, missing);
+  return missing.length;
 }
 
 /**
