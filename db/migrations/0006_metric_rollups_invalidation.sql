@@ -2,87 +2,65 @@
 -- step, action or review that counts on a closed day (back-dated demo history, demo removal, a run
 -- that finishes after midnight, the rejection of a rule's escalation from an earlier day) deletes
 -- that day and every later one: a later day's distinct-ticket counts depend on the days before it.
--- Changes that count on today only (every live decision and run) do nothing more than the check.
+-- The triggers are per row with a WHEN condition, checked without calling anything: a live
+-- decision or run (today's records) costs nothing more. A step or action counts on its run's day;
+-- one written after midnight for a run started the day before is covered by that run's update
+-- when it finishes.
 CREATE FUNCTION "metric_rollups_invalidate"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   changed timestamptz;
-  earlier timestamptz;
+  first_day date;
+  dropped text := current_setting('countersign.rollups_dropped_from', true);
 BEGIN
-  IF TG_TABLE_NAME = 'reviews' THEN
-    IF TG_OP <> 'DELETE' THEN SELECT min(created_at) INTO changed FROM new_rows; END IF;
-    IF TG_OP <> 'INSERT' THEN SELECT min(created_at) INTO earlier FROM old_rows; END IF;
+  IF TG_TABLE_NAME = 'agent_actions' AND TG_OP = 'UPDATE' THEN
+    -- A rule's escalation rejected, or no longer rejected: the per-rule table's overrides of its run's day.
+    SELECT least(NEW.created_at, r.started_at) INTO changed FROM agent_runs r WHERE r.id = NEW.run_id;
+    changed := coalesce(changed, NEW.created_at);
   ELSIF TG_TABLE_NAME = 'agent_runs' THEN
-    IF TG_OP <> 'DELETE' THEN SELECT min(started_at) INTO changed FROM new_rows; END IF;
-    IF TG_OP <> 'INSERT' THEN SELECT min(started_at) INTO earlier FROM old_rows; END IF;
-  ELSIF TG_TABLE_NAME = 'agent_steps' THEN
-    -- A step counts on its run's day (a run's steps are written at or after its start).
-    IF TG_OP <> 'DELETE' THEN
-      SELECT min(least(s.created_at, r.started_at)) INTO changed
-      FROM new_rows s LEFT JOIN agent_runs r ON r.id = s.run_id;
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-      SELECT min(least(s.created_at, r.started_at)) INTO earlier
-      FROM old_rows s LEFT JOIN agent_runs r ON r.id = s.run_id;
-    END IF;
-  ELSIF TG_TABLE_NAME = 'agent_actions' THEN
-    IF TG_OP = 'INSERT' THEN
-      SELECT min(least(a.created_at, r.started_at)) INTO changed
-      FROM new_rows a LEFT JOIN agent_runs r ON r.id = a.run_id;
-    ELSIF TG_OP = 'DELETE' THEN
-      SELECT min(least(a.created_at, r.started_at)) INTO changed
-      FROM old_rows a LEFT JOIN agent_runs r ON r.id = a.run_id;
-    ELSE
-      -- Of an action's updates (claims, decisions) only one reaches a stored figure: a rule's
-      -- escalation rejected, or no longer rejected (the per-rule table's overrides).
-      SELECT min(least(o.created_at, r.started_at)) INTO changed
-      FROM old_rows o
-      JOIN new_rows n ON n.id = o.id
-      LEFT JOIN agent_runs r ON r.id = n.run_id
-      WHERE n.kind = 'escalation' AND (o.status = 'rejected') IS DISTINCT FROM (n.status = 'rejected');
-    END IF;
+    changed := CASE TG_OP WHEN 'INSERT' THEN NEW.started_at WHEN 'DELETE' THEN OLD.started_at
+                          ELSE least(OLD.started_at, NEW.started_at) END;
+  ELSE
+    changed := CASE TG_OP WHEN 'INSERT' THEN NEW.created_at WHEN 'DELETE' THEN OLD.created_at
+                          ELSE least(OLD.created_at, NEW.created_at) END;
   END IF;
-  changed := least(changed, earlier);
-  IF changed IS NOT NULL AND changed < date_trunc('day', now(), 'UTC') THEN
-    -- Waits for a dashboard that is storing days to finish, then drops what it stored.
-    PERFORM pg_advisory_xact_lock_shared(7262010);
-    DELETE FROM "metric_rollups" WHERE "day" >= (changed AT TIME ZONE 'UTC')::date;
+  IF changed IS NULL OR changed >= date_trunc('day', now(), 'UTC') THEN
+    RETURN NULL;
   END IF;
+  first_day := (changed AT TIME ZONE 'UTC')::date;
+  -- Within one transaction a bulk write drops once: its shared lock keeps what it dropped dropped.
+  IF coalesce(dropped, '') <> '' AND dropped::date <= first_day THEN
+    RETURN NULL;
+  END IF;
+  -- Waits for a dashboard that is storing days to finish, then drops what it stored.
+  PERFORM pg_advisory_xact_lock_shared(7262010);
+  DELETE FROM "metric_rollups" WHERE "day" >= first_day;
+  PERFORM set_config('countersign.rollups_dropped_from', first_day::text, true);
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER "reviews_metric_rollups_insert" AFTER INSERT ON "reviews"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "reviews_metric_rollups_update" AFTER UPDATE ON "reviews"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "reviews_metric_rollups_delete" AFTER DELETE ON "reviews"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_runs_metric_rollups_insert" AFTER INSERT ON "agent_runs"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_runs_metric_rollups_update" AFTER UPDATE ON "agent_runs"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_runs_metric_rollups_delete" AFTER DELETE ON "agent_runs"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_steps_metric_rollups_insert" AFTER INSERT ON "agent_steps"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_steps_metric_rollups_update" AFTER UPDATE ON "agent_steps"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_steps_metric_rollups_delete" AFTER DELETE ON "agent_steps"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_actions_metric_rollups_insert" AFTER INSERT ON "agent_actions"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_actions_metric_rollups_update" AFTER UPDATE ON "agent_actions"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
---> statement-breakpoint
-CREATE TRIGGER "agent_actions_metric_rollups_delete" AFTER DELETE ON "agent_actions"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "metric_rollups_invalidate"();
+DO $$
+DECLARE
+  t text;
+  time_column text;
+  closed text := ' < date_trunc(''day'', now(), ''UTC'')';
+BEGIN
+  FOREACH t IN ARRAY ARRAY['reviews', 'agent_runs', 'agent_steps', 'agent_actions'] LOOP
+    time_column := CASE t WHEN 'agent_runs' THEN 'started_at' ELSE 'created_at' END;
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I FOR EACH ROW WHEN (%s) '
+                   'EXECUTE FUNCTION metric_rollups_invalidate()',
+                   t || '_metric_rollups_insert', t, 'NEW.' || time_column || closed);
+    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I FOR EACH ROW WHEN (%s) '
+                   'EXECUTE FUNCTION metric_rollups_invalidate()',
+                   t || '_metric_rollups_delete', t, 'OLD.' || time_column || closed);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I FOR EACH ROW WHEN (%s) '
+                   'EXECUTE FUNCTION metric_rollups_invalidate()',
+                   t || '_metric_rollups_update', t,
+                   CASE t
+                     WHEN 'agent_actions' THEN
+                       'NEW.kind = ''escalation'' AND (OLD.status = ''rejected'') IS DISTINCT FROM (NEW.status = ''rejected'')'
+                     ELSE 'OLD.' || time_column || closed || ' OR NEW.' || time_column || closed
+                   END);
+  END LOOP;
+END
+$$;
