@@ -5,25 +5,36 @@
 -- The triggers are per row with a WHEN condition, checked without calling anything: a live
 -- decision or run (today's records) costs nothing more. A step or action counts on its run's day;
 -- one written after midnight for a run started the day before is covered by that run's update
--- when it finishes.
+-- when it finishes. Days are stored only 15 minutes after they close (lib/metrics/rollups.ts),
+-- so writes begun before midnight have committed by then. TRUNCATE drops every stored day.
 CREATE FUNCTION "metric_rollups_invalidate"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   changed timestamptz;
+  row_time timestamptz;
   first_day date;
   dropped text := current_setting('countersign.rollups_dropped_from', true);
 BEGIN
-  IF TG_TABLE_NAME = 'agent_actions' AND TG_OP = 'UPDATE' THEN
-    -- A rule's escalation rejected, or no longer rejected: the per-rule table's overrides of its run's day.
-    SELECT least(NEW.created_at, r.started_at) INTO changed FROM agent_runs r WHERE r.id = NEW.run_id;
-    changed := coalesce(changed, NEW.created_at);
-  ELSIF TG_TABLE_NAME = 'agent_runs' THEN
+  IF TG_OP = 'TRUNCATE' THEN
+    PERFORM pg_advisory_xact_lock_shared(7262010);
+    DELETE FROM "metric_rollups";
+    RETURN NULL;
+  END IF;
+  IF TG_TABLE_NAME = 'agent_runs' THEN
     changed := CASE TG_OP WHEN 'INSERT' THEN NEW.started_at WHEN 'DELETE' THEN OLD.started_at
                           ELSE least(OLD.started_at, NEW.started_at) END;
   ELSE
-    changed := CASE TG_OP WHEN 'INSERT' THEN NEW.created_at WHEN 'DELETE' THEN OLD.created_at
-                          ELSE least(OLD.created_at, NEW.created_at) END;
+    row_time := CASE TG_OP WHEN 'INSERT' THEN NEW.created_at WHEN 'DELETE' THEN OLD.created_at
+                           ELSE least(OLD.created_at, NEW.created_at) END;
+    changed := row_time;
+    IF TG_TABLE_NAME IN ('agent_steps', 'agent_actions') THEN
+      -- A step or action counts on its run's day (a rule's escalation rejected, or no longer
+      -- rejected, changes the per-rule table's overrides of that day).
+      SELECT least(row_time, r.started_at) INTO changed
+      FROM agent_runs r WHERE r.id = CASE TG_OP WHEN 'DELETE' THEN OLD.run_id ELSE NEW.run_id END;
+      changed := coalesce(changed, row_time);
+    END IF;
   END IF;
-  IF changed IS NULL OR changed >= date_trunc('day', now(), 'UTC') THEN
+  IF changed IS NULL OR changed >= date_trunc('day', statement_timestamp(), 'UTC') THEN
     RETURN NULL;
   END IF;
   first_day := (changed AT TIME ZONE 'UTC')::date;
@@ -43,7 +54,7 @@ DO $$
 DECLARE
   t text;
   time_column text;
-  closed text := ' < date_trunc(''day'', now(), ''UTC'')';
+  closed text := ' < date_trunc(''day'', statement_timestamp(), ''UTC'')';
 BEGIN
   FOREACH t IN ARRAY ARRAY['reviews', 'agent_runs', 'agent_steps', 'agent_actions'] LOOP
     time_column := CASE t WHEN 'agent_runs' THEN 'started_at' ELSE 'created_at' END;
@@ -61,6 +72,8 @@ BEGIN
                        'NEW.kind = ''escalation'' AND (OLD.status = ''rejected'') IS DISTINCT FROM (NEW.status = ''rejected'')'
                      ELSE 'OLD.' || time_column || closed || ' OR NEW.' || time_column || closed
                    END);
+    EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT '
+                   'EXECUTE FUNCTION metric_rollups_invalidate()', t || '_metric_rollups_truncate', t);
   END LOOP;
 END
 $$;

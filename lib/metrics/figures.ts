@@ -208,12 +208,13 @@ function countsOf(
     "reviewedReplies",
     "edits",
     "editDistanceSum",
+    "editsMeasured",
     "hallucinatedReplies",
   ]);
   const [latencyP50Ms, latencyP95Ms] = percentiles?.latencyMs ?? pair(runs[0]?.values.latencyMs);
   const [timeToReviewP50Seconds, timeToReviewP95Seconds] =
     percentiles?.waitSeconds ?? pair(reviews[0]?.values.waitSeconds);
-  const { editDistanceSum, ...reviewCounts } = v;
+  const { editDistanceSum, editsMeasured, ...reviewCounts } = v;
   return {
     runs: r.runs,
     runsWithReply: r.runsWithReply,
@@ -223,7 +224,7 @@ function countsOf(
     latencyP50Ms,
     latencyP95Ms,
     ...reviewCounts,
-    meanEditDistance: ratio(editDistanceSum ?? 0, v.edits ?? 0),
+    meanEditDistance: ratio(editDistanceSum ?? 0, editsMeasured ?? 0),
     timeToReviewP50Seconds,
     timeToReviewP95Seconds,
     ticketsDecided: tickets("decided"),
@@ -261,7 +262,8 @@ async function cutBuckets(db: Db, period: ResolvedPeriod, window: Range): Promis
     const models = rowsOf<{ model: string }>(
       await db.execute(sql`
         select distinct substr(key, 7) as model from metric_rollups
-        where kind = 'runs' and key like 'model:%' and day >= ${isoDay(window.from)}::date`),
+        where kind = 'runs' and key like 'model:%'
+          and day >= ${isoDay(window.from)}::date and day < ${isoDay(window.to)}::date`),
     );
     return models.map(({ model }) => ({
       bucket: `model:${model}`,
@@ -362,9 +364,10 @@ const within = (rows: RollupRow[], range: Range) => {
 
 /**
  * The day rows of a period: its days, its previous period's and the 14
- * before it (the anomaly baselines). A period from a midnight adds up stored
- * days; one from mid-day is computed from its records (the previous period
- * too), with only the baseline's whole days read from storage.
+ * before it (the anomaly baselines). A period of whole days is read as one
+ * window of day rows; otherwise the period and the previous one are read
+ * each as its own range (a range from mid-day is computed from its records),
+ * and the baseline's whole days beside them.
  */
 async function loadPeriodRows(
   db: Db,
@@ -372,7 +375,8 @@ async function loadPeriodRows(
 ): Promise<{ current: RollupRow[]; previous: RollupRow[]; days: RollupRow[] }> {
   const window = readWindow(period);
   const options = { cuts: period.groupBy === "day" ? ("none" as const) : period.groupBy };
-  if (window.from.getTime() === startOfUtcDay(window.from).getTime()) {
+  const midnight = (date: Date) => date.getTime() === startOfUtcDay(date).getTime();
+  if (midnight(period.current.from) && midnight(period.current.to)) {
     const rows = await loadRollupRows(db, window, options);
     return { current: within(rows, period.current), previous: within(rows, period.previous), days: rows };
   }

@@ -6,8 +6,8 @@ import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/
 import { type FixtureIds, insertBase, insertRun } from "@/test/metrics-fixture";
 import { loadRuleFigures } from "./breakdowns";
 import { loadFigures } from "./figures";
-import { isoDay, resolvePeriod } from "./period";
-import { computeRollupRows, type RollupRow, storeRecentDays } from "./rollups";
+import { addDays, isoDay, resolvePeriod } from "./period";
+import { computeRollupRows, loadRollupRows, type RollupRow, storeRecentDays } from "./rollups";
 
 /*
  * Tickets decided on several days, for the distinct counts that stored days must add up exactly:
@@ -69,6 +69,41 @@ describe.each(availableDrivers())("stored dashboard days on %s", (driver) => {
     expect(days.get("2026-11-05")?.ticketsDecided).toBe(2);
     expect(days.get("2026-11-06")?.ticketsDecided).toBe(1);
     expect(days.get("2026-11-03")).toBeUndefined();
+  });
+
+  it("a period ending mid-day counts its part of the last day, and its previous period only its own hours", async () => {
+    // [11-03, 11-05 12:00): A's 11-05 10:00 decision (B's is at 12:00, outside).
+    // Previous: [10-31 12:00, 11-03): C's 11-01 and A's 11-02 decisions.
+    const { current, previous } = await loadFigures(
+      handle.db,
+      resolvePeriod({ from: "2026-11-03", to: "2026-11-05T12:00:00Z" }),
+    );
+    expect(current.reviewedActions).toBe(1);
+    expect(previous.reviewedActions).toBe(2);
+    // [11-01 12:00, 11-06): C's 11-01 decision (10:00) is before it; A twice, B, none of C's 11-06.
+    const noon = await loadFigures(
+      handle.db,
+      resolvePeriod({ from: "2026-11-01T12:00:00Z", to: "2026-11-05" }),
+    );
+    expect(noon.current).toMatchObject({ reviewedActions: 3, ticketsDecided: 2 });
+  });
+
+  it("stores and reads days alike whatever the session's time zone and date style", async () => {
+    const p = period("2026-11-01", "2026-11-06");
+    const utc = await loadFigures(handle.db, p);
+    await handle.db.execute(sql`delete from metric_rollups`);
+    await handle.db.execute(sql`set timezone = 'America/New_York'`);
+    await handle.db.execute(sql`set datestyle = 'SQL, DMY'`);
+    try {
+      const first = await loadFigures(handle.db, p);
+      const second = await loadFigures(handle.db, p);
+      expect(first.current).toEqual(utc.current);
+      expect(second.current).toEqual(utc.current);
+      expect([...second.days.keys()].sort()).toEqual([...utc.days.keys()].sort());
+    } finally {
+      await handle.db.execute(sql`set timezone = 'UTC'`);
+      await handle.db.execute(sql`set datestyle = 'ISO, MDY'`);
+    }
   });
 
   it("a period starting mid-day is read from its records and agrees with whole days", async () => {
@@ -165,6 +200,9 @@ describe.each(availableDrivers())("stored dashboard days on %s", (driver) => {
       ),
     );
     expect(Number(todayRows[0]?.n)).toBe(0);
+    // Days after today have nothing, whatever today has.
+    const ahead = addDays(new Date(`${isoDay(now)}T00:00:00Z`), 3);
+    expect(await loadRollupRows(handle.db, { from: ahead, to: addDays(ahead, 1) })).toEqual([]);
   });
 
   it("a model first seen today gets its own cut, with its percentiles", async () => {
@@ -186,5 +224,15 @@ describe.each(availableDrivers())("stored dashboard days on %s", (driver) => {
     });
     // The fixture's model, seen on stored days and today.
     expect(byModel.cuts.get("offline")?.latencyP50Ms).toBe(100);
+  });
+
+  it("a day-long period across midnight counts a ticket decided on both sides once", async () => {
+    // B decided again at 11-06 09:00 (first at 11-05 12:00); C at 11-06 10:00.
+    await insertRun(handle.db, ids, { ticket: "B", ...reply("06T08:00:00", "edit", "06T09:00:00") });
+    const { current } = await loadFigures(
+      handle.db,
+      resolvePeriod({ from: "2026-11-05T12:00:00Z", to: "2026-11-06T12:00:00Z" }),
+    );
+    expect(current).toMatchObject({ reviewedActions: 3, ticketsDecided: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
-import { addDays, isoDay, type Range, startOfUtcDay } from "./period";
+import { addDays, DEFAULT_PERIOD_DAYS, isoDay, type Range, startOfUtcDay } from "./period";
 import { aggregate, agreedSql, DASHBOARD_SETTINGS, escalatingSql, inRange } from "./sql";
 
 /**
@@ -34,6 +34,15 @@ export interface RollupRow {
 
 /** The lock a dashboard holds while it stores days, and a back-dated write takes (shared) before deleting them. */
 const ROLLUP_LOCK = 7262010;
+/**
+ * The last day that is not closed yet: today (UTC), or yesterday in the first
+ * 15 minutes after midnight, so a day is stored only once the writes begun
+ * before midnight have committed.
+ */
+const CLOSED_BEFORE = sql.raw(`((now() - interval '15 minutes') at time zone 'UTC')::date`);
+/** A stored day as `YYYY-MM-DD`, whatever the session's DateStyle. */
+const dayText = sql.raw(`to_char(day, 'YYYY-MM-DD')`);
+
 /** A ticket's earlier event further back than this can never be inside a period with this day (periods are <= 366 days). */
 const LOOKBACK_DAYS = 367;
 
@@ -152,7 +161,8 @@ function ticketEvents(runs: string, steps: string, reviews: string, cuts: Cuts):
  */
 function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
   // Within one day a ticket has one event per chain: its previous one is before the range.
-  const oneDay = range.to.getTime() - range.from.getTime() <= 86_400_000;
+  const oneDay =
+    startOfUtcDay(range.from).getTime() === startOfUtcDay(new Date(range.to.getTime() - 1)).getTime();
   const before: Range = { from: addDays(range.from, -LOOKBACK_DAYS), to: range.from };
   const previous = history
     ? sql`,
@@ -200,6 +210,7 @@ function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
       'reviewedReplies', count(*) filter (where b.kind = 'reply'),
       'edits', count(*) filter (where b.decision = 'edit'),
       'editDistanceSum', coalesce(sum(b.edit_distance) filter (where b.decision = 'edit'), 0),
+      'editsMeasured', count(b.edit_distance) filter (where b.decision = 'edit'),
       'hallucinatedReplies', count(*) filter (where b.hallucinated),
       'waitSeconds', percentile_cont(array[0.5, 0.95]) within group (order by b.wait))
     from reviews_in b
@@ -250,7 +261,7 @@ type RawRow = Omit<RollupRow, "kind"> & { kind: RollupRow["kind"] | "day" };
 export async function computeRollupRows(db: Db, range: Range, options: RollupOptions): Promise<RollupRow[]> {
   return aggregate<RollupRow>(
     db,
-    sql`select day::text as day, kind, key, values from (${rollupRowsSql(range, options)}) r`,
+    sql`select ${dayText} as day, kind, key, values from (${rollupRowsSql(range, options)}) r`,
   );
 }
 
@@ -276,7 +287,7 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
     const stored = new Set(
       rowsOf<{ day: string }>(
         await tx.execute(sql`
-          select day::text as day from metric_rollups
+          select ${dayText} as day from metric_rollups
           where kind = 'day' and day = any(${`{${days.join(",")}}`}::date[])`),
       ).map((r) => r.day),
     );
@@ -286,14 +297,14 @@ async function storeDays(db: Db, days: string[]): Promise<void> {
         ${rollupRowsSql(span, { history: true, cuts: "both" })}
         union all
         select d::date, 'day', '', '{}'::jsonb
-        from generate_series(${span.from.toISOString()}::timestamptz, ${addDays(span.to, -1).toISOString()}::timestamptz,
+        from generate_series(${isoDay(span.from)}::timestamp, ${isoDay(addDays(span.to, -1))}::timestamp,
                              interval '1 day') as d`);
     }
   });
 }
 
-/** The closed days a page of the default period reads: 30 days and the 14 before (anomaly baselines). */
-const RECENT_DAYS = 44;
+/** The closed days the default page reads: its 30 days and the 30 of the previous period. */
+const RECENT_DAYS = 2 * DEFAULT_PERIOD_DAYS;
 
 /**
  * Stores the recent closed days not stored yet (after midnight: yesterday),
@@ -303,9 +314,9 @@ const RECENT_DAYS = 44;
 export async function storeRecentDays(db: Db, days = RECENT_DAYS): Promise<number> {
   const missing = rowsOf<{ day: string }>(
     await db.execute(sql`
-      select d::date::text as day
-      from generate_series((now() at time zone 'UTC')::date - ${days}::int,
-                           (now() at time zone 'UTC')::date - 1, interval '1 day') as d
+      select to_char(d, 'YYYY-MM-DD') as day
+      from generate_series((${CLOSED_BEFORE} - ${days}::int)::timestamp, (${CLOSED_BEFORE} - 1)::timestamp,
+                           interval '1 day') as d
       where not exists (select 1 from metric_rollups m where m.kind = 'day' and m.day = d::date)`),
   ).map((r) => r.day);
   if (missing.length > 0) await storeDays(db, missing);
@@ -321,17 +332,17 @@ async function rowsFromMidnight(db: Db, range: Range, cuts: Cuts): Promise<Rollu
   // The cut rows the page does not show stay in the database.
   const unread = [withPolicy(cuts) ? "" : "policy:", withModel(cuts) ? "" : "model:"].filter(Boolean);
   const skip = unread.length
-    ? sql`and not (kind in ('runs', 'reviews', 'tickets') and key ~ ${`(${unread.join("|")})`})`
+    ? sql`and not (kind in ('runs', 'reviews', 'tickets') and key ~ ${`(^|\\|)(${unread.join("|")})`})`
     : sql``;
   for (let attempt = 0; ; attempt++) {
     // One statement, one snapshot: the day markers and the rows agree, whatever is deleted meanwhile.
     const read = rowsOf<(RawRow | { [K in keyof RawRow]: null }) & { today: string }>(
       await db.execute(sql`
-        select day::text as day, kind, key, values, (now() at time zone 'UTC')::date::text as today
+        select ${dayText} as day, kind, key, values, to_char(${CLOSED_BEFORE}, 'YYYY-MM-DD') as today
         from metric_rollups where day >= ${isoDay(range.from)}::date and day < ${isoDay(range.to)}::date
           ${skip}
         union all
-        select null, null, null, null, (now() at time zone 'UTC')::date::text`),
+        select null, null, null, null, to_char(${CLOSED_BEFORE}, 'YYYY-MM-DD')`),
     );
     const today = new Date(`${read.find((r) => r.kind === null)?.today}T00:00:00Z`);
     // Whole days of the range that are over.
@@ -352,8 +363,10 @@ async function rowsFromMidnight(db: Db, range: Range, cuts: Cuts): Promise<Rollu
     // Whatever is not stored (a day deleted again between storing and reading, today, a cut day) is computed.
     const notStored = missing.length > 0 ? new Date(`${missing[0]}T00:00:00Z`) : closedEnd;
     const keep = rows.filter((r) => r.day < isoDay(notStored));
-    if (notStored < range.to) {
-      keep.push(...(await computeRollupRows(db, { from: notStored, to: range.to }, { history: true, cuts })));
+    // Never before the range: a range after today starts where it starts.
+    const liveFrom = new Date(Math.max(notStored.getTime(), range.from.getTime()));
+    if (liveFrom < range.to) {
+      keep.push(...(await computeRollupRows(db, { from: liveFrom, to: range.to }, { history: true, cuts })));
     }
     return keep;
   }

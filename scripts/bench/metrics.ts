@@ -12,7 +12,7 @@ import postgres from "postgres";
 import { type DatabaseHandle, migrateDatabase, openDatabase, rowsOf } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
-import { loadPercentiles } from "@/lib/metrics/figures";
+import { loadPercentiles, readWindow } from "@/lib/metrics/figures";
 import { GROUP_BYS } from "@/lib/metrics/period";
 import { loadMetricsReport, parseMetricsQuery } from "@/lib/metrics/report";
 import { computeRollupRows, loadRollupRows } from "@/lib/metrics/rollups";
@@ -138,9 +138,14 @@ async function measure(handle: DatabaseHandle, label: string, admin: postgres.Sq
   // Where the default page's time goes: each part alone (they run side by side in the report).
   const period = parseMetricsQuery({}, NOW);
   const todayStart = new Date(`${today}T00:00:00Z`);
-  const window = { from: new Date(todayStart.getTime() - 43 * 86_400_000), to: todayStart };
+  // The default page's closed days: its 30 and the previous period's 30.
+  const window = { from: readWindow(period).from, to: todayStart };
+  const closedDays = Math.round((window.to.getTime() - window.from.getTime()) / 86_400_000);
   const parts: [string, () => Promise<unknown>][] = [
-    ["stored days (43 closed days read)", () => loadRollupRows(handle.db, window, { cuts: "none" })],
+    [
+      `stored days (${closedDays} closed days read)`,
+      () => loadRollupRows(handle.db, window, { cuts: "none" }),
+    ],
     [
       "today from the records",
       () =>
@@ -159,7 +164,7 @@ async function measure(handle: DatabaseHandle, label: string, admin: postgres.Sq
   // What storing costs, once: the first view after the stored days are dropped (all 44 of the
   // default page's window), and the first view of a new day (yesterday only).
   for (const [label, from] of [
-    ["first view, 44 days to store", window.from],
+    [`first view, ${closedDays} days to store`, window.from],
     ["first view of a day, 1 day to store", new Date(todayStart.getTime() - 86_400_000)],
   ] as const) {
     await handle.db.execute(
