@@ -1,5 +1,6 @@
 /**
- * `npm run worker`: drains the job queues (drafting and outbox delivery) in a process of its own.
+ * `npm run worker`: drains the job queues (drafting and outbox delivery) and stores
+ * the dashboard's newly closed days, in a process of its own.
  * Needs DATABASE_URL: the embedded database is held by the app's process,
  * which already works the queue itself.
  */

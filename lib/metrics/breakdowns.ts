@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { distinctTickets } from "./figures";
-import { isoDay, type Range, startOfUtcDay } from "./period";
+import { firstDayOf, type Range } from "./period";
 import { loadRollupRows, type RollupRow } from "./rollups";
 
 export interface RuleFigures {
@@ -97,7 +97,7 @@ export function topReasonsOf(rows: RollupRow[], firstDay: string, limit = 8): Re
 }
 
 export async function loadTopReasons(db: Db, range: Range, limit = 8): Promise<ReasonCount[]> {
-  return topReasonsOf(await loadRollupRows(db, range), isoDay(startOfUtcDay(range.from)), limit);
+  return topReasonsOf(await loadRollupRows(db, range), firstDayOf(range), limit);
 }
 
 /**
@@ -144,5 +144,5 @@ export function failingChecksOf(rows: RollupRow[], firstDay: string, limit = 8):
 }
 
 export async function loadFailingChecks(db: Db, range: Range, limit = 8): Promise<CheckCount[]> {
-  return failingChecksOf(await loadRollupRows(db, range), isoDay(startOfUtcDay(range.from)), limit);
+  return failingChecksOf(await loadRollupRows(db, range), firstDayOf(range), limit);
 }

@@ -1,7 +1,15 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
-import { addDays, isoDay, type Range, type ResolvedPeriod, startOfUtcDay } from "./period";
+import {
+  addDays,
+  firstDayOf,
+  isMidnight,
+  isoDay,
+  type Range,
+  type ResolvedPeriod,
+  startOfUtcDay,
+} from "./period";
 import { loadRollupRows, type RollupRow } from "./rollups";
 import { aggregate, inRange } from "./sql";
 
@@ -139,7 +147,7 @@ export interface FigureBuckets {
   cuts: Map<string, Figures>;
 }
 
-/** What the review queries read: the previous period and the 14 days an anomaly baseline needs. */
+/** The days a page reads: the period, the previous period and the 14 days an anomaly baseline needs. */
 export function readWindow(period: ResolvedPeriod): Range {
   const baseline = addDays(period.current.from, -14);
   return {
@@ -356,8 +364,9 @@ export async function loadPercentiles(
 
 const NO_PERCENTILES = { latencyMs: [null, null] as Percentiles, waitSeconds: [null, null] as Percentiles };
 
+/** The rows of a whole-day range's days. */
 const within = (rows: RollupRow[], range: Range) => {
-  const from = isoDay(startOfUtcDay(range.from));
+  const from = isoDay(range.from);
   const to = isoDay(range.to);
   return rows.filter((r) => r.day >= from && r.day < to);
 };
@@ -375,8 +384,7 @@ async function loadPeriodRows(
 ): Promise<{ current: RollupRow[]; previous: RollupRow[]; days: RollupRow[] }> {
   const window = readWindow(period);
   const options = { cuts: period.groupBy === "day" ? ("none" as const) : period.groupBy };
-  const midnight = (date: Date) => date.getTime() === startOfUtcDay(date).getTime();
-  if (midnight(period.current.from) && midnight(period.current.to)) {
+  if (isMidnight(period.current.from) && isMidnight(period.current.to)) {
     const rows = await loadRollupRows(db, window, options);
     return { current: within(rows, period.current), previous: within(rows, period.previous), days: rows };
   }
@@ -402,8 +410,8 @@ export interface LoadedFigures extends FigureBuckets {
  */
 export async function loadFigures(db: Db, period: ResolvedPeriod): Promise<LoadedFigures> {
   const [rows, percentiles] = await Promise.all([loadPeriodRows(db, period), loadPercentiles(db, period)]);
-  const firstDay = isoDay(startOfUtcDay(period.current.from));
-  const previousFirstDay = isoDay(startOfUtcDay(period.previous.from));
+  const firstDay = firstDayOf(period.current);
+  const previousFirstDay = firstDayOf(period.previous);
 
   const days = new Map<string, Figures>();
   const byDay = new Map<string, RollupRow[]>();

@@ -52,6 +52,16 @@ export function startOfUtcDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
+/** Whether `date` is a UTC midnight. */
+export function isMidnight(date: Date): boolean {
+  return date.getTime() === startOfUtcDay(date).getTime();
+}
+
+/** `YYYY-MM-DD` of the UTC day a range starts in: where its distinct-ticket counts start. */
+export function firstDayOf(range: Range): string {
+  return isoDay(startOfUtcDay(range.from));
+}
+
 export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * DAY_MS);
 }

@@ -16,13 +16,12 @@ import { emptyFigures, type Figures, loadFigures } from "./figures";
 import {
   addDays,
   daysIn,
+  firstDayOf,
   type GroupBy,
-  isoDay,
   metricsParamsSchema,
   PeriodError,
   type ResolvedPeriod,
   resolvePeriod,
-  startOfUtcDay,
 } from "./period";
 import { ticketsHref } from "./ticket-links";
 
@@ -111,7 +110,7 @@ const ANOMALY_COUNTS: Record<AnomalyMetric, (f: Figures) => DailyCount> = {
 export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise<MetricsReport> {
   const range = period.current;
   const [buckets, names] = await Promise.all([loadFigures(db, period), ruleNames(db)]);
-  const firstDay = isoDay(startOfUtcDay(range.from));
+  const firstDay = firstDayOf(range);
   const rules = ruleFiguresOf(buckets.rows, names);
   const reasons = topReasonsOf(buckets.rows, firstDay);
   const checks = failingChecksOf(buckets.rows, firstDay);

@@ -1,8 +1,16 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
-import { addDays, DEFAULT_PERIOD_DAYS, isoDay, type Range, startOfUtcDay } from "./period";
-import { aggregate, agreedSql, DASHBOARD_SETTINGS, escalatingSql, inRange } from "./sql";
+import { addDays, DEFAULT_PERIOD_DAYS, isMidnight, isoDay, type Range, startOfUtcDay } from "./period";
+import {
+  aggregate,
+  agreedSql,
+  autoResolvedSql,
+  DASHBOARD_SETTINGS,
+  escalatingSql,
+  hallucinatedSql,
+  inRange,
+} from "./sql";
 
 /**
  * The dashboard's figures by UTC day. A month's page adds up days instead of
@@ -48,13 +56,6 @@ const LOOKBACK_DAYS = 367;
 
 const day = (column: string) => sql.raw(`(${column} at time zone 'UTC')::date`);
 
-/** A grounding check (facts_grounded, citations_valid, first round or repair) failed in the run `runId`. */
-const failedGrounding = (runId: string) =>
-  sql.raw(`exists (select 1 from agent_steps s
-                   where s.kind = 'verification' and s.run_id = ${runId} and (s.output->>'passed') = 'false'
-                     and s.name in ('facts_grounded', 'citations_valid',
-                                    'repair: facts_grounded', 'repair: citations_valid'))`);
-
 /*
  * The sources every row is built from, each read once per statement: runs
  * (by start), their guardrail steps and failed checks, their actions, and
@@ -89,9 +90,7 @@ function reviewsSource(where: SQL): SQL {
     select v.ticket_id, v.decision, v.action_kind as kind, v.edit_distance, v.reason_tags, v.model,
            coalesce(p.version::text, 'none') as policy, ${day("v.created_at")} as day,
            ${agreedSql("v")} as agreed, ${escalatingSql("v")} as escalating,
-           (v.decision = 'approve' and v.action_kind = 'reply') as auto_resolved,
-           (v.action_kind = 'reply' and ('hallucination' = any(v.reason_tags) or ${failedGrounding("v.run_id")}))
-             as hallucinated,
+           ${autoResolvedSql("v")} as auto_resolved, ${hallucinatedSql("v")} as hallucinated,
            date_part('epoch', v.created_at - v.proposed_at) as wait
     from reviews v left join policy_versions p on p.id = v.policy_version_id
     where ${where}`;
@@ -264,8 +263,6 @@ export async function computeRollupRows(db: Db, range: Range, options: RollupOpt
     sql`select ${dayText} as day, kind, key, values from (${rollupRowsSql(range, options)}) r`,
   );
 }
-
-const isMidnight = (date: Date) => date.getTime() === startOfUtcDay(date).getTime();
 
 /** The spans of consecutive days in a sorted list of `YYYY-MM-DD` days. */
 function spans(days: string[]): Range[] {

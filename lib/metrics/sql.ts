@@ -21,16 +21,6 @@ export function inRange(column: SQL, range: Range): SQL {
 }
 
 /**
- * Runs with a failed grounding check (facts_grounded or citations_valid), in
- * the first round or the repair round ("repair: facts_grounded"): the agent
- * made something up in that run even when the repair then fixed it.
- */
-export const FAILED_GROUNDING_RUNS = sql`
-  select distinct run_id from agent_steps
-  where kind = 'verification' and output->>'passed' = 'false'
-    and name in ('facts_grounded', 'citations_valid', 'repair: facts_grounded', 'repair: citations_valid')`;
-
-/**
  * A reviewed action where the person agreed with the agent: approved as
  * proposed (a reply, an escalation), or escalated something the agent
  * escalated too (to the same or another team). Edits, rejections and
@@ -49,13 +39,23 @@ export function escalatingSql(review: string): SQL {
   );
 }
 
+/** A decision that approved a reply draft without edit: the ticket's auto-resolution. */
+export function autoResolvedSql(review: string): SQL {
+  return sql.raw(`(${review}.decision = 'approve' and ${review}.action_kind = 'reply')`);
+}
+
 /**
- * A reviewed reply counted as a hallucination: its run failed grounding
- * verification, or the reviewer tagged it `hallucination`. `groundingRun` is
- * the column that is not null when the run is in FAILED_GROUNDING_RUNS.
+ * A reviewed reply counted as a hallucination: the reviewer tagged it
+ * `hallucination`, or its run failed a grounding check (facts_grounded or
+ * citations_valid) in the first round or the repair round ("repair:
+ * facts_grounded"): the agent made something up in that run even when the
+ * repair then fixed it. Found through the steps' signals index.
  */
-export function hallucinatedSql(review: string, groundingRun: string): SQL {
-  return sql.raw(`('hallucination' = any(${review}.reason_tags) or ${groundingRun} is not null)`);
+export function hallucinatedSql(review: string): SQL {
+  return sql.raw(`(${review}.action_kind = 'reply' and ('hallucination' = any(${review}.reason_tags) or exists (
+    select 1 from agent_steps s
+    where s.kind = 'verification' and s.run_id = ${review}.run_id and (s.output->>'passed') = 'false'
+      and s.name in ('facts_grounded', 'citations_valid', 'repair: facts_grounded', 'repair: citations_valid'))))`);
 }
 
 /**
@@ -73,7 +73,7 @@ export function decidedTicketsSql(range: Range): SQL {
   return sql`
     select v.ticket_id,
            bool_or(${escalatingSql("v")}) as escalated,
-           bool_or(v.decision = 'approve' and v.action_kind = 'reply') as auto_resolved
+           bool_or(${autoResolvedSql("v")}) as auto_resolved
     from reviews v
     where ${inRange(sql`v.created_at`, range)}
     group by v.ticket_id`;

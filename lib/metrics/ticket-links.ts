@@ -4,7 +4,7 @@ import { tickets } from "@/db/schema";
 import { CHECKS } from "@/lib/agent/verify";
 import { REASON_LABELS, REASON_TAGS } from "@/lib/review/schema";
 import { type Range, resolvePeriod } from "./period";
-import { decidedTicketsSql, FAILED_GROUNDING_RUNS, hallucinatedSql, inRange } from "./sql";
+import { decidedTicketsSql, hallucinatedSql, inRange } from "./sql";
 
 /**
  * "Show me the tickets behind this number": the filters the dashboard links
@@ -93,8 +93,7 @@ export function ticketMetricCondition(filter: TicketMetricFilter): SQL {
         filter.outcome === "escalated"
           ? sql`select d.ticket_id from (${decidedTicketsSql(range)}) d where d.escalated`
           : sql`select v.ticket_id from reviews v
-                left join (${FAILED_GROUNDING_RUNS}) g on g.run_id = v.run_id
-                where v.action_kind = 'reply' and ${inRange(sql`v.created_at`, range)} and ${hallucinatedSql("v", "g.run_id")}`;
+                where ${inRange(sql`v.created_at`, range)} and ${hallucinatedSql("v")}`;
       break;
     case "rule":
       ids = sql`select r.ticket_id from agent_runs r
