@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentRuns, agentSteps, type StepKind } from "@/db/schema";
+import { capJson } from "./limits";
 
 export interface StepRecord {
   kind: StepKind;
@@ -17,7 +18,8 @@ export interface StepRecord {
 /**
  * Appends the decision chain to agent_steps as it happens, so a crash leaves
  * the chain so far. Sequence numbers are taken synchronously, so steps of
- * tool calls that run in parallel never collide.
+ * tool calls that run in parallel never collide. Inputs and outputs larger
+ * than the stored-step cap are kept as a marked preview.
  */
 export class StepRecorder {
   private seq = 0;
@@ -42,8 +44,8 @@ export class StepRecorder {
       seq,
       kind: step.kind,
       name: step.name,
-      input: step.input ?? null,
-      output: step.output ?? null,
+      input: capJson(step.input ?? null),
+      output: capJson(step.output ?? null),
       model: step.model ?? null,
       inputTokens: step.inputTokens ?? 0,
       outputTokens: step.outputTokens ?? 0,

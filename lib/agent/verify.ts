@@ -8,6 +8,9 @@ export const CHECKS = [
   "facts_grounded",
   "no_blocked_topic",
   "required_escalations",
+  "customer_scope",
+  "no_instruction_leak",
+  "customer_text_quoted",
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 
@@ -26,11 +29,74 @@ export interface VerifyInput {
   /** Facts the ticket itself states (its date, amounts the customer wrote), which a reply may repeat. */
   ticketDates?: string[];
   ticketAmounts?: number[];
+  /** E-mail addresses of the ticket's own customer: the only contact data a draft may carry. */
+  ownEmails?: string[];
+  /** The planner instructions: no draft may reproduce a run of them. */
+  instructions?: string;
+  /** The customer's own text (subject and body): only as a visible "> " quotation in a draft. */
+  customerText?: string;
 }
 
-/** Promising what only a person may do: moving money, deleting data. */
-const PROMISE =
-  /\b(refund(ed)? (has|have) been (issued|processed|approved|sent)|we('ve| have) (refunded|issued (you )?a refund|deleted|erased|closed)|(your )?(account|data|information) (has|have) been (deleted|erased|closed|removed)|i('ve| have) (refunded|deleted|erased))\b/i;
+/**
+ * Commitments the policy reserves for a person, however phrased: refunds
+ * granted, money returned, accounts deleted or closed, discounts or credits
+ * promised. Quoted lines ("> ...") are the customer's words and are skipped.
+ */
+const PROMISES: RegExp[] = [
+  /\brefund\w*\b[^.!?\n]{0,40}?\b(has|have|was|were|is now|are now|'s)\s+(been\s+)?(approved|granted|issued|processed|sent|completed|confirmed|initiated|paid)\b/i,
+  /\brefund\w*\b[^.!?\n]{0,40}?\b(approved|granted)\b/i,
+  /\b(we|i)\s*('ve|'ll|\s+have|\s+will|\s+are going to|\s+am going to)?\s*(already\s+)?(approved|granted|issued|processed|sent|refunded|reimbursed|credited|returned)\s+(you\s+|your\s+)?(a\s+|the\s+|full\s+|partial\s+)*(refund|money|payment|reimbursement|\$|€|£|usd|amount|credit)/i,
+  /\b(we|i)\s*('ll|\s+will|\s+are going to|\s+am going to)\s+(refund|reimburse|credit|pay back|return)\b/i,
+  /\byou('ll|\s+will)\s+(now\s+)?(get|receive|see)\s+(a\s+|your\s+|the\s+|full\s+)*(refund|money back|reimbursement|credit|discount)/i,
+  /\b(money|payment|funds|amount|charge|purchase price)\b[^.!?\n]{0,40}?\b(has|have|was|were|will be|is being|is|are)\s+(been\s+)?(returned|refunded|sent back|credited|reversed|reimbursed|on (its|the) way back)\b/i,
+  /\b(account|profile|personal data|data|information)\b[^.!?\n]{0,40}?\b(has|have|was|were|will be|is being|is now|are now|is|are)\s+(been\s+)?(permanently\s+)?(deleted|erased|closed|removed|terminated|deactivated|wiped)\b/i,
+  /\b(we|i)\s*('ve|'ll|\s+have|\s+will)?\s*(already\s+)?(deleted|erased|closed|removed|terminated|deactivated|delete|erase|close|remove|terminate|deactivate)\s+(your|the)\s+(account|profile|data|information)/i,
+  /\b(we|i)\s*('ve|'ll|\s+have|\s+will|\s+can|\s+are happy to|\s+would like to)?\s*(give|apply|add|issue|offer|grant|credit)\w*\s+(you\s+)?(a\s+|an\s+|your\s+)?[^.!?\n]{0,30}?\b(discount|store credit|credit|voucher|coupon|compensation)\b/i,
+  /\b(discount|store credit|credit|voucher|coupon|compensation)\b[^.!?\n]{0,40}?\b(has|have|will be|is|was)\s+(been\s+)?(applied|added|issued|credited|granted|approved)\b/i,
+];
+
+/** The first reserved commitment a text makes, outside quoted lines. */
+export function reservedCommitment(text: string): string | null {
+  const own = unquoted(text);
+  for (const re of PROMISES) {
+    const m = re.exec(own);
+    if (m) return m[0];
+  }
+  return null;
+}
+
+/** The draft without its "> " quotation lines. */
+function unquoted(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith(">"))
+    .join("\n");
+}
+
+function words(text: string): string[] {
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}$%]+/u)
+    .filter(Boolean);
+}
+
+/** The first run of `n` words of `source` that `text` reproduces, or null. */
+export function sharedRun(source: string, text: string, n: number): string | null {
+  const src = words(source);
+  if (src.length < n) return null;
+  const target = ` ${words(text).join(" ")} `;
+  for (let i = 0; i + n <= src.length; i++) {
+    const run = src.slice(i, i + n).join(" ");
+    if (target.includes(` ${run} `)) return run;
+  }
+  return null;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"”)\]]+/gi;
+/** Words in a row that make a reproduced run of instructions or customer text. */
+const RUN_WORDS = 8;
 
 function knownAmounts(retrieved: Retrieved, proposals: Proposal[]): Set<number> {
   const amounts = new Set<number>();
@@ -86,6 +152,7 @@ export function verify(input: VerifyInput): CheckResult[] {
     ...[...input.retrieved.orders.values()].map((o) => o.placedAt.slice(0, 10)),
     ...(input.ticketDates ?? []),
   ]);
+  const articleText = [...input.retrieved.articles.values()].map((a) => a.body.toLowerCase()).join("\n");
   const ungrounded: string[] = [];
   for (const reply of replies) {
     const text = reply.payload.text;
@@ -94,6 +161,9 @@ export function verify(input: VerifyInput): CheckResult[] {
     for (const c of amountsInText(text))
       if (!amounts.has(c)) ungrounded.push(`amount $${(c / 100).toFixed(2)}`);
     for (const d of datesInText(text)) if (!days.has(d)) ungrounded.push(`date ${d}`);
+    for (const link of unquoted(text).match(LINK) ?? [])
+      if (!articleText.includes(link.replace(/[.,;:!?]+$/, "").toLowerCase()))
+        ungrounded.push(`link ${link}`);
   }
   results.push({
     check: "facts_grounded",
@@ -105,12 +175,12 @@ export function verify(input: VerifyInput): CheckResult[] {
   });
 
   const blockedTopics = input.blocked.length > 0 || input.requiredEscalations.length > 0;
-  const promising = replies.find((r) => PROMISE.test(r.payload.text));
+  const promise = replies.map((r) => reservedCommitment(r.payload.text)).find(Boolean);
   results.push({
     check: "no_blocked_topic",
-    passed: !promising,
-    detail: promising
-      ? `The draft promises something only a person may do: “${PROMISE.exec(promising.payload.text)?.[0]}”.`
+    passed: !promise,
+    detail: promise
+      ? `The draft promises something only a person may do: “${promise}”.`
       : blockedTopics
         ? "The draft promises nothing the policy reserves for a person."
         : "No blocked topic in this ticket.",
@@ -125,6 +195,45 @@ export function verify(input: VerifyInput): CheckResult[] {
       : escalations.length > 0
         ? `Escalated as required by ${[...input.requiredEscalations.map((r) => r.ruleName), ...input.blocked.map((b) => b.blockedBy)].join(", ")}.`
         : `The policy requires an escalation (${[...input.requiredEscalations.map((r) => r.ruleName), ...input.blocked.map((b) => b.blockedBy)].join(", ")}) and none was proposed.`,
+  });
+
+  const own = new Set((input.ownEmails ?? []).map((e) => e.toLowerCase()));
+  const foreign = replies.flatMap((r) =>
+    (unquoted(r.payload.text).match(EMAIL) ?? []).filter(
+      (e) => !own.has(e.toLowerCase()) && !articleText.includes(e.toLowerCase()),
+    ),
+  );
+  results.push({
+    check: "customer_scope",
+    passed: foreign.length === 0,
+    detail:
+      foreign.length === 0
+        ? "The draft carries no contact data of anyone but the ticket's customer."
+        : `The draft carries contact data that is not the ticket's customer's: ${[...new Set(foreign)].join(", ")}.`,
+  });
+
+  const leaked = input.instructions
+    ? replies.map((r) => sharedRun(input.instructions ?? "", r.payload.text, RUN_WORDS)).find(Boolean)
+    : null;
+  results.push({
+    check: "no_instruction_leak",
+    passed: !leaked,
+    detail: leaked
+      ? `The draft reproduces the planner instructions: “${leaked}”.`
+      : "The draft reproduces no run of the planner instructions.",
+  });
+
+  const copied = input.customerText
+    ? replies
+        .map((r) => sharedRun(input.customerText ?? "", unquoted(r.payload.text), RUN_WORDS))
+        .find(Boolean)
+    : null;
+  results.push({
+    check: "customer_text_quoted",
+    passed: !copied,
+    detail: copied
+      ? `The draft repeats the customer's words outside a "> " quotation: “${copied}”.`
+      : "Customer text appears only as visible quotation, if at all.",
   });
   return results;
 }

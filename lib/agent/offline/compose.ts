@@ -54,7 +54,8 @@ export function composeReply(input: {
   const citations: Citation[] = [];
   const paragraphs = [
     `Hi ${firstName(input.customerName)},`,
-    `Thank you for contacting Countersign Shop about “${input.subject}”.`,
+    // The customer's subject is not echoed: customer text reaches a draft only as visible quotation.
+    "Thank you for contacting Countersign Shop.",
   ];
   if (top) {
     paragraphs.push(`${articleGist(top.body)} (See “${top.title}”.)`);

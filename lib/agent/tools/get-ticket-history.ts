@@ -13,6 +13,9 @@ export function getTicketHistoryTool(ctx: ToolContext) {
     description: "Lists the customer's earlier tickets (subject, status, date), newest first.",
     inputSchema: getTicketHistoryInput,
     execute: async ({ customerEmail }) => {
+      // Scoped to the ticket's sender: another customer's tickets are not listed.
+      const own = [ctx.ticket.fromEmail, ctx.ticket.customer?.email ?? ""].map((e) => e.toLowerCase());
+      if (!own.includes(customerEmail.toLowerCase())) return { tickets: [] };
       const rows = await ctx.db
         .select({ subject: tickets.subject, status: tickets.status, createdAt: tickets.createdAt })
         .from(tickets)

@@ -1,15 +1,30 @@
 import type { Tool } from "ai";
 import { checkToolCall } from "@/lib/guardrails/evaluate";
 import type { Rule, ToolName } from "@/lib/guardrails/rules";
+import { LIMITS } from "../limits";
 import type { Proposal } from "../types";
 import type { ToolContext } from "./context";
-import { draftReplyTool } from "./draft-reply";
-import { escalateToHumanTool } from "./escalate-to-human";
-import { getTicketHistoryTool } from "./get-ticket-history";
-import { issueRefundTool } from "./issue-refund";
-import { lookupCustomerTool } from "./lookup-customer";
-import { lookupOrdersTool } from "./lookup-orders";
-import { searchKnowledgeBaseTool } from "./search-knowledge-base";
+import { draftReplyInput, draftReplyTool } from "./draft-reply";
+import { escalateToHumanInput, escalateToHumanTool } from "./escalate-to-human";
+import { getTicketHistoryInput, getTicketHistoryTool } from "./get-ticket-history";
+import { issueRefundInput, issueRefundTool } from "./issue-refund";
+import { lookupCustomerInput, lookupCustomerTool } from "./lookup-customer";
+import { lookupOrdersInput, lookupOrdersTool } from "./lookup-orders";
+import { TOOL_REFUSALS } from "./refusals";
+import { searchKnowledgeBaseInput, searchKnowledgeBaseTool } from "./search-knowledge-base";
+
+export { classifyToolCall, TOOL_REFUSALS, type ToolRefusal } from "./refusals";
+
+/** Each tool's argument schema, for checking what the model sent before the SDK does. */
+export const TOOL_INPUTS = {
+  search_knowledge_base: searchKnowledgeBaseInput,
+  lookup_customer: lookupCustomerInput,
+  lookup_orders: lookupOrdersInput,
+  get_ticket_history: getTicketHistoryInput,
+  draft_reply: draftReplyInput,
+  escalate_to_human: escalateToHumanInput,
+  issue_refund: issueRefundInput,
+} as const;
 
 export type { ToolContext } from "./context";
 
@@ -38,6 +53,17 @@ function gated(ctx: ToolContext, rules: Rule[], name: ToolName, original: Tool):
   return {
     ...original,
     execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
+      const size = JSON.stringify(input ?? null).length;
+      if (size > LIMITS.toolArgs) {
+        const reason = `The arguments are ${size} characters; at most ${LIMITS.toolArgs} are accepted.`;
+        await ctx.recorder.record({
+          kind: "guardrail",
+          name: TOOL_REFUSALS.oversized,
+          input: { tool: name, chars: size },
+          output: { blocked: true, rule: "Tool arguments size", reason },
+        });
+        return { refused: true, rule: "Tool arguments size", reason, instruction: "Send shorter arguments." };
+      }
       const decision = checkToolCall(rules, name, input, {
         steps: ctx.recorder.totals.modelCalls,
         tokens: ctx.recorder.totals.inputTokens + ctx.recorder.totals.outputTokens,

@@ -1,5 +1,5 @@
 import { tool } from "ai";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { customers, orders } from "@/db/schema";
 import type { RetrievedOrder } from "../types";
@@ -14,9 +14,16 @@ export const lookupOrdersInput = z
 
 export function lookupOrdersTool(ctx: ToolContext) {
   return tool({
-    description: "Looks up orders by order number, or the most recent orders of a customer.",
+    description:
+      "Looks up orders of the ticket's customer by order number, or their most recent orders. Orders of other customers are not found.",
     inputSchema: lookupOrdersInput,
     execute: async ({ orderNumber, customerEmail }) => {
+      // Scoped to the ticket's customer: another customer's order is "not found" for this ticket.
+      const owner = ctx.ticket.customer;
+      if (!owner)
+        return { orders: [], note: "The ticket's sender is not a known customer: no orders to show." };
+      if (customerEmail && customerEmail.toLowerCase() !== owner.email.toLowerCase())
+        return { orders: [], note: "Only the orders of the ticket's customer can be looked up." };
       const query = ctx.db
         .select({
           number: orders.number,
@@ -25,16 +32,14 @@ export function lookupOrdersTool(ctx: ToolContext) {
           currency: orders.currency,
           placedAt: orders.placedAt,
           items: orders.items,
-          customerEmail: customers.email,
         })
         .from(orders)
         .innerJoin(customers, eq(customers.id, orders.customerId));
       const rows = orderNumber
-        ? await query.where(eq(orders.number, orderNumber.trim().toUpperCase())).limit(1)
-        : await query
-            .where(eq(customers.email, (customerEmail ?? "").toLowerCase()))
-            .orderBy(desc(orders.placedAt))
-            .limit(5);
+        ? await query
+            .where(and(eq(orders.number, orderNumber.trim().toUpperCase()), eq(customers.id, owner.id)))
+            .limit(1)
+        : await query.where(eq(customers.id, owner.id)).orderBy(desc(orders.placedAt)).limit(5);
       const found: RetrievedOrder[] = rows.map((r) => ({
         number: r.number,
         status: r.status,
@@ -45,7 +50,10 @@ export function lookupOrdersTool(ctx: ToolContext) {
       }));
       for (const order of found) ctx.retrieved.orders.set(order.number, order);
       return {
-        orders: rows.map((r, i) => ({ ...found[i], items: r.items, customerEmail: r.customerEmail })),
+        orders: rows.map((r, i) => ({ ...found[i], items: r.items })),
+        ...(orderNumber && rows.length === 0
+          ? { note: `Order ${orderNumber} was not found for this customer.` }
+          : {}),
       };
     },
   });

@@ -1,0 +1,266 @@
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { generateText, isStepCount, type ModelMessage, type StopCondition, type ToolSet } from "ai";
+import type { Db } from "@/db";
+import {
+  amountsInText,
+  budgetOf,
+  type FiredRule,
+  requiresCitations,
+  ticketEscalations,
+} from "@/lib/guardrails/evaluate";
+import type { Rule } from "@/lib/guardrails/rules";
+import { FACTS_READ_STEP, factsRead } from "./cache";
+import type { Exhausted } from "./invariants";
+import { LIMITS } from "./limits";
+import { DEFAULT_RESILIENCE, type ResilienceOptions, resilientModel } from "./models/resilience";
+import {
+  plannerInstructions,
+  REFLECTION_MARKER,
+  reflectionPrompt,
+  ticketMessage,
+  VERIFICATION_FAILED,
+} from "./prompt";
+import type { StepRecorder } from "./recorder";
+import { type CallLog, recordModelCall } from "./run-chain";
+import { buildTools, type ToolContext } from "./tools";
+import {
+  type BlockedProposal,
+  emptyRetrieved,
+  escalationPayloadSchema,
+  type Proposal,
+  refundPayloadSchema,
+  replyPayloadSchema,
+  type TicketInput,
+} from "./types";
+import { type CheckResult, failedChecks, verify } from "./verify";
+
+export interface Attempt {
+  modelId: string;
+  proposals: Proposal[];
+  blocked: BlockedProposal[];
+  /** The budget that ran out, if one did. */
+  exhausted: Exhausted | null;
+  /** What went wrong, in words, for an escalation when nothing actionable is left. */
+  notes: string[];
+}
+
+export interface AttemptInput {
+  modelId: string;
+  resolve: (modelId: string) => LanguageModelV4;
+  ticket: TicketInput;
+  rules: Rule[];
+  instructions: string;
+  required: FiredRule[];
+  facts: { text: string; customerTier?: string | null; intent?: string | null };
+  recorder: StepRecorder;
+  guidance?: string | null;
+  resilience?: ResilienceOptions;
+  /** Wall-time budget of the planning, in milliseconds. */
+  wallTimeMs?: number;
+}
+
+function validProposal(p: Proposal): Proposal {
+  if (p.kind === "reply") return { kind: "reply", payload: replyPayloadSchema.parse(p.payload) };
+  if (p.kind === "escalation")
+    return { kind: "escalation", payload: escalationPayloadSchema.parse(p.payload) };
+  return { kind: "refund", payload: refundPayloadSchema.parse(p.payload) };
+}
+
+/** Which budget (steps, tokens, wall time) this attempt has used up, if any. */
+function budgetMeter(recorder: StepRecorder, rules: Rule[], wallTimeMs: number) {
+  const budget = budgetOf(rules);
+  const started = performance.now();
+  const exhausted = (): Exhausted | null => {
+    const tokens = recorder.totals.inputTokens + recorder.totals.outputTokens;
+    if (tokens > budget.maxTokens) return { budget: "tokens", limit: budget.maxTokens, used: tokens };
+    const elapsed = Math.round(performance.now() - started);
+    if (elapsed > wallTimeMs) return { budget: "wall time", limit: wallTimeMs, used: elapsed };
+    return null;
+  };
+  const stop: StopCondition<ToolSet> = () => exhausted() !== null;
+  return { budget, exhausted, stop };
+}
+
+/** The step budget ran out when the loop stopped at its step count while the model still called tools. */
+function stepsExhausted(steps: { finishReason: string }[], maxSteps: number): Exhausted | null {
+  return steps.length >= maxSteps && steps.at(-1)?.finishReason === "tool-calls"
+    ? { budget: "steps", limit: maxSteps, used: steps.length }
+    : null;
+}
+
+/** One pass of plan -> tools -> reflection -> verification (-> one repair) with one model. Throws on model failure. */
+export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt> {
+  const { recorder, rules } = input;
+  const ctx: ToolContext = {
+    db,
+    ticket: input.ticket,
+    retrieved: emptyRetrieved(),
+    proposals: [],
+    blocked: [],
+    recorder,
+  };
+  const log: CallLog = { refusals: [], lastText: "" };
+  const model = resilientModel(
+    input.resolve(input.modelId),
+    input.modelId,
+    {
+      onCall: (call) => recordModelCall(recorder, call, log),
+      onRetry: (info) =>
+        recorder.record({
+          kind: "recovery",
+          name: `retry ${info.attempt}`,
+          input: { model: info.modelId, error: info.error },
+          output: { backoffMs: info.delayMs },
+        }),
+    },
+    input.resilience ?? DEFAULT_RESILIENCE,
+  );
+  const tools = buildTools(ctx, rules, () => input.modelId);
+  const meter = budgetMeter(recorder, rules, input.wallTimeMs ?? LIMITS.wallTimeMs);
+  const instructions = plannerInstructions({
+    policyInstructions: input.instructions,
+    requiredEscalations: input.required,
+    guidance: input.guidance,
+  });
+  const messages: ModelMessage[] = [{ role: "user", content: ticketMessage(input.ticket) }];
+
+  const first = await generateText({
+    model,
+    instructions,
+    messages,
+    tools,
+    stopWhen: [isStepCount(meter.budget.maxSteps), meter.stop],
+    maxRetries: 0,
+  });
+  await recorder.flushTotals();
+  const notes = () => [
+    ...(log.refusals.length ? [`Refused tool calls: ${log.refusals.slice(0, 3).join("; ")}.`] : []),
+    ...(log.lastText ? [`The model's last words: “${log.lastText}”.`] : []),
+  ];
+  const exhaustedFirst = meter.exhausted() ?? stepsExhausted(first.steps, meter.budget.maxSteps);
+  if (exhaustedFirst) return done(exhaustedFirst);
+
+  const reply = ctx.proposals.find((p) => p.kind === "reply");
+  if (reply) {
+    const facts = [...ctx.retrieved.articles.keys()]
+      .map((s) => `article ${s}`)
+      .concat([...ctx.retrieved.orders.keys()].map((n) => `order ${n}`));
+    await generateText({
+      model,
+      instructions: REFLECTION_MARKER,
+      prompt: reflectionPrompt(reply.payload.text, facts.join("\n") || "none"),
+      maxRetries: 0,
+    });
+  }
+
+  const check = async (label: string): Promise<CheckResult[]> => {
+    const refundAmounts = [...ctx.proposals, ...ctx.blocked].flatMap((p) =>
+      p.kind === "refund" ? [p.payload.amountCents] : [],
+    );
+    // Escalation rules are checked again after drafting: amounts proposed count too.
+    const required = ticketEscalations(rules, input.facts, refundAmounts);
+    const results = verify({
+      proposals: ctx.proposals,
+      blocked: ctx.blocked,
+      retrieved: ctx.retrieved,
+      requiredEscalations: required,
+      citationsRequired: Boolean(requiresCitations(rules)),
+      ticketDates: [input.ticket.createdAt.toISOString().slice(0, 10)],
+      ticketAmounts: amountsInText(input.facts.text),
+      ownEmails: [input.ticket.fromEmail, input.ticket.customer?.email ?? ""].filter(Boolean),
+      instructions,
+      customerText: `${input.ticket.subject}\n${input.ticket.body}`,
+    });
+    for (const r of results) {
+      await recorder.record({
+        kind: "verification",
+        name: `${label}${r.check}`,
+        output: { passed: r.passed, detail: r.detail },
+      });
+    }
+    return results;
+  };
+
+  let failed = failedChecks(await check(""));
+  if (failed.length > 0) {
+    const feedback = `${VERIFICATION_FAILED} ${failed.map((f) => `${f.check}: ${f.detail}`).join(" ")}`;
+    setAsideFailedReplies(ctx, failed);
+    const repair = await generateText({
+      model,
+      instructions,
+      messages: [...messages, ...first.response.messages, { role: "user", content: feedback }],
+      tools,
+      stopWhen: [isStepCount(3), meter.stop],
+      maxRetries: 0,
+    });
+    await recorder.flushTotals();
+    const exhaustedRepair = meter.exhausted();
+    if (exhaustedRepair) return done(exhaustedRepair);
+    void repair;
+    failed = failedChecks(await check("repair: "));
+    if (failed.length > 0) {
+      setAsideFailedReplies(ctx, failed);
+      const required = ticketEscalations(rules, input.facts);
+      const reason =
+        `Verification failed after one repair: ${failed.map((f) => `${f.check} (${f.detail})`).join("; ")}`.slice(
+          0,
+          2_000,
+        );
+      ctx.proposals.push({
+        kind: "escalation",
+        payload: {
+          reason,
+          team: (required[0]?.team ?? "support") as "support",
+          urgency: "normal",
+          ruleIds: required.map((r) => r.ruleId),
+        },
+      });
+      await recorder.record({
+        kind: "guardrail",
+        name: "verification-escalation",
+        output: { escalated: true, reason },
+      });
+    }
+  }
+  return done(null);
+
+  async function done(exhausted: Exhausted | null): Promise<Attempt> {
+    await recorder.record({ kind: "cache", name: FACTS_READ_STEP, output: factsRead(ctx.retrieved) });
+    return {
+      modelId: input.modelId,
+      proposals: ctx.proposals.flatMap((p) => {
+        const parsed = safeValid(p);
+        return parsed ? [parsed] : [];
+      }),
+      blocked: ctx.blocked,
+      exhausted,
+      notes: notes(),
+    };
+  }
+}
+
+function safeValid(p: Proposal): Proposal | null {
+  try {
+    return validProposal(p);
+  } catch {
+    return null;
+  }
+}
+
+/** A reply that failed verification is kept for the reviewer as blocked, naming the failed checks. */
+function setAsideFailedReplies(ctx: ToolContext, failed: CheckResult[]) {
+  const replyChecks = failed.filter((f) => f.check !== "required_escalations");
+  if (replyChecks.length === 0) return;
+  const names = replyChecks.map((f) => f.check).join(", ");
+  for (const p of ctx.proposals.filter((p) => p.kind === "reply")) {
+    ctx.blocked.push({
+      ...p,
+      blockedBy: `verify:${replyChecks[0]?.check}`,
+      blockedReason: `Failed verification (${names}): ${replyChecks.map((f) => f.detail).join(" ")}`.slice(
+        0,
+        2_000,
+      ),
+    });
+  }
+  ctx.proposals.splice(0, ctx.proposals.length, ...ctx.proposals.filter((p) => p.kind !== "reply"));
+}

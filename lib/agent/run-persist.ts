@@ -1,0 +1,188 @@
+import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { agentActions, agentRuns, customers, type RunStatus, tickets } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { StepRecorder } from "./recorder";
+import { BLOCKED, PROPOSED, SUPERSEDED, TICKET_ON_RUN, UNDECIDED_ACTIONS } from "./transitions";
+import type { BlockedProposal, Proposal, TicketInput } from "./types";
+
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+  cacheHit: boolean;
+  actions: { id: string; kind: string; status: string; blockedBy: string | null }[];
+  /** Where the run's time went, in milliseconds (for the benchmark). */
+  timings: { totalMs: number; writeMs: number };
+}
+
+/** The ticket as the loop sees it, with its customer (null for an unknown sender). */
+export async function loadTicket(db: Db, ticketId: string): Promise<TicketInput> {
+  const [row] = await db
+    .select({
+      id: tickets.id,
+      subject: tickets.subject,
+      body: tickets.body,
+      fromEmail: tickets.fromEmail,
+      channel: tickets.channel,
+      createdAt: tickets.createdAt,
+      metadata: tickets.metadata,
+      customerId: customers.id,
+      customerEmail: customers.email,
+      customerName: customers.name,
+      customerTier: customers.tier,
+    })
+    .from(tickets)
+    .leftJoin(customers, eq(customers.id, tickets.customerId))
+    .where(eq(tickets.id, ticketId))
+    .limit(1);
+  if (!row) throw new AppError("not_found:ticket", "This ticket does not exist (it may have been deleted).");
+  const { customerId, customerEmail, customerName, customerTier, ...ticket } = row;
+  return {
+    ...ticket,
+    customer:
+      customerId && customerEmail && customerName && customerTier
+        ? { id: customerId, email: customerEmail, name: customerName, tier: customerTier }
+        : null,
+  };
+}
+
+export async function markDrafting(db: Db, ticketId: string) {
+  await db
+    .update(tickets)
+    .set({ status: TICKET_ON_RUN.start, updatedAt: new Date() })
+    .where(eq(tickets.id, ticketId));
+}
+
+export interface Finish {
+  runId: string;
+  ticketId: string;
+  recorder: StepRecorder;
+  started: number;
+  status: RunStatus;
+  cacheHit: boolean;
+  modelId: string;
+  proposals: Proposal[];
+  blocked: BlockedProposal[];
+}
+
+/** Actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
+export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
+  const rows = [
+    ...f.proposals.map((p) => ({
+      runId: f.runId,
+      ticketId: f.ticketId,
+      kind: p.kind,
+      payload: p.payload,
+      status: PROPOSED,
+    })),
+    ...f.blocked.map((b) => ({
+      runId: f.runId,
+      ticketId: f.ticketId,
+      kind: b.kind,
+      payload: b.payload,
+      status: BLOCKED,
+      blockedBy: b.blockedBy,
+      blockedReason: b.blockedReason,
+    })),
+  ];
+  const actions = await db.transaction(async (tx) => {
+    await tx
+      .update(agentActions)
+      .set({ status: SUPERSEDED, version: sql`${agentActions.version} + 1` })
+      .where(
+        and(
+          eq(agentActions.ticketId, f.ticketId),
+          ne(agentActions.runId, f.runId),
+          inArray(agentActions.status, [...UNDECIDED_ACTIONS]),
+        ),
+      );
+    const inserted = rows.length
+      ? await tx.insert(agentActions).values(rows).returning({
+          id: agentActions.id,
+          kind: agentActions.kind,
+          status: agentActions.status,
+          blockedBy: agentActions.blockedBy,
+        })
+      : [];
+    await tx
+      .update(agentRuns)
+      .set({
+        status: f.status,
+        model: f.modelId,
+        cacheHit: f.cacheHit,
+        inputTokens: f.recorder.totals.inputTokens,
+        outputTokens: f.recorder.totals.outputTokens,
+        costMicroUsd: f.recorder.totals.costMicroUsd,
+        latencyMs: Math.round(performance.now() - f.started),
+        endedAt: new Date(),
+      })
+      .where(eq(agentRuns.id, f.runId));
+    await tx
+      .update(tickets)
+      .set({ status: TICKET_ON_RUN.finish, updatedAt: new Date() })
+      .where(eq(tickets.id, f.ticketId));
+    return inserted;
+  });
+  return {
+    runId: f.runId,
+    status: f.status,
+    cacheHit: f.cacheHit,
+    actions,
+    timings: { totalMs: performance.now() - f.started, writeMs: f.recorder.writeMs },
+  };
+}
+
+export async function failRun(
+  db: Db,
+  runId: string,
+  ticketId: string,
+  error: string,
+  recorder: StepRecorder,
+  started: number,
+) {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(agentRuns)
+      .set({
+        status: "failed",
+        error,
+        inputTokens: recorder.totals.inputTokens,
+        outputTokens: recorder.totals.outputTokens,
+        costMicroUsd: recorder.totals.costMicroUsd,
+        latencyMs: Math.round(performance.now() - started),
+        endedAt: new Date(),
+      })
+      .where(eq(agentRuns.id, runId));
+    await tx
+      .update(tickets)
+      .set({ status: TICKET_ON_RUN.fail, updatedAt: new Date() })
+      .where(eq(tickets.id, ticketId));
+  });
+}
+
+/**
+ * Runs left `running` by a process that died are closed as failed and their
+ * tickets returned to `new`, so a person can redraft them.
+ */
+export async function closeInterruptedRuns(db: Db, olderThanMs = 0): Promise<number> {
+  const cutoff = new Date(Date.now() - olderThanMs);
+  return db.transaction(async (tx) => {
+    const closed = await tx
+      .update(agentRuns)
+      .set({
+        status: "failed",
+        error: "Interrupted: the process stopped while the agent was drafting.",
+        endedAt: new Date(),
+      })
+      .where(and(eq(agentRuns.status, "running"), lte(agentRuns.startedAt, cutoff)))
+      .returning({ ticketId: agentRuns.ticketId });
+    const ids = [...new Set(closed.map((c) => c.ticketId))];
+    if (ids.length) {
+      await tx
+        .update(tickets)
+        .set({ status: TICKET_ON_RUN.fail, updatedAt: new Date() })
+        .where(and(inArray(tickets.id, ids), eq(tickets.status, TICKET_ON_RUN.start)));
+    }
+    return closed.length;
+  });
+}
