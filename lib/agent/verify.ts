@@ -43,6 +43,7 @@ export interface VerifyInput {
  * promised. Quoted lines ("> ...") are the customer's words and are skipped.
  */
 const PROMISES: RegExp[] = [
+  /\b(we|i)\s*('ve|\s+have)\s+(already\s+)?(refunded|deleted|erased|removed|wiped|closed|cancelled|canceled)\b/i,
   /\brefund\w*\b[^.!?\n]{0,40}?\b(has|have|was|were|is now|are now|'s)\s+(been\s+)?(approved|granted|issued|processed|sent|completed|confirmed|initiated|paid)\b/i,
   /\brefund\w*\b[^.!?\n]{0,40}?\b(approved|granted)\b/i,
   /\b(we|i)\s*('ve|'ll|\s+have|\s+will|\s+are going to|\s+am going to)?\s*(already\s+)?(approved|granted|issued|processed|sent|refunded|reimbursed|credited|returned)\s+(you\s+|your\s+)?(a\s+|the\s+|full\s+|partial\s+)*(refund|money|payment|reimbursement|\$|€|£|usd|amount|credit)/i,

@@ -594,7 +594,7 @@ describe("composeReply", () => {
     const reply = composeReply({ subject: "Hello", articles: [] });
     expect(reply.citations).toEqual([]);
     expect(reply.text).toMatch(/^Hi there,/);
-    expect(reply.text).toContain("Thank you for contacting Countersign Shop about “Hello”.");
+    expect(reply.text).toContain("Thank you for contacting Countersign Shop.");
     expect(reply.text).toMatch(/Best regards,\nCountersign Shop support$/);
   });
 
