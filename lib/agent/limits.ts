@@ -7,7 +7,7 @@ export const LIMITS = {
   /** Characters of model text kept per model step in the chain. */
   modelTextPerStep: 4_000,
   /** Characters of one stored step input or output (as JSON). */
-  storedStepJson: 16_000,
+  storedStepJson: 64_000,
   /** Characters a preview of a cut step keeps. */
   storedPreview: 2_000,
   /** Characters of a reply draft (the draft_reply schema refuses longer ones). */

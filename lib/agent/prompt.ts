@@ -48,7 +48,7 @@ export const GUIDANCE_HEADER = "Reviewer guidance for this redraft:";
 export const REFLECTION_MARKER = "You are reviewing a draft reply before a person sees it.";
 export const VERIFICATION_FAILED = "Verification failed:";
 
-const TOOL_GUIDE = `Work in this order: look up the customer (lookup_customer) and their orders (lookup_orders), search the knowledge base (search_knowledge_base), then propose. Propose a reply with draft_reply, citing each article by slug and each order by number you rely on. If the policy requires an escalation, or nothing you found answers the ticket, call escalate_to_human instead of replying. Never state an order number, amount or date you did not look up.`;
+export const TOOL_GUIDE = `Work in this order: look up the customer (lookup_customer) and their orders (lookup_orders), search the knowledge base (search_knowledge_base), then propose. Propose a reply with draft_reply, citing each article by slug and each order by number you rely on. If the policy requires an escalation, or nothing you found answers the ticket, call escalate_to_human instead of replying. Never state an order number, amount or date you did not look up.`;
 
 export function plannerInstructions(options: {
   policyInstructions: string;
