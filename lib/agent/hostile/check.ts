@@ -11,6 +11,7 @@ import {
   tickets,
 } from "@/db/schema";
 import { loadPolicy } from "@/lib/guardrails/policy";
+import { CACHE_HIT_STEP } from "../cache";
 import { orderNumbersInText } from "../facts";
 import { INVARIANTS } from "../invariants";
 import { LIMITS } from "../limits";
@@ -113,7 +114,14 @@ export async function runViolations(db: Db, runId: string): Promise<string[]> {
     ? await db.select({ email: customers.email }).from(customers).where(eq(customers.id, ticket.customerId))
     : [];
   const ownEmails = new Set([ticket.fromEmail.toLowerCase(), own?.email.toLowerCase() ?? ""]);
-  const toolText = steps
+  // A cached decision rests on the tool results of the run it reused.
+  const reused = steps.find((s) => s.kind === "cache" && s.name === CACHE_HIT_STEP)?.output as
+    | { reusedRun?: string }
+    | undefined;
+  const reusedSteps = reused?.reusedRun
+    ? await db.select().from(agentSteps).where(eq(agentSteps.runId, reused.reusedRun))
+    : [];
+  const toolText = [...steps, ...reusedSteps]
     .filter((s) => s.kind === "tool_call")
     .map((s) => JSON.stringify(s.output ?? null))
     .join("\n");
