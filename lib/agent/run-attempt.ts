@@ -71,6 +71,8 @@ function budgetMeter(recorder: StepRecorder, rules: Rule[], wallTimeMs: number) 
   const budget = budgetOf(rules);
   const started = performance.now();
   const exhausted = (): Exhausted | null => {
+    if (recorder.totals.modelCalls > budget.maxSteps)
+      return { budget: "steps", limit: budget.maxSteps, used: recorder.totals.modelCalls };
     const tokens = recorder.totals.inputTokens + recorder.totals.outputTokens;
     if (tokens > budget.maxTokens) return { budget: "tokens", limit: budget.maxTokens, used: tokens };
     const elapsed = Math.round(performance.now() - started);
@@ -81,11 +83,14 @@ function budgetMeter(recorder: StepRecorder, rules: Rule[], wallTimeMs: number) 
   return { budget, exhausted, stop };
 }
 
-/** The step budget ran out when the loop stopped at its step count while the model still called tools. */
-function stepsExhausted(steps: { finishReason: string }[], maxSteps: number): Exhausted | null {
-  return steps.length >= maxSteps && steps.at(-1)?.finishReason === "tool-calls"
-    ? { budget: "steps", limit: maxSteps, used: steps.length }
-    : null;
+/** The step budget ran out when the loop stopped at its step count while the model was still calling tools. */
+function stepsExhausted(
+  steps: { finishReason: string; toolCalls: readonly unknown[] }[],
+  maxSteps: number,
+): Exhausted | null {
+  const last = steps.at(-1);
+  const unfinished = last && (last.finishReason !== "stop" || last.toolCalls.length > 0);
+  return steps.length >= maxSteps && unfinished ? { budget: "steps", limit: maxSteps, used: steps.length } : null;
 }
 
 /** One pass of plan -> tools -> reflection -> verification (-> one repair) with one model. Throws on model failure. */
