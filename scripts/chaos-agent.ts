@@ -104,7 +104,9 @@ try {
   const seconds = (performance.now() - started) / 1000;
 
   const width = Math.max(...BEHAVIOUR_NAMES.map((b) => b.length));
-  console.log(`${"behaviour".padEnd(width)}  runs  violations  outcomes (run status:pending actions (blocked ones))`);
+  console.log(
+    `${"behaviour".padEnd(width)}  runs  violations  outcomes (run status:pending actions (blocked ones))`,
+  );
   let total = 0;
   for (const [name, t] of tallies) {
     total += t.violations;

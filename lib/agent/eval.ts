@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentActions, agentSteps, kbArticles, orders, tickets } from "@/db/schema";
+import { verificationStepNames } from "./chain";
 import { runAgent } from "./run";
 import type { ReplyPayload } from "./types";
 
@@ -106,7 +107,7 @@ export async function evaluateAgent(
       .where(
         and(
           eq(agentSteps.runId, outcome.runId),
-          inArray(agentSteps.name, ["citations_valid", "repair: citations_valid"]),
+          inArray(agentSteps.name, verificationStepNames("citations_valid")),
         ),
       );
     const checkPassed = checks.every((c) => (c.output as { passed?: boolean }).passed);

@@ -10,6 +10,12 @@ import {
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
 import { FACTS_READ_STEP, factsRead } from "./cache";
+import {
+  type VerificationRound,
+  verificationBlock,
+  verificationBlockReason,
+  verificationStepName,
+} from "./chain";
 import type { Exhausted } from "./invariants";
 import { LIMITS } from "./limits";
 import { DEFAULT_RESILIENCE, type ResilienceOptions, resilientModel } from "./models/resilience";
@@ -90,7 +96,9 @@ function stepsExhausted(
 ): Exhausted | null {
   const last = steps.at(-1);
   const unfinished = last && (last.finishReason !== "stop" || last.toolCalls.length > 0);
-  return steps.length >= maxSteps && unfinished ? { budget: "steps", limit: maxSteps, used: steps.length } : null;
+  return steps.length >= maxSteps && unfinished
+    ? { budget: "steps", limit: maxSteps, used: steps.length }
+    : null;
 }
 
 /** One pass of plan -> tools -> reflection -> verification (-> one repair) with one model. Throws on model failure. */
@@ -158,7 +166,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
     });
   }
 
-  const check = async (label: string): Promise<CheckResult[]> => {
+  const check = async (round: VerificationRound): Promise<CheckResult[]> => {
     const refundAmounts = [...ctx.proposals, ...ctx.blocked].flatMap((p) =>
       p.kind === "refund" ? [p.payload.amountCents] : [],
     );
@@ -179,14 +187,14 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
     for (const r of results) {
       await recorder.record({
         kind: "verification",
-        name: `${label}${r.check}`,
+        name: verificationStepName(r.check, round),
         output: { passed: r.passed, detail: r.detail },
       });
     }
     return results;
   };
 
-  let failed = failedChecks(await check(""));
+  let failed = failedChecks(await check("first"));
   if (failed.length > 0) {
     const feedback = `${VERIFICATION_FAILED} ${failed.map((f) => `${f.check}: ${f.detail}`).join(" ")}`;
     setAsideFailedReplies(ctx, failed);
@@ -202,7 +210,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
     const exhaustedRepair = meter.exhausted();
     if (exhaustedRepair) return done(exhaustedRepair);
     void repair;
-    failed = failedChecks(await check("repair: "));
+    failed = failedChecks(await check("repair"));
     if (failed.length > 0) {
       setAsideFailedReplies(ctx, failed);
       const required = ticketEscalations(rules, input.facts);
@@ -256,14 +264,13 @@ function safeValid(p: Proposal): Proposal | null {
 function setAsideFailedReplies(ctx: ToolContext, failed: CheckResult[]) {
   const replyChecks = failed.filter((f) => f.check !== "required_escalations");
   if (replyChecks.length === 0) return;
-  const names = replyChecks.map((f) => f.check).join(", ");
   for (const p of ctx.proposals.filter((p) => p.kind === "reply")) {
     ctx.blocked.push({
       ...p,
-      blockedBy: `verify:${replyChecks[0]?.check}`,
-      blockedReason: `Failed verification (${names}): ${replyChecks.map((f) => f.detail).join(" ")}`.slice(
-        0,
-        2_000,
+      blockedBy: verificationBlock(replyChecks[0]?.check ?? "facts_grounded"),
+      blockedReason: verificationBlockReason(
+        replyChecks.map((f) => f.check),
+        replyChecks.map((f) => f.detail),
       ),
     });
   }

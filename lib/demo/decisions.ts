@@ -1,3 +1,4 @@
+import { blockedCheck } from "@/lib/agent/chain";
 import { TEAMS } from "@/lib/guardrails/rules";
 import { normalisedEditDistance } from "@/lib/review/edit-distance";
 import type { ReasonTag } from "@/lib/review/schema";
@@ -15,7 +16,7 @@ export const MUST_ESCALATE_INTENTS: ReadonlySet<string> = new Set([
   "legal_threat",
 ]);
 
-const GROUNDING_BLOCKS = new Set(["verify:facts_grounded", "verify:citations_valid"]);
+const GROUNDING_CHECKS = new Set(["facts_grounded", "citations_valid"]);
 
 export interface DemoActionFacts {
   kind: "reply" | "escalation" | "refund";
@@ -77,10 +78,11 @@ export function demoDecision(
 
   if (action.kind === "reply") {
     if (action.status === "blocked") {
-      const check = action.blockedBy?.replace(/^verify:/, "") ?? "verification";
-      const tag: ReasonTag = GROUNDING_BLOCKS.has(action.blockedBy ?? "")
+      const failed = blockedCheck(action.blockedBy);
+      const check = failed ?? action.blockedBy ?? "verification";
+      const tag: ReasonTag = GROUNDING_CHECKS.has(failed ?? "")
         ? "hallucination"
-        : action.blockedBy === "verify:no_blocked_topic"
+        : failed === "no_blocked_topic"
           ? "wrong_policy"
           : "other";
       return {

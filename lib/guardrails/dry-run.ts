@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { type DecidedRunHistory, loadDecidedRunHistory } from "@/db/queries/policies";
 import { policyVersions } from "@/db/schema";
+import { blockedChecks, isVerificationBlock, verificationBlock } from "@/lib/agent/chain";
 import { AppError } from "@/lib/errors";
 import { checkToolCall, type GateState, type TicketFacts, ticketEscalations } from "./evaluate";
 import { FAIL_CLOSED_RULES, rulesProblem } from "./policy";
@@ -226,7 +227,7 @@ export function buildReplayRuns(history: DecidedRunHistory): ReplayRun[] {
     // never pass the gate, so they are not replayed through it either.
     for (const a of unmatched) {
       if (a.kind === "escalation") continue;
-      const gateBlocked = a.blockedBy && !a.blockedBy.startsWith("verify:") ? a.blockedBy : null;
+      const gateBlocked = a.blockedBy && !isVerificationBlock(a.blockedBy) ? a.blockedBy : null;
       calls.push({
         tool: TOOL_OF[a.kind],
         input: a.payload,
@@ -360,11 +361,7 @@ export function deescalationAgreement(run: ReplayRun): Agreement {
 
 /** The verification checks a blocked reply failed, read from how verification recorded them. */
 function failedChecks(action: ReplayAction): Set<string> {
-  if (!action.blockedBy?.startsWith("verify:")) return new Set();
-  const listed = /^Failed verification \(([^)]*)\)/.exec(action.blockedReason ?? "")?.[1];
-  return new Set(
-    listed ? listed.split(",").map((s) => s.trim()) : [action.blockedBy.slice("verify:".length)],
-  );
+  return blockedChecks(action.blockedBy, action.blockedReason);
 }
 
 const citationCount = (action: ReplayAction) => {
@@ -429,7 +426,7 @@ export function replayRun(run: ReplayRun, draft: Rule[]): DryRunChange[] {
         agreement: blockAgreement(reply),
       });
     } else if (!citationRule && failed.size === 1 && failed.has("citations_present")) {
-      const ruleId = run.citationRuleId ?? "verify:citations_present";
+      const ruleId = run.citationRuleId ?? verificationBlock("citations_present");
       change({
         kind: "no_longer_blocked",
         ruleId,

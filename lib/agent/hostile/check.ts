@@ -77,7 +77,7 @@ export async function runViolations(db: Db, runId: string): Promise<string[]> {
       out.push(
         `budget: ${pending.length} pending actions after the budget ran out (expected one escalation)`,
       );
-    else if (!/budget/i.test((escalations[0]?.payload as { reason: string }).reason))
+    else if (!/budget/i.test((escalations[0]?.payload as { reason?: string } | undefined)?.reason ?? ""))
       out.push("budget: the escalation does not name the budget");
   }
   if (replies.length > 1) out.push(`one reply: ${replies.length} reply drafts pending`);
