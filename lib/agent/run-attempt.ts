@@ -27,6 +27,7 @@ import {
   VERIFICATION_FAILED,
 } from "./prompt";
 import type { StepRecorder } from "./recorder";
+import { readVerdict } from "./reflection";
 import { type CallLog, recordModelCall } from "./run-chain";
 import { buildTools, type ToolContext } from "./tools";
 import {
@@ -153,17 +154,28 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
   const exhaustedFirst = meter.exhausted() ?? stepsExhausted(first.steps, meter.budget.maxSteps);
   if (exhaustedFirst) return done(exhaustedFirst);
 
+  // The model's own review of its draft: a "revise" verdict earns the draft one revision round.
   const reply = ctx.proposals.find((p) => p.kind === "reply");
+  let revise: string[] | null = null;
   if (reply) {
     const facts = [...ctx.retrieved.articles.keys()]
       .map((s) => `article ${s}`)
       .concat([...ctx.retrieved.orders.keys()].map((n) => `order ${n}`));
-    await generateText({
+    const reflection = await generateText({
       model,
       instructions: REFLECTION_MARKER,
       prompt: reflectionPrompt(reply.payload.text, facts.join("\n") || "none"),
       maxRetries: 0,
     });
+    const verdict = readVerdict(reflection.text);
+    if (verdict?.verdict === "revise") {
+      revise = verdict.notes;
+      await recorder.record({
+        kind: "reflection",
+        name: "verdict: revise",
+        output: { notes: verdict.notes },
+      });
+    }
   }
 
   const check = async (round: VerificationRound): Promise<CheckResult[]> => {
@@ -195,10 +207,13 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
   };
 
   let failed = failedChecks(await check("first"));
-  if (failed.length > 0) {
-    const feedback = `${VERIFICATION_FAILED} ${failed.map((f) => `${f.check}: ${f.detail}`).join(" ")}`;
+  if (failed.length > 0 || revise) {
+    const feedback = `${VERIFICATION_FAILED} ${[
+      ...failed.map((f) => `${f.check}: ${f.detail}`),
+      ...(revise ? [`reflection: ${revise.join(" ") || "revise the draft"}`] : []),
+    ].join(" ")}`;
     setAsideFailedReplies(ctx, failed);
-    const repair = await generateText({
+    await generateText({
       model,
       instructions,
       messages: [...messages, ...first.response.messages, { role: "user", content: feedback }],
@@ -209,7 +224,6 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
     await recorder.flushTotals();
     const exhaustedRepair = meter.exhausted();
     if (exhaustedRepair) return done(exhaustedRepair);
-    void repair;
     failed = failedChecks(await check("repair"));
     if (failed.length > 0) {
       setAsideFailedReplies(ctx, failed);
