@@ -167,6 +167,9 @@ export const policyVersions = pgTable(
 
 export const RUN_STATUSES = ["running", "succeeded", "fell_back", "failed"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Why a run did not end with its configured model (see lib/agent/models/errors.ts). */
+export const RUN_ERROR_KINDS = ["configuration", "transient", "model", "database"] as const;
+export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
 
 export const agentRuns = pgTable(
   "agent_runs",
@@ -189,6 +192,7 @@ export const agentRuns = pgTable(
     cacheKey: text("cache_key"),
     cacheHit: boolean("cache_hit").notNull().default(false),
     error: text("error"),
+    errorKind: text("error_kind", { enum: RUN_ERROR_KINDS }),
     demo: boolean("demo").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),

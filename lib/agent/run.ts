@@ -17,12 +17,9 @@ import { loadPolicy } from "@/lib/guardrails/policy";
 import type { Rule } from "@/lib/guardrails/rules";
 import { decisionCacheKey, findCachedDecision, knowledgeStamp } from "./cache";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
-import {
-  DEFAULT_RESILIENCE,
-  describeModelError,
-  type ResilienceOptions,
-  resilientModel,
-} from "./models/resilience";
+import { type ModelFailure, type RunErrorKind, runErrorKind } from "./models/errors";
+import { draftWithRecovery } from "./models/recovery";
+import { DEFAULT_RESILIENCE, type ResilienceOptions, resilientModel } from "./models/resilience";
 import {
   plannerInstructions,
   REFLECTION_MARKER,
@@ -243,44 +240,14 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         resilience: options.resilience,
       });
 
-    let result: Attempt;
-    let status: RunStatus = "succeeded";
-    try {
-      result = await attempt(route.modelId);
-    } catch (primaryError) {
-      const primaryReason = describeModelError(primaryError);
-      status = "fell_back";
-      if (models.fallback !== route.modelId) {
-        await recorder.record({
-          kind: "recovery",
-          name: "fallback model",
-          input: { failedModel: route.modelId, error: primaryReason },
-          output: { nextModel: models.fallback },
-        });
-        try {
-          result = await attempt(models.fallback);
-        } catch (fallbackError) {
-          result = deterministicFallback(
-            route.modelId,
-            primaryReason,
-            models.fallback,
-            describeModelError(fallbackError),
-          );
-          await recorder.record({
-            kind: "recovery",
-            name: "deterministic fallback",
-            output: result.proposals[0]?.payload,
-          });
-        }
-      } else {
-        result = deterministicFallback(route.modelId, primaryReason);
-        await recorder.record({
-          kind: "recovery",
-          name: "deterministic fallback",
-          output: result.proposals[0]?.payload,
-        });
-      }
-    }
+    // Transient failures reach the fallback model; configuration and other failures do not (models/recovery.ts).
+    const { result, status, failure } = await draftWithRecovery({
+      primary: route.modelId,
+      fallback: models.fallback,
+      attempt,
+      giveUp: (f) => deterministicFallback(f.primary, f.primaryError, f.fallback, f.fallbackError),
+      record: (step) => recorder.record(step),
+    });
     return await finishRun(db, {
       runId,
       ticketId,
@@ -291,13 +258,14 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       modelId: result.modelId,
       proposals: result.proposals,
       blocked: result.blocked,
+      failure,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await recorder
       .record({ kind: "error", name: "run failed", output: { error: message } })
       .catch(() => undefined);
-    await failRun(db, runId, ticketId, message, recorder, started);
+    await failRun(db, runId, ticketId, message, recorder, started, runErrorKind(error));
     throw error;
   }
 }
@@ -522,6 +490,7 @@ interface Finish {
   modelId: string;
   proposals: Proposal[];
   blocked: BlockedProposal[];
+  failure?: ModelFailure | null;
 }
 
 /** Actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
@@ -569,6 +538,8 @@ async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
         status: f.status,
         model: f.modelId,
         cacheHit: f.cacheHit,
+        error: f.failure?.message ?? null,
+        errorKind: f.failure?.kind ?? null,
         inputTokens: f.recorder.totals.inputTokens,
         outputTokens: f.recorder.totals.outputTokens,
         costMicroUsd: f.recorder.totals.costMicroUsd,
@@ -598,6 +569,7 @@ async function failRun(
   error: string,
   recorder: StepRecorder,
   started: number,
+  errorKind: RunErrorKind | null = null,
 ) {
   await db.transaction(async (tx) => {
     await tx
@@ -605,6 +577,7 @@ async function failRun(
       .set({
         status: "failed",
         error,
+        errorKind,
         inputTokens: recorder.totals.inputTokens,
         outputTokens: recorder.totals.outputTokens,
         costMicroUsd: recorder.totals.costMicroUsd,
