@@ -203,6 +203,8 @@ export const agentRuns = pgTable(
     index("agent_runs_ticket_idx").on(t.ticketId, t.startedAt),
     index("agent_runs_started_idx").on(t.startedAt),
     index("agent_runs_cache_idx").on(t.cacheKey),
+    // /api/health reads each configured model's latest run.
+    index("agent_runs_model_idx").on(t.model, t.startedAt),
   ],
 );
 

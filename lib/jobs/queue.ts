@@ -7,8 +7,9 @@ import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
 import { AppError } from "@/lib/errors";
 import { storeRecentDays } from "@/lib/metrics/rollups";
 
-export const DRAFT_QUEUE = "draft-ticket";
-export const OUTBOX_QUEUE = "deliver-outbox";
+import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
+
+export { DRAFT_QUEUE, OUTBOX_QUEUE };
 
 export interface OutboxJob {
   outboxId: string;

@@ -21,8 +21,10 @@ export { RUN_ERROR_KINDS, type RunErrorKind };
 export interface ModelFailure {
   kind: RunErrorKind;
   modelId: string;
-  /** For the chain and the run: what went wrong and what to do, with the provider's own text. */
+  /** For the chain and the run: what went wrong (for a configuration error, what to set). */
   message: string;
+  /** The provider's own words, for the chain only. */
+  detail?: string;
   /** For operators (/api/health): our words only, never a provider's or a driver's text. */
   summary: string;
   statusCode?: number;
@@ -93,7 +95,8 @@ export function classifyModelError(error: unknown, modelId: string): ModelFailur
       kind: "configuration",
       modelId,
       statusCode: e.statusCode,
-      message: `${summary} The provider said: ${textOf(e).slice(0, 300)}`,
+      message: summary,
+      detail: textOf(e).slice(0, 500),
       summary,
     };
   }

@@ -77,7 +77,7 @@ async function giveUp<A extends { proposals: { payload: unknown }[] }>(
       kind: "error",
       name: "configuration",
       input: { model: failure.modelId, statusCode: failure.statusCode ?? null },
-      output: { errorKind: failure.kind, error: failure.message },
+      output: { errorKind: failure.kind, error: failure.message, provider: failure.detail ?? null },
     });
   }
   const result = input.giveUp(failed);
