@@ -18,7 +18,7 @@ async function startProxy(target: { host: string; port: number }) {
   let port = 0;
   const listen = () =>
     new Promise<void>((resolve) => {
-      server = createServer((client) => {
+      const listener = createServer((client) => {
         sockets.add(client);
         client.on("close", () => sockets.delete(client));
         client.on("error", () => undefined);
@@ -30,8 +30,9 @@ async function startProxy(target: { host: string; port: number }) {
         client.on("error", () => upstream.destroy());
         client.pipe(upstream).pipe(client);
       });
-      server.listen(port, "127.0.0.1", () => {
-        port = (server?.address() as AddressInfo).port;
+      server = listener;
+      listener.listen(port, "127.0.0.1", () => {
+        port = (listener.address() as AddressInfo).port;
         resolve();
       });
     });

@@ -371,6 +371,20 @@ export const reviews = pgTable(
   ],
 );
 
+/**
+ * A drafting owed for an acknowledged ticket, written in the same transaction as
+ * the ticket: the queue's job is sent after the commit, and a sweep re-sends
+ * it for any request whose ticket is still `new` (lib/jobs/draft-requests.ts).
+ */
+export const draftRequests = pgTable("draft_requests", {
+  ticketId: uuid("ticket_id")
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  /** How often a sweep re-sent the job; sweeps stop after a few, leaving the ticket visible in health. */
+  sweeps: integer("sweeps").notNull().default(0),
+});
+
 export const OUTBOX_STATUSES = ["pending", "sent", "failed", "dead"] as const;
 
 export const outbox = pgTable(

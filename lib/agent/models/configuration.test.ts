@@ -96,7 +96,7 @@ describe("provider configuration and transient failures, over HTTP through the r
     // A person still has the ticket: one escalation saying what is wrong.
     const actions = await actionsOf(outcome.runId);
     expect(actions.map((a) => [a.kind, a.status])).toEqual([["escalation", "pending_review"]]);
-    expect((actions[0]?.payload as { reason: string }).reason).toContain("OPENAI_API_KEY");
+    expect((actions[0]?.payload as { reason?: string } | undefined)?.reason).toContain("OPENAI_API_KEY");
 
     const health = await agentHealth(db, {
       small: "openai:gpt-4.1-mini",
