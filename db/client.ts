@@ -23,8 +23,20 @@ const MIGRATION_LOCK = 724011;
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
+/**
+ * Deadlines on a PostgreSQL connection: how long to wait for a connection, how
+ * long one statement may run, and how long a transaction may sit idle, so that
+ * during an outage a request fails fast with an error instead of hanging.
+ */
+export interface Deadlines {
+  connectTimeoutSeconds: number;
+  /** 0: no limit (migrations, bulk scripts). */
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+}
+
 export type OpenOptions =
-  | { kind: "postgres"; url: string; max?: number }
+  | { kind: "postgres"; url: string; max?: number; deadlines?: Deadlines }
   | { kind: "pglite"; dataDir?: string; lock?: boolean; loadDataDir?: Blob };
 
 /** Opens a database without migrating it. `dataDir` undefined means in memory. */
@@ -32,7 +44,20 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   if (options.kind === "postgres") {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+    const deadlines = options.deadlines;
+    const client = postgres(options.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: deadlines?.connectTimeoutSeconds ?? 30,
+      // Connections unused for a minute are closed, so none outlives an outage half-open.
+      idle_timeout: 60,
+      connection: {
+        ...(deadlines?.statementTimeoutMs ? { statement_timeout: deadlines.statementTimeoutMs } : {}),
+        ...(deadlines?.idleInTransactionTimeoutMs
+          ? { idle_in_transaction_session_timeout: deadlines.idleInTransactionTimeoutMs }
+          : {}),
+      },
+    });
     const db = drizzle({ client, schema }) as unknown as Db;
     return {
       db,

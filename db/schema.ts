@@ -167,6 +167,9 @@ export const policyVersions = pgTable(
 
 export const RUN_STATUSES = ["running", "succeeded", "fell_back", "failed"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Why a run did not end with its configured model (see lib/agent/models/errors.ts). */
+export const RUN_ERROR_KINDS = ["configuration", "transient", "model", "database"] as const;
+export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
 
 export const agentRuns = pgTable(
   "agent_runs",
@@ -189,6 +192,7 @@ export const agentRuns = pgTable(
     cacheKey: text("cache_key"),
     cacheHit: boolean("cache_hit").notNull().default(false),
     error: text("error"),
+    errorKind: text("error_kind", { enum: RUN_ERROR_KINDS }),
     demo: boolean("demo").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
@@ -199,6 +203,8 @@ export const agentRuns = pgTable(
     index("agent_runs_ticket_idx").on(t.ticketId, t.startedAt),
     index("agent_runs_started_idx").on(t.startedAt),
     index("agent_runs_cache_idx").on(t.cacheKey),
+    // /api/health reads each configured model's latest run.
+    index("agent_runs_model_idx").on(t.model, t.startedAt),
   ],
 );
 
@@ -364,6 +370,20 @@ export const reviews = pgTable(
     ),
   ],
 );
+
+/**
+ * A drafting owed for an acknowledged ticket, written in the same transaction as
+ * the ticket: the queue's job is sent after the commit, and a sweep re-sends
+ * it for any request whose ticket is still `new` (lib/jobs/draft-requests.ts).
+ */
+export const draftRequests = pgTable("draft_requests", {
+  ticketId: uuid("ticket_id")
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  /** How often a sweep re-sent the job; sweeps stop after a few, leaving the ticket visible in health. */
+  sweeps: integer("sweeps").notNull().default(0),
+});
 
 export const OUTBOX_STATUSES = ["pending", "sent", "failed", "dead"] as const;
 

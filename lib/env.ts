@@ -14,6 +14,9 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
     .optional(),
   DATA_DIR: z.string().trim().min(1).default(".data"),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(5),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AGENT_MODEL: z.string().min(1).default("offline"),
@@ -84,6 +87,22 @@ export function databaseKind(): DatabaseKind {
 
 export function dataDir(): string {
   return path.resolve(env().DATA_DIR);
+}
+
+/** Deadlines for the app's PostgreSQL connections (0 turns a statement or idle timeout off). */
+export function databaseDeadlines(): DatabaseDeadlines {
+  const e = env();
+  return {
+    connectTimeoutSeconds: e.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_TRANSACTION_TIMEOUT_MS,
+  };
+}
+
+export interface DatabaseDeadlines {
+  connectTimeoutSeconds: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
 }
 
 export function defaultModelId(): string {

@@ -2,6 +2,7 @@ import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentActions, agentRuns, customers, type RunStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { ModelFailure, RunErrorKind } from "./models/errors";
 import type { StepRecorder } from "./recorder";
 import { BLOCKED, PROPOSED, SUPERSEDED, TICKET_ON_RUN, UNDECIDED_ACTIONS } from "./transitions";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
@@ -63,6 +64,8 @@ export interface Finish {
   modelId: string;
   proposals: Proposal[];
   blocked: BlockedProposal[];
+  /** Why the configured model did not draft (null when it did). */
+  failure?: ModelFailure | null;
 }
 
 /** Actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
@@ -110,6 +113,8 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
         status: f.status,
         model: f.modelId,
         cacheHit: f.cacheHit,
+        error: f.failure?.message ?? null,
+        errorKind: f.failure?.kind ?? null,
         inputTokens: f.recorder.totals.inputTokens,
         outputTokens: f.recorder.totals.outputTokens,
         costMicroUsd: f.recorder.totals.costMicroUsd,
@@ -139,6 +144,7 @@ export async function failRun(
   error: string,
   recorder: StepRecorder,
   started: number,
+  errorKind: RunErrorKind | null = null,
 ) {
   await db.transaction(async (tx) => {
     await tx
@@ -146,6 +152,7 @@ export async function failRun(
       .set({
         status: "failed",
         error,
+        errorKind,
         inputTokens: recorder.totals.inputTokens,
         outputTokens: recorder.totals.outputTokens,
         costMicroUsd: recorder.totals.costMicroUsd,

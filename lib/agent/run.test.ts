@@ -5,6 +5,7 @@ import type {
   LanguageModelV4GenerateResult,
   LanguageModelV4Prompt,
 } from "@ai-sdk/provider";
+import { APICallError } from "@ai-sdk/provider";
 import { MockLanguageModelV4 } from "ai/test";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -166,17 +167,22 @@ function flakyModel(failures: number): LanguageModelV4 & { calls: number } {
     calls: 0,
     doGenerate: async (options: LanguageModelV4CallOptions) => {
       model.calls++;
-      if (model.calls <= failures) throw new Error(`provider overloaded (call ${model.calls})`);
+      if (model.calls <= failures) throw providerError(`provider overloaded (call ${model.calls})`);
       return offline.doGenerate(options);
     },
   };
   return model;
 }
 
+/** What a provider package throws for an HTTP 503: a transient failure (retried, then the fallback). */
+function providerError(message: string): APICallError {
+  return new APICallError({ message, url: "http://model.test/v1", requestBodyValues: {}, statusCode: 503 });
+}
+
 function brokenModel(message: string): LanguageModelV4 {
   return new MockLanguageModelV4({
     doGenerate: async () => {
-      throw new Error(message);
+      throw providerError(message);
     },
   });
 }

@@ -16,7 +16,9 @@ import {
 } from "./cache";
 import { enforceInvariants } from "./invariants";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
-import { describeModelError, type ResilienceOptions } from "./models/resilience";
+import { type ModelFailure, runErrorKind } from "./models/errors";
+import { draftWithRecovery } from "./models/recovery";
+import type { ResilienceOptions } from "./models/resilience";
 import { StepRecorder } from "./recorder";
 import { routeTicket } from "./router";
 import { type Attempt, attemptDraft } from "./run-attempt";
@@ -121,7 +123,12 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       intent: metadataIntent(ticket),
     };
     const required = ticketEscalations(policy.rules, facts);
-    const finish = async (result: Attempt, status: RunStatus, cacheHit: boolean) => {
+    const finish = async (
+      result: Attempt,
+      status: RunStatus,
+      cacheHit: boolean,
+      failure: ModelFailure | null = null,
+    ) => {
       const team = (TEAMS as readonly string[]).includes(required[0]?.team ?? "")
         ? (required[0]?.team as Team)
         : "support";
@@ -145,6 +152,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         modelId: result.modelId,
         proposals: kept.proposals,
         blocked: kept.blocked,
+        failure,
       });
     };
 
@@ -205,51 +213,21 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         wallTimeMs: options.wallTimeMs,
       });
 
-    let result: Attempt;
-    let status: RunStatus = "succeeded";
-    try {
-      result = await attempt(route.modelId);
-    } catch (primaryError) {
-      const primaryReason = describeModelError(primaryError);
-      status = "fell_back";
-      if (models.fallback !== route.modelId) {
-        await recorder.record({
-          kind: "recovery",
-          name: "fallback model",
-          input: { failedModel: route.modelId, error: primaryReason },
-          output: { nextModel: models.fallback },
-        });
-        try {
-          result = await attempt(models.fallback);
-        } catch (fallbackError) {
-          result = deterministicFallback(
-            route.modelId,
-            primaryReason,
-            models.fallback,
-            describeModelError(fallbackError),
-          );
-          await recorder.record({
-            kind: "recovery",
-            name: "deterministic fallback",
-            output: result.proposals[0]?.payload,
-          });
-        }
-      } else {
-        result = deterministicFallback(route.modelId, primaryReason);
-        await recorder.record({
-          kind: "recovery",
-          name: "deterministic fallback",
-          output: result.proposals[0]?.payload,
-        });
-      }
-    }
-    return await finish(result, status, false);
+    // Transient failures reach the fallback model; configuration and other failures do not (models/recovery.ts).
+    const { result, status, failure } = await draftWithRecovery({
+      primary: route.modelId,
+      fallback: models.fallback,
+      attempt,
+      giveUp: (f) => deterministicFallback(f.primary, f.primaryError, f.fallback, f.fallbackError),
+      record: (step) => recorder.record(step),
+    });
+    return await finish(result, status, false, failure);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await recorder
       .record({ kind: "error", name: "run failed", output: { error: message } })
       .catch(() => undefined);
-    await failRun(db, runId, ticketId, message, recorder, started);
+    await failRun(db, runId, ticketId, message, recorder, started, runErrorKind(error));
     throw error;
   }
 }

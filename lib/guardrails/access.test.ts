@@ -160,7 +160,7 @@ describe("policy actions and routes", () => {
         error: "Rule 1, keywords: Add at least one keyword. (and 1 more problem)",
         fieldErrors: {
           "rules.0.keywords": ["Add at least one keyword."],
-          "rules.1.pattern": ["This is not a valid regular expression."],
+          "rules.1.pattern": ["The pattern is not a valid regular expression (missing closing ))."],
         },
       });
       const malformed = await actions.dryRunPolicyDraftAction({ draftId: "nope" });

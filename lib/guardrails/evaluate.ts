@@ -1,3 +1,4 @@
+import { findPattern, testPattern } from "./pattern";
 import type { Rule, ToolName } from "./rules";
 
 export type EscalationRule = Extract<Rule, { team: string }>;
@@ -61,7 +62,7 @@ export function ticketEscalations(
 ): FiredRule[] {
   const out: FiredRule[] = [];
   for (const rule of rules) {
-    if ("unless" in rule && rule.unless && new RegExp(rule.unless, "iu").test(facts.text)) continue;
+    if ("unless" in rule && rule.unless && testPattern(rule.unless, facts.text)) continue;
     switch (rule.type) {
       case "escalate_keywords": {
         const hit = keywordMatch(facts.text, rule.keywords);
@@ -69,8 +70,8 @@ export function ticketEscalations(
         break;
       }
       case "escalate_regex": {
-        const match = new RegExp(rule.pattern, "iu").exec(facts.text);
-        if (match) out.push(fired(rule, excerpt(facts.text, match.index, match[0].length)));
+        const match = findPattern(rule.pattern, facts.text);
+        if (match) out.push(fired(rule, excerpt(facts.text, match.index, match.text.length)));
         break;
       }
       case "escalate_intent":

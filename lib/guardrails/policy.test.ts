@@ -61,17 +61,17 @@ describe("loadPolicy fails closed on malformed rules", () => {
     [
       "an invalid regular expression",
       [{ ...base, type: "escalate_regex", pattern: "(unclosed" }],
-      /^0\.pattern: This is not a valid regular expression\.$/,
+      /^0\.pattern: The pattern is not a valid regular expression \(missing closing \)\)\.$/,
     ],
     [
       "an invalid exception",
       [{ ...base, type: "escalate_keywords", keywords: ["sue"], unless: "[z-a]" }],
-      /^0\.unless: The exception is not a valid regular expression\.$/,
+      /^0\.unless: The exception is not a valid regular expression \(invalid character class range\)\.$/,
     ],
     [
-      "a pattern that only compiles without the Unicode flag evaluation uses",
-      [{ ...base, type: "escalate_regex", pattern: String.raw`charge\-back` }],
-      /^0\.pattern: This is not a valid regular expression\.$/,
+      "a pattern the linear-time engine cannot run (look-ahead)",
+      [{ ...base, type: "escalate_regex", pattern: "refund(?! policy)" }],
+      /^0\.pattern: The pattern uses look-ahead or look-behind .*RE2/,
     ],
     [
       "an empty keyword list",
@@ -170,10 +170,10 @@ describe("rule validation messages", () => {
 
   it("tells the author when a pattern or exception is not a regular expression", () => {
     expect(messages({ ...base, type: "escalate_regex", pattern: "a(b" })).toEqual([
-      "pattern: This is not a valid regular expression.",
+      "pattern: The pattern is not a valid regular expression (missing closing )).",
     ]);
     expect(messages({ ...base, type: "escalate_regex", pattern: "ok", unless: "*" })).toEqual([
-      "unless: The exception is not a valid regular expression.",
+      "unless: The exception is not a valid regular expression (missing argument to repetition operator).",
     ]);
   });
 

@@ -99,8 +99,15 @@ describe.each(availableDrivers())("policy versions on %s", (driver) => {
     await expect(
       save([{ id: "x1", type: "escalate_regex", pattern: "(", name: "X", explanation: "Y" }]),
     ).rejects.toMatchObject({
-      message: "Rule 1, pattern: This is not a valid regular expression.",
-      details: { issues: [{ path: "rules.0.pattern", message: "This is not a valid regular expression." }] },
+      message: "Rule 1, pattern: The pattern is not a valid regular expression (missing closing )).",
+      details: {
+        issues: [
+          {
+            path: "rules.0.pattern",
+            message: "The pattern is not a valid regular expression (missing closing )).",
+          },
+        ],
+      },
     });
     expect(await getDraftPolicyRow(db)).toBeNull();
   });

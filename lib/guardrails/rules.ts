@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { patternProblem } from "./pattern";
 
 /**
  * Guardrail rules are data: stored as JSON on a policy version, validated by
@@ -45,22 +46,16 @@ const cents = z
   .nonnegative("Amounts cannot be negative.")
   .max(100_000_000, "Amounts above $1,000,000 are not supported.");
 
-/** Compiled with the flags evaluation uses ("iu"): a pattern valid only without "u" would throw later. */
-function validRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern, "iu");
-    return true;
-  } catch {
-    return false;
-  }
+/** A pattern is accepted only if the engine the agent and the dry-run use can run it (see pattern.ts). */
+function checkPattern(subject: string) {
+  return (pattern: string, ctx: z.RefinementCtx<string>) => {
+    const problem = patternProblem(pattern, subject);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  };
 }
 
 /** An exception: the rule does not fire when the ticket also matches this expression. */
-const unless = z
-  .string()
-  .min(1)
-  .refine(validRegex, "The exception is not a valid regular expression.")
-  .optional();
+const unless = z.string().min(1).superRefine(checkPattern("The exception")).optional();
 
 export const ruleSchema = z.discriminatedUnion("type", [
   z.object({
@@ -85,10 +80,7 @@ export const ruleSchema = z.discriminatedUnion("type", [
   z.object({
     ...common,
     type: z.literal("escalate_regex"),
-    pattern: z
-      .string()
-      .min(1, "Enter a regular expression.")
-      .refine(validRegex, "This is not a valid regular expression."),
+    pattern: z.string().min(1, "Enter a regular expression.").superRefine(checkPattern("The pattern")),
     unless,
     team,
   }),

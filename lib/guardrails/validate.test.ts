@@ -34,7 +34,7 @@ describe("checkDraft", () => {
         { ...base, id: "no-words", type: "escalate_keywords", keywords: [] },
       ]),
     ).toEqual([
-      "rules.1.pattern: This is not a valid regular expression.",
+      "rules.1.pattern: The pattern is not a valid regular expression (missing closing )).",
       "rules.2.keywords: Add at least one keyword.",
     ]);
   });
@@ -175,12 +175,15 @@ describe("draft error messages", () => {
     );
     expect(describeIssue({ path: "", message: "Nothing changed." })).toBe("Nothing changed.");
     const error = invalidDraft([
-      { path: "rules.0.pattern", message: "This is not a valid regular expression." },
+      {
+        path: "rules.0.pattern",
+        message: "The pattern is not a valid regular expression (missing closing )).",
+      },
       { path: "instructions", message: "Write instructions." },
     ]);
     expect(error.status).toBe(400);
     expect(error.message).toBe(
-      "Rule 1, pattern: This is not a valid regular expression. (and 1 more problem)",
+      "Rule 1, pattern: The pattern is not a valid regular expression (missing closing )). (and 1 more problem)",
     );
     expect(error.details?.issues).toHaveLength(2);
   });

@@ -1,3 +1,4 @@
+import { testPattern } from "./pattern";
 import { type Rule, rulesSchema } from "./rules";
 
 /** One problem with a draft, at a path the editor can point at ("rules.3.keywords", "instructions", ""). */
@@ -78,8 +79,8 @@ export function contradictions(rules: Rule[]): DraftIssue[] {
         break;
       case "escalate_keywords":
         if (rule.unless !== undefined) {
-          const except = new RegExp(rule.unless, "iu");
-          if (rule.keywords.every((k) => except.test(k)))
+          const except = rule.unless;
+          if (rule.keywords.every((k) => testPattern(except, k)))
             at(
               i,
               "unless",

@@ -2,6 +2,7 @@ import { inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditLog, customers, type TicketStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { requestDrafts } from "@/lib/jobs/draft-requests";
 import { payloadHash } from "./payload-hash";
 import type { TicketInput } from "./schemas";
 
@@ -60,7 +61,9 @@ async function matchCustomers(tx: Tx, inputs: TicketInput[]): Promise<(string | 
  * is. Safe under concurrency: `insert ... on conflict do nothing` lets the
  * unique index pick one winner, and rows go in sorted by external id so two
  * overlapping batches take their locks in the same order and cannot deadlock.
- * Nothing is queued here: the caller enqueues drafting after the commit.
+ * A draft request for each new ticket is stored in the same transaction; the
+ * caller enqueues drafting after the commit, and the queue's sweep sends any
+ * job that enqueue did not (lib/jobs/draft-requests.ts).
  */
 export async function ingestTickets(
   db: Db,
@@ -113,6 +116,11 @@ export async function ingestTickets(
       : [];
     const existing = new Map(stored.map((row) => [row.externalId, row]));
 
+    // The drafting owed for each new ticket commits with it (sent to the queue after the commit).
+    await requestDrafts(
+      tx,
+      inserted.filter((row) => row.status === "new").map((row) => row.id),
+    );
     if (inserted.length > 0) {
       const refs = new Map(items.map(({ input }) => [input.externalId, input.customerRef ?? null]));
       await tx.insert(auditLog).values(

@@ -7,8 +7,10 @@ import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
 import { AppError } from "@/lib/errors";
 import { storeRecentDays } from "@/lib/metrics/rollups";
 
-export const DRAFT_QUEUE = "draft-ticket";
-export const OUTBOX_QUEUE = "deliver-outbox";
+import { sweepDraftRequests } from "./draft-requests";
+import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
+
+export { DRAFT_QUEUE, OUTBOX_QUEUE };
 
 export interface OutboxJob {
   outboxId: string;
@@ -83,10 +85,22 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
   // queue every row still owed now, and again every minute while this process works the queues.
   await sweepOutbox(handle, boss);
   if (options.work !== false) {
+    const sweepDrafts = () =>
+      sweepDraftRequests(handle.db, (ids) =>
+        enqueueDrafts(
+          boss,
+          ids.map((ticketId) => ({ ticketId })),
+        ),
+      ).catch((error: unknown) =>
+        console.error("draft sweep:", error instanceof Error ? error.message : error),
+      );
+    void sweepDrafts();
     const timer = setInterval(() => {
       sweepOutbox(handle, boss).catch((error: unknown) =>
         console.error("outbox sweep:", error instanceof Error ? error.message : error),
       );
+      // An acknowledged ticket whose job was never queued (a crash or an outage after the commit) is queued now.
+      void sweepDrafts();
     }, OUTBOX_SWEEP_MS);
     timer.unref();
     boss.on("stopped", () => clearInterval(timer));

@@ -1,26 +1,14 @@
-import { sql } from "drizzle-orm";
 import { getDatabase } from "@/db";
-import { databaseKind, defaultModelId } from "@/lib/env";
+import { readHealth } from "@/lib/jobs/health";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness and readiness: 200 once the database answers, 503 with the reason otherwise. Public by design. */
+/**
+ * Liveness and readiness: 200 once the database answers, 503 otherwise. Public by design,
+ * so it carries no internal error text: the agent's configuration problems in the app's
+ * own words, and the backlog figures an operator acts on (see lib/jobs/health.ts).
+ */
 export async function GET() {
-  const database = databaseKind();
-  try {
-    const { db } = await getDatabase();
-    await db.execute(sql`select 1`);
-    return Response.json({ status: "ok", database, model: defaultModelId() });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return Response.json(
-      {
-        status: "unavailable",
-        database,
-        model: defaultModelId(),
-        reason: `The database is unreachable: ${reason}`,
-      },
-      { status: 503 },
-    );
-  }
+  const report = await readHealth(getDatabase);
+  return Response.json(report, { status: report.status === "ok" ? 200 : 503 });
 }

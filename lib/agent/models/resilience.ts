@@ -10,7 +10,6 @@ import {
   ConsecutiveBreaker,
   circuitBreaker,
   ExponentialBackoff,
-  handleAll,
   handleWhen,
   retry,
   TaskCancelledError,
@@ -19,6 +18,7 @@ import {
   wrap,
 } from "cockatiel";
 import { costMicroUsd } from "../prices";
+import { isTransient, StepWriteError } from "./errors";
 import { providerOf } from "./index";
 
 export interface ResilienceOptions {
@@ -56,11 +56,16 @@ export interface ModelObserver {
 
 const breakers = new Map<string, CircuitBreakerPolicy>();
 
-/** One circuit breaker per provider, shared by every run in this process. */
+/**
+ * One circuit breaker per provider, shared by every run in this process. It
+ * counts calls (a call that failed after its retries is one failure), and only
+ * transient failures: a misconfigured provider is reported as such, not as an
+ * open circuit.
+ */
 export function breakerFor(provider: string, options: ResilienceOptions): CircuitBreakerPolicy {
   let breaker = breakers.get(provider);
   if (!breaker) {
-    breaker = circuitBreaker(handleAll, {
+    breaker = circuitBreaker(handleWhen(isTransient), {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
@@ -78,10 +83,20 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Runs an observer's write; a failure is the database's, never the model's. */
+async function stored(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    throw new StepWriteError(error);
+  }
+}
+
 /**
  * Wraps a model so every call is timed out, retried with exponential backoff
- * and jitter, and counted against its provider's circuit breaker (cockatiel),
- * and reported to the observer with tokens, cost and latency.
+ * and jitter when the failure is transient (never a 4xx: see errors.ts), and
+ * counted once against its provider's circuit breaker (cockatiel), then
+ * reported to the observer with tokens, cost and latency.
  */
 export function resilientModel(
   model: LanguageModelV4,
@@ -94,52 +109,57 @@ export function resilientModel(
     middleware: {
       specificationVersion: "v4",
       wrapGenerate: async ({ model: inner, params }) => {
-        const retryPolicy = retry(
-          handleWhen((e) => !(e instanceof BrokenCircuitError)),
-          {
-            maxAttempts: options.maxAttempts - 1,
-            backoff: new ExponentialBackoff({
-              initialDelay: options.initialDelayMs,
-              maxDelay: options.maxDelayMs,
-            }),
-          },
-        );
+        const retryPolicy = retry(handleWhen(isTransient), {
+          maxAttempts: options.maxAttempts - 1,
+          backoff: new ExponentialBackoff({
+            initialDelay: options.initialDelayMs,
+            maxDelay: options.maxDelayMs,
+          }),
+        });
         const pending: Promise<void>[] = [];
         retryPolicy.onRetry((event) => {
           const error = "error" in event ? errorText(event.error) : "bad result";
           pending.push(
-            observer.onRetry({ modelId, attempt: event.attempt, error, delayMs: Math.round(event.delay) }),
+            stored(
+              observer.onRetry({ modelId, attempt: event.attempt, error, delayMs: Math.round(event.delay) }),
+            ),
           );
         });
+        // The breaker is outside the retries: it sees one outcome per call.
         const policy = wrap(
-          retryPolicy,
           breakerFor(providerOf(modelId), options),
+          retryPolicy,
           timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
         );
+        let answered: { result: LanguageModelV4GenerateResult; latencyMs: number };
         try {
-          return await policy.execute(async ({ signal }) => {
+          answered = await policy.execute(async ({ signal }) => {
             const started = performance.now();
             // The timeout's signal reaches the provider, so a timed-out request is cancelled.
             const abortSignal = params.abortSignal ? AbortSignal.any([params.abortSignal, signal]) : signal;
             const result = await inner.doGenerate({ ...params, abortSignal });
             // An attempt that already timed out was retried or given up on: its late answer is not a step.
             signal.throwIfAborted();
-            const inputTokens = result.usage.inputTokens.total ?? 0;
-            const outputTokens = result.usage.outputTokens.total ?? 0;
-            await observer.onCall({
-              modelId,
-              params,
-              result,
-              inputTokens,
-              outputTokens,
-              costMicroUsd: costMicroUsd(modelId, inputTokens, outputTokens),
-              latencyMs: performance.now() - started,
-            });
-            return result;
+            return { result, latencyMs: performance.now() - started };
           });
         } finally {
           await Promise.all(pending);
         }
+        const { result, latencyMs } = answered;
+        const inputTokens = result.usage.inputTokens.total ?? 0;
+        const outputTokens = result.usage.outputTokens.total ?? 0;
+        await stored(
+          observer.onCall({
+            modelId,
+            params,
+            result,
+            inputTokens,
+            outputTokens,
+            costMicroUsd: costMicroUsd(modelId, inputTokens, outputTokens),
+            latencyMs,
+          }),
+        );
+        return result;
       },
     },
   });

@@ -1,0 +1,175 @@
+import type { AddressInfo } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readHealth } from "@/lib/jobs/health";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { restoreEnv, stubEnv } from "@/test/env";
+import { type DatabaseHandle, openDatabase } from "./client";
+import { openConfiguredDatabase } from "./index";
+
+type Mode = "forward" | "blackhole";
+
+/** A TCP proxy on loopback in front of PostgreSQL that can cut, swallow or refuse connections. */
+async function startProxy(target: { host: string; port: number }) {
+  let mode: Mode = "forward";
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      const listener = createServer((client) => {
+        sockets.add(client);
+        client.on("close", () => sockets.delete(client));
+        client.on("error", () => undefined);
+        if (mode === "blackhole") return; // accepted, never answered
+        const upstream = connect(target.port, target.host);
+        sockets.add(upstream);
+        upstream.on("close", () => sockets.delete(upstream));
+        upstream.on("error", () => client.destroy());
+        client.on("error", () => upstream.destroy());
+        client.pipe(upstream).pipe(client);
+      });
+      server = listener;
+      listener.listen(port, "127.0.0.1", () => {
+        port = (listener.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  await listen();
+  return {
+    get port() {
+      return port;
+    },
+    setMode: (m: Mode) => {
+      mode = m;
+    },
+    /** Terminates every open connection (as a restart or a network cut does). */
+    cut: () => {
+      for (const s of sockets) s.destroy();
+    },
+    /** Stops listening: new connections are refused. */
+    refuse: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    restore: async () => {
+      mode = "forward";
+      await listen();
+    },
+  };
+}
+
+async function elapsed<T>(work: () => Promise<T>): Promise<{ ms: number; error: unknown }> {
+  const started = performance.now();
+  try {
+    await work();
+    return { ms: performance.now() - started, error: null };
+  } catch (error) {
+    return { ms: performance.now() - started, error };
+  }
+}
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)("database deadlines during an outage", () => {
+  let database: TestDatabase;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  let handle: DatabaseHandle;
+  let proxiedUrl: string;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    process.on("unhandledRejection", onUnhandled);
+    database = await createTestDatabase("postgres");
+    const url = new URL(database.url ?? "");
+    proxy = await startProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    proxiedUrl = url.toString();
+    handle = await openDatabase({
+      kind: "postgres",
+      url: proxiedUrl,
+      max: 2,
+      deadlines: { connectTimeoutSeconds: 1, statementTimeoutMs: 300, idleInTransactionTimeoutMs: 1_000 },
+    });
+  });
+
+  afterAll(async () => {
+    restoreEnv();
+    await handle?.close().catch(() => undefined);
+    const closing = proxy?.refuse();
+    proxy?.cut();
+    await closing;
+    await database?.destroy();
+    process.off("unhandledRejection", onUnhandled);
+  });
+
+  it("request paths get the configured statement and idle-in-transaction timeouts", async () => {
+    stubEnv({
+      DATABASE_URL: proxiedUrl,
+      DATABASE_STATEMENT_TIMEOUT_MS: "1234",
+      DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: "5678",
+    });
+    const app = await openConfiguredDatabase({ requests: true, migrate: false });
+    const script = await openConfiguredDatabase({ migrate: false });
+    try {
+      const {
+        rows: [row],
+      } = await app.executeSql(
+        "select current_setting('statement_timeout') as s, current_setting('idle_in_transaction_session_timeout') as i",
+      );
+      expect(row).toEqual({ s: "1234ms", i: "5678ms" });
+      // Scripts and migrations are not cut short.
+      expect((await script.executeSql("select current_setting('statement_timeout') as s")).rows[0]).toEqual({
+        s: "0",
+      });
+    } finally {
+      await app.close();
+      await script.close();
+      restoreEnv();
+    }
+  });
+
+  it("a statement past its deadline is cancelled by the server", async () => {
+    const { ms, error } = await elapsed(() => handle.db.execute(sql`select pg_sleep(5)`));
+    expect(ms).toBeLessThan(2_000);
+    expect(JSON.stringify(error) + String(error)).toMatch(/57014|statement timeout/);
+    // The connection is still usable.
+    await handle.db.execute(sql`select 1`);
+  });
+
+  it("a cut connection, then a database that never answers, then one that refuses: each fails fast; health says so without driver text", async () => {
+    proxy.setMode("blackhole");
+    proxy.cut();
+    const swallowed = await elapsed(() => handle.db.execute(sql`select 1`));
+    expect(swallowed.error).toBeTruthy();
+    expect(swallowed.ms).toBeLessThan(3_000);
+
+    const health = await elapsed(async () => {
+      const report = await readHealth(async () => handle, 1_500);
+      expect(report.status).toBe("unavailable");
+      const body = JSON.stringify(report);
+      expect(body).not.toMatch(/CONNECT_TIMEOUT|ECONN|write|connect|postgres:\/\//i);
+      expect(report).toMatchObject({
+        reason: expect.stringMatching(/^The database (is unreachable|did not answer within 2 s)\.$/),
+      });
+    });
+    expect(health.error).toBeNull();
+    expect(health.ms).toBeLessThan(2_500);
+
+    const closing = proxy.refuse();
+    proxy.cut();
+    await closing;
+    const refused = await elapsed(() => handle.db.execute(sql`select 1`));
+    expect(refused.error).toBeTruthy();
+    expect(refused.ms).toBeLessThan(1_500);
+    const report = await readHealth(async () => handle, 1_500);
+    expect(report).toMatchObject({ status: "unavailable", reason: "The database is unreachable." });
+    console.log(
+      `outage: cut + no answer failed in ${Math.round(swallowed.ms)} ms, health answered 503 in ${Math.round(health.ms)} ms, refused failed in ${Math.round(refused.ms)} ms`,
+    );
+
+    // Back again: the same handle serves without a restart.
+    await proxy.restore();
+    await expect(handle.db.execute(sql`select 1`)).resolves.toBeTruthy();
+    const ok = await readHealth(async () => handle);
+    expect(ok.status).toBe("ok");
+    expect(unhandled).toEqual([]);
+  });
+});
