@@ -209,6 +209,7 @@ export const agentRuns = pgTable(
 );
 
 export const STEP_KINDS = [
+  "triage",
   "route",
   "plan",
   "tool_call",

@@ -3,6 +3,7 @@ import type { RunSummary, Step } from "@/db/queries/runs";
 import { formatMicroUsd, formatMs } from "@/lib/format-cost";
 
 const KIND_TONE: Record<string, Tone> = {
+  triage: "info",
   route: "neutral",
   plan: "info",
   tool_call: "neutral",

@@ -1,6 +1,5 @@
 "use client";
 
-import { RISK_CATEGORIES } from "@/lib/triage/labels";
 import { type ReactNode, useId } from "react";
 import {
   BLOCKABLE_ACTIONS,
@@ -11,6 +10,7 @@ import {
   TEAMS,
   TOOL_NAMES,
 } from "@/lib/guardrails/rules";
+import { RISK_CATEGORIES } from "@/lib/triage/labels";
 import type { RuleForm } from "./rule-form";
 
 type Errors = Partial<Record<keyof RuleForm | "rule", string[]>>;
@@ -94,7 +94,11 @@ export function RuleFields({
       )}
     </Field>
   );
-  const choice = (field: "tool" | "action" | "team" | "type" | "category", label: string, options: readonly string[]) => (
+  const choice = (
+    field: "tool" | "action" | "team" | "type" | "category",
+    label: string,
+    options: readonly string[],
+  ) => (
     <Field id={`${uid}-${field}`} label={label} errors={errors[field]}>
       {(describedBy, invalid) => (
         <select

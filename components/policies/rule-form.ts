@@ -103,7 +103,8 @@ export function dollarsToCents(text: string): number | null {
 
 const integer = (text: string): number | null => (/^\s*\d+\s*$/.test(text) ? Number(text) : null);
 
-const decimal = (text: string): number | null => (/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : null);
+const decimal = (text: string): number | null =>
+  /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : null;
 
 /** The rule object the server validates: only the fields of the rule's type. */
 export function formToRule(form: RuleForm): Record<string, unknown> {
@@ -121,7 +122,12 @@ export function formToRule(form: RuleForm): Record<string, unknown> {
     case "escalate_intent":
       return { ...common, intents: splitLines(form.intents), team: form.team };
     case "escalate_category":
-      return { ...common, category: form.category, minConfidence: decimal(form.minConfidence), team: form.team };
+      return {
+        ...common,
+        category: form.category,
+        minConfidence: decimal(form.minConfidence),
+        team: form.team,
+      };
     case "escalate_customer":
       return { ...common, attribute: "tier", values: form.tiers, team: form.team };
     case "escalate_amount":

@@ -11,10 +11,12 @@ import {
   budgetOf,
   type FiredRule,
   requiresCitations,
+  type TicketFacts,
   ticketEscalations,
 } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import type { Rule } from "@/lib/guardrails/rules";
+import { recordTriageStep, triageOf } from "@/lib/triage/run-step";
 import { decisionCacheKey, findCachedDecision, knowledgeStamp } from "./cache";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
 import {
@@ -123,7 +125,8 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     );
   const policy = loadPolicy(policyRow);
   const models = options.models ?? modelSettings();
-  const route = routeTicket(ticket, models);
+  const triage = triageOf(ticket);
+  const route = routeTicket(ticket, models, triage);
   const cacheKey = decisionCacheKey({
     fromEmail: ticket.fromEmail,
     subject: ticket.subject,
@@ -164,6 +167,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
   const recorder = new StepRecorder(db, runId);
   const started = performance.now();
   try {
+    await recordTriageStep(db, recorder, ticketId, triage);
     await recorder.record({
       kind: "route",
       name: route.size,
@@ -212,6 +216,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       text: `${ticket.subject}\n${ticket.body}`,
       customerTier: ticket.customer?.tier,
       intent: metadataIntent(ticket),
+      triage,
     };
     const required = ticketEscalations(policy.rules, facts);
     for (const rule of required) {
@@ -330,7 +335,7 @@ interface AttemptInput {
   rules: Rule[];
   instructions: string;
   required: FiredRule[];
-  facts: { text: string; customerTier?: string | null; intent?: string | null };
+  facts: TicketFacts;
   recorder: StepRecorder;
   guidance?: string | null;
   resilience?: ResilienceOptions;

@@ -102,7 +102,8 @@ export const DEFAULT_RULES: Rule[] = [
     minConfidence: 0.3,
     team: "legal",
     name: "Legal threats go to legal",
-    explanation: "Triage reads the ticket as a legal threat or claim: the legal team sees it before anyone replies.",
+    explanation:
+      "Triage reads the ticket as a legal threat or claim: the legal team sees it before anyone replies.",
   },
   {
     id: "triage-security",

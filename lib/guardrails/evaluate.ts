@@ -82,7 +82,9 @@ export function ticketEscalations(
       case "escalate_category": {
         const p = facts.triage?.categories[rule.category];
         if (p !== undefined && p >= rule.minConfidence)
-          out.push(fired(rule, `triage: ${rule.category} (confidence ${p.toFixed(2)} ≥ ${rule.minConfidence})`));
+          out.push(
+            fired(rule, `triage: ${rule.category} (confidence ${p.toFixed(2)} ≥ ${rule.minConfidence})`),
+          );
         break;
       }
       case "escalate_customer":

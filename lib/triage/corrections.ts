@@ -26,7 +26,15 @@ export async function reviewCorrections(db: Db): Promise<LabelledRow[]> {
       CATEGORIES.includes(r.correctedCategory as Category) ? r.correctedCategory : categoryOfIntent(intent)
     ) as Category;
     return [
-      { dataset: "reviews", subject: r.subject, body: r.body, intent, category, sourceLabel: intent, split: "train" },
+      {
+        dataset: "reviews",
+        subject: r.subject,
+        body: r.body,
+        intent,
+        category,
+        sourceLabel: intent,
+        split: "train",
+      },
     ];
   });
 }

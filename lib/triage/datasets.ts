@@ -6,8 +6,8 @@ import { type Split, splitOf } from "./features";
 import {
   BANKING77_MAP,
   CATEGORIES,
-  CLINC150_MAP,
   type Category,
+  CLINC150_MAP,
   categoryOfIntent,
   INTENTS,
   OUT_OF_SCOPE,
@@ -30,7 +30,14 @@ export interface LabelledRow {
 
 export const DATA_DIR = path.join(process.cwd(), "data");
 
-function row(dataset: Dataset, subject: string, body: string, intent: string, category: Category, sourceLabel: string): LabelledRow {
+function row(
+  dataset: Dataset,
+  subject: string,
+  body: string,
+  intent: string,
+  category: Category,
+  sourceLabel: string,
+): LabelledRow {
   return { dataset, subject, body, intent, category, sourceLabel, split: splitOf(`${subject}\n${body}`) };
 }
 
@@ -49,7 +56,14 @@ export function loadBanking77(dir = DATA_DIR): LabelledRow[] {
   }) as { text: string; category: string }[];
   return records.map((r) => {
     const mapped = BANKING77_MAP[r.category];
-    return row("banking77", "", r.text, mapped?.intent ?? OUT_OF_SCOPE, mapped?.category ?? "none", r.category);
+    return row(
+      "banking77",
+      "",
+      r.text,
+      mapped?.intent ?? OUT_OF_SCOPE,
+      mapped?.category ?? "none",
+      r.category,
+    );
   });
 }
 

@@ -11,9 +11,19 @@ type Goal = { label: string; value: (s: DatasetScores) => Ratio; met: (p: number
 /** The issue's goals on held-out rows. */
 export const GOALS: Goal[] = [
   ...RISK_CATEGORIES.map(
-    (c): Goal => ({ label: `recall: ${c}`, value: (s) => s.recall[c], met: (p) => p >= 0.95, goal: "≥ 95 %" }),
+    (c): Goal => ({
+      label: `recall: ${c}`,
+      value: (s) => s.recall[c],
+      met: (p) => p >= 0.95,
+      goal: "≥ 95 %",
+    }),
   ),
-  { label: "precision over all escalations", value: (s) => s.precision, met: (p) => p >= 0.85, goal: "≥ 85 %" },
+  {
+    label: "precision over all escalations",
+    value: (s) => s.precision,
+    met: (p) => p >= 0.85,
+    goal: "≥ 85 %",
+  },
   { label: "out-of-scope abstained", value: (s) => s.oosAbstained, met: (p) => p >= 0.9, goal: "≥ 90 %" },
   {
     label: "answerable in-scope abstained",

@@ -87,7 +87,8 @@ export function scoreDatasets(model: TriageModel, rules: Rule[], rows: LabelledR
       if (o.kind === "draft") count(s.citationMatch, INTENT_ARTICLES[row.intent] === o.article);
       const p = predicted.get(row) as string;
       count(s.intentAccuracy, p === row.intent);
-      if (p !== row.intent) confusion.set(`${row.intent}\t${p}`, (confusion.get(`${row.intent}\t${p}`) ?? 0) + 1);
+      if (p !== row.intent)
+        confusion.set(`${row.intent}\t${p}`, (confusion.get(`${row.intent}\t${p}`) ?? 0) + 1);
     }
     s.confused = [...confusion.entries()]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

@@ -100,7 +100,10 @@ export function classify(model: TriageModel, subject: string, body: string): Tri
     category: (category.labels[c] ?? "none") as Category,
     categoryConfidence: round(pc[c] ?? 0),
     categories,
-    inScope: round(ps[scope.labels.indexOf("in_scope")] ?? 0),
+    // The scope head and the intent head's "out of scope" each see the question differently: their mean is steadier.
+    inScope: round(
+      ((ps[scope.labels.indexOf("in_scope")] ?? 0) + 1 - (pi[intent.labels.indexOf(OUT_OF_SCOPE)] ?? 0)) / 2,
+    ),
     alternatives: ranked
       .slice(1, 3)
       .map((i) => ({ label: intent.labels[i] ?? "", confidence: round(pi[i] ?? 0) })),
@@ -141,7 +144,9 @@ export function serializeModel(model: TriageModel): Buffer {
     Buffer.from(MAGIC),
     length,
     header,
-    ...[intent, category, scope].map((h) => Buffer.from(h.weights.buffer, h.weights.byteOffset, h.weights.length)),
+    ...[intent, category, scope].map((h) =>
+      Buffer.from(h.weights.buffer, h.weights.byteOffset, h.weights.length),
+    ),
   ]);
 }
 
@@ -159,7 +164,9 @@ export function deserializeModel(bytes: Buffer): TriageModel {
   let offset = start + length;
   const head = (h: HeadHeader): Head => {
     const size = header.buckets * h.labels.length;
-    const weights = new Int8Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + size));
+    const weights = new Int8Array(
+      bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + size),
+    );
     offset += size;
     return {
       labels: h.labels,

@@ -41,7 +41,8 @@ const SPECS: Record<"intent" | "category" | "scope", HeadSpec> = {
   intent: {
     labels: INTENTS,
     target: (r) => r.intent,
-    weight: (label, counts) => clamp(Math.sqrt(median([...counts.values()]) / (counts.get(label) ?? 1)), 0.2, 4),
+    weight: (label, counts) =>
+      clamp(Math.sqrt(median([...counts.values()]) / (counts.get(label) ?? 1)), 0.2, 4),
   },
   category: {
     labels: [...CATEGORIES],
@@ -62,7 +63,11 @@ interface Encoded {
   row: LabelledRow;
 }
 
-function trainHead(spec: HeadSpec, rows: Encoded[], options: TrainOptions): { w: Float64Array; b: Float64Array } {
+function trainHead(
+  spec: HeadSpec,
+  rows: Encoded[],
+  options: TrainOptions,
+): { w: Float64Array; b: Float64Array } {
   const k = spec.labels.length;
   const index = new Map(spec.labels.map((l, i) => [l, i]));
   const counts = new Map<string, number>();
@@ -108,14 +113,18 @@ function quantize(labels: string[], w: Float64Array, b: Float64Array, buckets: n
     scales[c] = max / 127 || 1;
   }
   const weights = new Int8Array(buckets * k);
-  for (let j = 0; j < weights.length; j++) weights[j] = Math.round((w[j] as number) / (scales[j % k] as number));
+  for (let j = 0; j < weights.length; j++)
+    weights[j] = Math.round((w[j] as number) / (scales[j % k] as number));
   return { labels, weights, scales, bias: Float32Array.from(b), temperature: 1 };
 }
 
 /** The temperature that minimises the negative log-likelihood on the calibration rows. */
 function fitTemperature(head: Head, spec: HeadSpec, rows: Encoded[], buckets: number): number {
   if (rows.length === 0) return 1;
-  const logits = rows.map(({ x, row }) => ({ z: headScores(head, x, buckets), y: spec.labels.indexOf(spec.target(row)) }));
+  const logits = rows.map(({ x, row }) => ({
+    z: headScores(head, x, buckets),
+    y: spec.labels.indexOf(spec.target(row)),
+  }));
   let best = 1;
   let bestLoss = Number.POSITIVE_INFINITY;
   for (let t = 0.2; t <= 4.001; t += 0.05) {
@@ -134,8 +143,14 @@ function fitTemperature(head: Head, spec: HeadSpec, rows: Encoded[], buckets: nu
  * split, quantises them and fits each head's temperature on the calibration
  * split. The test split is never read. Same rows and options, same bytes.
  */
-export function trainTriageModel(rows: LabelledRow[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS): TriageModel {
-  const encode = (r: LabelledRow): Encoded => ({ x: featurize(`${r.subject}\n${r.body}`, options.buckets), row: r });
+export function trainTriageModel(
+  rows: LabelledRow[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+): TriageModel {
+  const encode = (r: LabelledRow): Encoded => ({
+    x: featurize(`${r.subject}\n${r.body}`, options.buckets),
+    row: r,
+  });
   const train = rows.filter((r) => r.split === "train").map(encode);
   const calibration = rows.filter((r) => r.split === "calibration").map(encode);
   const fingerprint = createHash("sha256")
