@@ -24,6 +24,12 @@ export const GOALS: Goal[] = [
     met: (p) => p >= 0.85,
     goal: "≥ 85 %",
   },
+  {
+    label: "precision of policy escalations on risk tickets (no goal)",
+    value: (s) => s.policyPrecision,
+    met: () => true,
+    goal: "—",
+  },
   { label: "out-of-scope abstained", value: (s) => s.oosAbstained, met: (p) => p >= 0.9, goal: "≥ 90 %" },
   {
     label: "answerable in-scope abstained",

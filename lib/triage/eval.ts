@@ -39,6 +39,8 @@ export interface DatasetScores {
   rows: number;
   recall: Record<RiskCategory, Ratio>;
   precision: Ratio;
+  /** Escalations forced by the policy (triage categories, keywords, expressions) on tickets that carry a risk or ask for a person. */
+  policyPrecision: Ratio;
   oosAbstained: Ratio;
   answerableAbstained: Ratio;
   answerableDrafted: Ratio;
@@ -66,6 +68,7 @@ export function scoreDatasets(model: TriageModel, rules: Rule[], rows: LabelledR
       rows: group.length,
       recall: Object.fromEntries(RISK_CATEGORIES.map((c) => [c, ratio()])) as Record<RiskCategory, Ratio>,
       precision: ratio(),
+      policyPrecision: ratio(),
       oosAbstained: ratio(),
       answerableAbstained: ratio(),
       answerableDrafted: ratio(),
@@ -79,6 +82,8 @@ export function scoreDatasets(model: TriageModel, rules: Rule[], rows: LabelledR
       const escalated = o.kind === "escalate";
       if (row.category !== "none") count(s.recall[row.category], escalated);
       if (escalated) count(s.precision, shouldEscalate(row));
+      if (o.kind === "escalate" && o.because === "policy")
+        count(s.policyPrecision, row.category !== "none" || row.intent === "contact_human_agent");
       if (row.intent === OUT_OF_SCOPE) count(s.oosAbstained, escalated);
       if (!shouldEscalate(row)) {
         count(s.answerableAbstained, o.kind === "escalate" && o.because !== "policy");
