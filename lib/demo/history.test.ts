@@ -114,7 +114,7 @@ describe.each(availableDrivers())("the demo history on %s", (driver) => {
   it("gives the dashboard a non-empty 30 days", async () => {
     // The seed spreads tickets over the 30 days before NOW (noon): ask from the day before that.
     const report = await loadMetricsReport(handle.db, parseMetricsQuery({ from: "2026-10-24" }, NOW));
-    expect(report.headline.current.runs).toBe(37);
+    expect(report.headline.current.runs).toBe(39);
     expect(report.headline.current.reviewedActions).toBe(summary.reviews);
     expect(report.headline.current.decisionQuality).not.toBeNull();
     // Time to review runs from the proposal to the decision: never negative.
