@@ -128,6 +128,11 @@ export const tickets = pgTable(
       .notNull()
       .default("normal"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    // The triage model's reading (lib/triage): set when the ticket is ingested or imported and on every run.
+    triageIntent: text("triage_intent"),
+    triageCategory: text("triage_category"),
+    // Confidence of the category (calibrated probability, 0..1).
+    triageConfidence: doublePrecision("triage_confidence"),
     // Hash of the ingest payload, so a replay is recognised and a conflicting one refused.
     payloadHash: text("payload_hash"),
     demo: boolean("demo").notNull().default(false),
@@ -138,6 +143,7 @@ export const tickets = pgTable(
     index("tickets_status_created_idx").on(t.status, t.createdAt, t.id),
     index("tickets_created_idx").on(t.createdAt, t.id),
     index("tickets_customer_idx").on(t.customerId),
+    index("tickets_triage_idx").on(t.triageCategory, t.triageIntent),
     // The review queue's search is a substring match (ilike) on subject and sender: trigram indexes.
     index("tickets_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
     index("tickets_from_email_trgm_idx").using("gin", t.fromEmail.op("gin_trgm_ops")),
@@ -209,6 +215,7 @@ export const agentRuns = pgTable(
 );
 
 export const STEP_KINDS = [
+  "triage",
   "route",
   "plan",
   "tool_call",
@@ -346,6 +353,9 @@ export const reviews = pgTable(
     // Why the reviewer rejected or escalated.
     reason: text("reason"),
     escalation: jsonb("escalation").$type<{ team: string; reason: string; note?: string }>(),
+    // A reviewer's correction of the triage reading (npm run triage:train -- --with-reviews learns from it).
+    correctedIntent: text("corrected_intent"),
+    correctedCategory: text("corrected_category"),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
   },

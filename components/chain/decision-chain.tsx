@@ -3,6 +3,7 @@ import type { RunSummary, Step } from "@/db/queries/runs";
 import { formatMicroUsd, formatMs } from "@/lib/format-cost";
 
 const KIND_TONE: Record<string, Tone> = {
+  triage: "info",
   route: "neutral",
   plan: "info",
   tool_call: "neutral",
@@ -47,6 +48,20 @@ function guardrailSummary(step: Step): string | null {
   if (out.failedClosed) return `Policy failed closed: ${out.error}`;
   if (out.escalated) return String(out.reason);
   return null;
+}
+
+/** The triage reading in words: intent, risk category and in-scope score with their confidences. */
+function triageSummary(step: Step): string | null {
+  const out = step.output as {
+    intent?: string;
+    intentConfidence?: number;
+    category?: string;
+    categoryConfidence?: number;
+    inScope?: number;
+  } | null;
+  if (!out?.intent) return null;
+  const pct = (p = 0) => `${Math.round(p * 100)} %`;
+  return `Intent ${out.intent} (${pct(out.intentConfidence)}), risk ${out.category} (${pct(out.categoryConfidence)}), in scope ${pct(out.inScope)}`;
 }
 
 function verificationSummary(step: Step): { passed: boolean; detail: string } | null {
@@ -101,6 +116,7 @@ export function DecisionChain({ run, steps }: { run: RunSummary; steps: Step[] }
                 </span>
               </div>
               {guard ? <p className="mt-1 text-red-900">{guard}</p> : null}
+              {step.kind === "triage" ? <p className="mt-1 text-slate-700">{triageSummary(step)}</p> : null}
               {check ? <p className="mt-1 text-slate-700">{check.detail}</p> : null}
               <Json label="Input" value={step.input} />
               <Json label="Output" value={step.output} />

@@ -17,6 +17,8 @@ function settings(rule: Rule): string | null {
       return `To ${rule.team} on a regular expression`;
     case "escalate_intent":
       return `To ${rule.team} on intents: ${rule.intents.join(", ")}`;
+    case "escalate_category":
+      return `To ${rule.team} when triage says ${rule.category} with confidence ≥ ${rule.minConfidence}`;
     case "escalate_customer":
       return `To ${rule.team} for tiers: ${rule.values.join(", ")}`;
     case "escalate_amount":

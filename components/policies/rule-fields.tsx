@@ -10,6 +10,7 @@ import {
   TEAMS,
   TOOL_NAMES,
 } from "@/lib/guardrails/rules";
+import { RISK_CATEGORIES } from "@/lib/triage/labels";
 import type { RuleForm } from "./rule-form";
 
 type Errors = Partial<Record<keyof RuleForm | "rule", string[]>>;
@@ -93,7 +94,11 @@ export function RuleFields({
       )}
     </Field>
   );
-  const choice = (field: "tool" | "action" | "team" | "type", label: string, options: readonly string[]) => (
+  const choice = (
+    field: "tool" | "action" | "team" | "type" | "category",
+    label: string,
+    options: readonly string[],
+  ) => (
     <Field id={`${uid}-${field}`} label={label} errors={errors[field]}>
       {(describedBy, invalid) => (
         <select
@@ -173,6 +178,17 @@ export function RuleFields({
             "intents",
             "Intents (one per line)",
             "The helpdesk's own classification, e.g. cancel_order.",
+          )}
+          {team}
+        </>
+      ) : null}
+      {form.type === "escalate_category" ? (
+        <>
+          {choice("category", "Risk category (from triage)", RISK_CATEGORIES)}
+          {text(
+            "minConfidence",
+            "Minimum confidence (0.05 to 1)",
+            "The rule fires when triage gives this category at least this probability.",
           )}
           {team}
         </>

@@ -21,6 +21,9 @@ export interface RuleForm {
   /** One intent per line. */
   intents: string;
   tiers: string[];
+  /** escalate_category: the risk category and the minimum confidence, as typed ("0.5"). */
+  category: string;
+  minConfidence: string;
   team: string;
   /** Dollars, as typed ("50", "49.99"). */
   amount: string;
@@ -49,6 +52,8 @@ export function emptyRuleForm(type: RuleType, index: number): RuleForm {
     unless: "",
     intents: "",
     tiers: [],
+    category: "payments",
+    minConfidence: "0.5",
     team: "support",
     amount: "",
     maxSteps: "8",
@@ -73,6 +78,8 @@ export function ruleToForm(rule: unknown, index: number): RuleForm {
     unless: str(r.unless),
     intents: lines(r.intents),
     tiers: Array.isArray(r.values) ? r.values.map(str) : [],
+    category: str(r.category) || form.category,
+    minConfidence: r.minConfidence === undefined ? form.minConfidence : str(r.minConfidence),
     team: str(r.team) || form.team,
     amount: dollars(type === "max_refund" ? r.maxCents : r.overCents),
     maxSteps: r.maxSteps === undefined ? form.maxSteps : str(r.maxSteps),
@@ -96,6 +103,9 @@ export function dollarsToCents(text: string): number | null {
 
 const integer = (text: string): number | null => (/^\s*\d+\s*$/.test(text) ? Number(text) : null);
 
+const decimal = (text: string): number | null =>
+  /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : null;
+
 /** The rule object the server validates: only the fields of the rule's type. */
 export function formToRule(form: RuleForm): Record<string, unknown> {
   const common = { id: form.id.trim(), name: form.name, explanation: form.explanation, type: form.type };
@@ -111,6 +121,13 @@ export function formToRule(form: RuleForm): Record<string, unknown> {
       return { ...common, pattern: form.pattern, ...unless, team: form.team };
     case "escalate_intent":
       return { ...common, intents: splitLines(form.intents), team: form.team };
+    case "escalate_category":
+      return {
+        ...common,
+        category: form.category,
+        minConfidence: decimal(form.minConfidence),
+        team: form.team,
+      };
     case "escalate_customer":
       return { ...common, attribute: "tier", values: form.tiers, team: form.team };
     case "escalate_amount":

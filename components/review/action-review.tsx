@@ -8,6 +8,7 @@ import { TEAMS } from "@/lib/guardrails/rules";
 import { REASON_LABELS, REASON_TAGS, type ReasonTag } from "@/lib/review/schema";
 import { EditDiff } from "./edit-diff";
 import { modalOpen } from "./hotkey-guards";
+import { TriageCorrection, type TriageCorrectionValue } from "./triage-correction";
 
 type Mode = "edit" | "escalate" | "reject" | null;
 
@@ -32,6 +33,7 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
   const [rating, setRating] = useState<number | null>(null);
   const [tags, setTags] = useState<ReasonTag[]>([]);
   const [comment, setComment] = useState("");
+  const [correction, setCorrection] = useState<TriageCorrectionValue>({ intent: "", category: "" });
   const [team, setTeam] = useState(action.team ?? "support");
   const [reason, setReason] = useState("");
   const [note, setNote] = useState("");
@@ -61,6 +63,8 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
         rating: rating ?? undefined,
         reasonTags: tags,
         comment: comment || undefined,
+        correctedIntent: correction.intent || undefined,
+        correctedCategory: correction.category || undefined,
       };
       const input =
         decision === "edit"
@@ -290,6 +294,7 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
             </label>
           ))}
         </div>
+        <TriageCorrection value={correction} onChange={setCorrection} />
         <label className="block">
           Comment
           <textarea

@@ -8,6 +8,7 @@ import { useHotkeys } from "react-hotkeys-hook";
 import { Badge } from "@/components/ui/badge";
 import type { QueuePage, QueueParams, QueueRow } from "@/lib/review/queue";
 import { queueKey } from "@/lib/review/queue-key";
+import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
 import { modalOpen, onControl } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { useClaimNext } from "./use-claim-next";
@@ -90,7 +91,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
 
   const setFilter = (p: Partial<QueueParams>) => {
     setSelected(0);
-    setParams({ q: params.q, ...p, cursor: undefined });
+    setParams({ q: params.q, category: params.category, intent: params.intent, ...p, cursor: undefined });
   };
 
   return (
@@ -156,6 +157,44 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
             </button>
           );
         })}
+        <label className="ml-auto flex items-center gap-1">
+          Triage category
+          <select
+            value={params.category ?? ""}
+            onChange={(e) =>
+              setFilter({
+                kind: params.kind,
+                state: params.state,
+                category: (e.target.value || undefined) as QueueParams["category"],
+              })
+            }
+            className="rounded border border-slate-300 bg-white px-2 py-1"
+          >
+            <option value="">any</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {c.replace("_", " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-1">
+          Intent
+          <select
+            value={params.intent ?? ""}
+            onChange={(e) =>
+              setFilter({ kind: params.kind, state: params.state, intent: e.target.value || undefined })
+            }
+            className="rounded border border-slate-300 bg-white px-2 py-1"
+          >
+            <option value="">any</option>
+            {INTENTS.map((i) => (
+              <option key={i} value={i}>
+                {i.replaceAll("_", " ")}
+              </option>
+            ))}
+          </select>
+        </label>
       </nav>
       {query.isError ? (
         <p role="alert" className="mt-4 text-red-800">
@@ -174,6 +213,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
               <th className="px-3 py-2">Kind</th>
               <th className="px-3 py-2">Age</th>
               <th className="px-3 py-2">Intent</th>
+              <th className="px-3 py-2">Triage</th>
               <th className="px-3 py-2">Model</th>
               <th className="px-3 py-2">Policy</th>
             </tr>
@@ -213,6 +253,18 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                   {age(row.ageMinutes)} {row.overSla ? <Badge tone="warn">SLA</Badge> : null}
                 </td>
                 <td className="px-3 py-2 text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</td>
+                <td className="px-3 py-2 text-slate-600">
+                  {row.triage ? (
+                    <>
+                      <Badge tone={row.triage.category === "none" ? "neutral" : "warn"}>
+                        {row.triage.category.replace("_", " ")}
+                      </Badge>{" "}
+                      {row.triage.intent.replaceAll("_", " ")} ({Math.round(row.triage.confidence * 100)} %)
+                    </>
+                  ) : (
+                    "—"
+                  )}
+                </td>
                 <td className="px-3 py-2">{row.model}</td>
                 <td className="px-3 py-2">v{row.policyVersion ?? "?"}</td>
               </tr>

@@ -9,6 +9,9 @@ export interface QueueFilters {
   kind?: (typeof QUEUE_KINDS)[number];
   state?: (typeof QUEUE_STATES)[number];
   q?: string;
+  /** The triage risk category and intent stored on the ticket. */
+  category?: string;
+  intent?: string;
 }
 
 export interface QueueCursor {
@@ -16,11 +19,13 @@ export interface QueueCursor {
   id: string;
 }
 
-function filtersWhere({ kind, state, q }: QueueFilters): SQL[] {
+function filtersWhere({ kind, state, q, category, intent }: QueueFilters): SQL[] {
   const where: SQL[] = [
     state ? eq(agentActions.status, state) : inArray(agentActions.status, [...QUEUE_STATES]),
   ];
   if (kind) where.push(eq(agentActions.kind, kind));
+  if (category) where.push(eq(tickets.triageCategory, category));
+  if (intent) where.push(eq(tickets.triageIntent, intent));
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(
@@ -38,7 +43,8 @@ function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: 
   const after = filters.cursor
     ? sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`
     : undefined;
-  if (!filters.kind && !filters.q) {
+  const joinTickets = Boolean(filters.q || filters.category || filters.intent);
+  if (!filters.kind && !joinTickets) {
     // One ordered read of agent_actions_queue_idx (status, created_at, id) per status, merged:
     // with `status in (...)` Postgres cannot read that index in created_at order, and would
     // sort every undecided action to show 25 of them.
@@ -55,7 +61,7 @@ function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: 
   // Filtered views read agent_actions_undecided_kind_idx (kind, created_at, id) in order.
   const orderedOn = agentActions.createdAt;
   return sql`select ${agentActions.id} from ${agentActions}
-    ${filters.q ? sql`inner join ${tickets} on ${tickets.id} = ${agentActions.ticketId}` : sql``}
+    ${joinTickets ? sql`inner join ${tickets} on ${tickets.id} = ${agentActions.ticketId}` : sql``}
     where ${and(...filtersWhere(filters), after)}
     order by ${orderedOn}, ${agentActions.id} limit ${take}`;
 }
@@ -84,6 +90,9 @@ export async function listQueue(
       ticketId: tickets.id,
       subject: tickets.subject,
       intent: tickets.intent,
+      triageIntent: tickets.triageIntent,
+      triageCategory: tickets.triageCategory,
+      triageConfidence: tickets.triageConfidence,
       model: agentRuns.model,
       policyVersion: policyVersions.version,
     })

@@ -410,6 +410,7 @@ const HANDWRITTEN_CATEGORIES: Record<string, string> = {
   legal_threat: "LEGAL",
   delete_account: "ACCOUNT",
   prompt_injection: "SECURITY",
+  card_security: "SECURITY",
 };
 
 function handwrittenDrafts(attacks: Record<string, string[]>, random: Random): TicketDraft[] {
@@ -581,6 +582,15 @@ function handwrittenDrafts(attacks: Record<string, string[]>, random: Random): T
       "placed",
       trackingReply("is confirmed and the payment of {{Order Total}} went through"),
     ),
+    draft(
+      "hand-security-1",
+      "card_security",
+      "My card was stolen",
+      "My wallet was stolen yesterday and the credit card I use on your shop was in it. " +
+        "Someone may be ordering with it: please stop any orders on my account.",
+      null,
+    ),
+    draft("hand-oos-1", "out_of_scope", "Quick question", "What is the capital of Australia?", null),
   ];
 }
 

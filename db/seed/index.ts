@@ -1,6 +1,7 @@
 import { count, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { DEFAULT_INSTRUCTIONS, DEFAULT_RULES } from "@/lib/guardrails/default-policy";
+import { triageColumns, triageOf } from "@/lib/triage/run-step";
 import type { Db } from "../client";
 import { customers, kbArticles, orders, policyVersions, tickets, users } from "../schema";
 import { buildDemoData } from "./demo-data";
@@ -88,6 +89,7 @@ export async function seedDemo(
             body: t.body,
             channel: t.channel,
             intent: t.intent,
+            ...triageColumns(triageOf(t)),
             metadata: {
               source: t.source,
               ...(t.category ? { category: t.category } : {}),

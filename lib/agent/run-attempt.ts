@@ -6,6 +6,7 @@ import {
   budgetOf,
   type FiredRule,
   requiresCitations,
+  type TicketFacts,
   ticketEscalations,
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
@@ -58,7 +59,7 @@ export interface AttemptInput {
   rules: Rule[];
   instructions: string;
   required: FiredRule[];
-  facts: { text: string; customerTier?: string | null; intent?: string | null };
+  facts: TicketFacts;
   recorder: StepRecorder;
   guidance?: string | null;
   resilience?: ResilienceOptions;

@@ -345,7 +345,8 @@ describe("runAgent", () => {
     expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
     const index = (kind: string, name?: string) =>
       steps.findIndex((s) => s.kind === kind && (name === undefined || s.name === name));
-    expect(steps[0]).toMatchObject({ kind: "route", name: "small" });
+    expect(steps[0]).toMatchObject({ kind: "triage", output: { intent: "track_order", category: "none" } });
+    expect(steps[1]).toMatchObject({ kind: "route", name: "small" });
     const toolNames = steps.filter((s) => s.kind === "tool_call").map((s) => s.name);
     expect(toolNames).toEqual(
       expect.arrayContaining(["search_knowledge_base", "lookup_customer", "lookup_orders", "draft_reply"]),
@@ -425,7 +426,8 @@ describe("runAgent", () => {
     expect((escalation?.payload as { ruleIds: string[] } | undefined)?.ruleIds).toContain("legal-escalate");
 
     const steps = await stepsOf(db, outcome.runId);
-    expect(steps[0]).toMatchObject({ kind: "route", name: "large" });
+    expect(steps[0]).toMatchObject({ kind: "triage" });
+    expect(steps[1]).toMatchObject({ kind: "route", name: "large" });
     expect(steps.find((s) => s.kind === "guardrail" && s.name === "legal-escalate")?.output).toMatchObject({
       escalationRequired: true,
       team: "legal",
@@ -462,8 +464,9 @@ describe("runAgent", () => {
     expect(second).toMatchObject({ status: "succeeded", cacheHit: true });
 
     const steps = await stepsOf(db, second.runId);
-    expect(steps.map((s) => s.kind)).toEqual(["route", "cache"]);
-    expect(steps[1]?.output).toEqual({ reusedRun: first.runId });
+    // triage runs first in every run, cached or not
+    expect(steps.map((s) => s.kind)).toEqual(["triage", "route", "cache"]);
+    expect(steps[2]?.output).toEqual({ reusedRun: first.runId });
     const runRecord = await runRow(db, second.runId);
     expect(runRecord).toMatchObject({ cacheHit: true, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 });
 

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import { TEAMS } from "@/lib/guardrails/rules";
+import { recordTriageStep, triageOf } from "@/lib/triage/run-step";
 import {
   CACHE_HIT_STEP,
   CACHE_STALE_STEP,
@@ -60,7 +61,8 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     );
   const policy = loadPolicy(policyRow);
   const models = options.models ?? modelSettings();
-  const route = routeTicket(ticket, models);
+  const triage = triageOf(ticket);
+  const route = routeTicket(ticket, models, triage);
   const cacheKey = decisionCacheKey({
     fromEmail: ticket.fromEmail,
     subject: ticket.subject,
@@ -103,6 +105,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
   const recorder = new StepRecorder(db, runId);
   const started = performance.now();
   try {
+    await recordTriageStep(db, recorder, ticketId, triage);
     await recorder.record({
       kind: "route",
       name: route.size,
@@ -121,6 +124,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       text: `${ticket.subject}\n${ticket.body}`,
       customerTier: ticket.customer?.tier,
       intent: metadataIntent(ticket),
+      triage,
     };
     const required = ticketEscalations(policy.rules, facts);
     const finish = async (

@@ -76,6 +76,46 @@ export const DEFAULT_RULES: Rule[] = [
     explanation: "When a customer asks for a human, a human answers.",
   },
   {
+    id: "triage-payments",
+    type: "escalate_category",
+    category: "payments",
+    minConfidence: 0.3,
+    team: "billing",
+    name: "Payment risks go to billing",
+    explanation:
+      "Triage reads the ticket as a refund, dispute, or duplicate or unrecognised charge: a person on the billing team handles it.",
+  },
+  {
+    id: "triage-account-data",
+    type: "escalate_category",
+    category: "account_data",
+    minConfidence: 0.3,
+    team: "privacy",
+    name: "Personal-data requests go to privacy",
+    explanation:
+      "Triage reads the ticket as closing or deleting an account or asking for personal data: the privacy team handles it.",
+  },
+  {
+    id: "triage-legal",
+    type: "escalate_category",
+    category: "legal",
+    minConfidence: 0.3,
+    team: "legal",
+    name: "Legal threats go to legal",
+    explanation:
+      "Triage reads the ticket as a legal threat or claim: the legal team sees it before anyone replies.",
+  },
+  {
+    id: "triage-security",
+    type: "escalate_category",
+    category: "security",
+    minConfidence: 0.3,
+    team: "security",
+    name: "Fraud and lost or stolen cards go to security",
+    explanation:
+      "Triage reads the ticket as fraud, or a lost, stolen or compromised card or account: the security team handles it.",
+  },
+  {
     id: "verify-before-sending",
     type: "require_citations",
     name: "Verify before sending",

@@ -43,6 +43,8 @@ const FIELD_LABELS: Record<string, string> = {
   pattern: "pattern",
   unless: "exception",
   intents: "intents",
+  category: "risk category",
+  minConfidence: "minimum confidence",
   attribute: "customer attribute",
   values: "values",
   team: "team",

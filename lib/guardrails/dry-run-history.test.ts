@@ -34,8 +34,8 @@ describe.each(availableDrivers())("dry-run against the recorded history on %s", 
     // ...and, newest, real runs of the offline agent that reviewers decided.
     await decide(db, await draftTicket(db, "bitext-1199"), "reply", { decision: "approve" }); // "...a reclamation"
     await decide(db, await draftTicket(db, "bitext-4171"), "reply", { decision: "reject", reason: "Legal." }); // "ETA of order..."
-    // The agent escalated this one itself ("...lodging a reclamation against ur organization").
-    await decide(db, await draftTicket(db, "bitext-1197"), "escalation", { decision: "approve" });
+    // The agent escalated this one itself (a legal threat: keywords and triage).
+    await decide(db, await draftTicket(db, "hand-legal-2"), "escalation", { decision: "approve" });
     await draftTicket(db, "bitext-1235"); // drafted, never decided: not replayed
   }, 120_000);
   afterAll(() => handle?.destroy());
@@ -43,7 +43,7 @@ describe.each(availableDrivers())("dry-run against the recorded history on %s", 
   it("loads only decided runs, newest first, up to the limit", async () => {
     const history = await loadDecidedRunHistory(db, 5);
     expect(history.runs.map((r) => r.externalId).slice(0, 3)).toEqual([
-      "bitext-1197",
+      "hand-legal-2",
       "bitext-4171",
       "bitext-1199",
     ]);
@@ -65,7 +65,7 @@ describe.each(availableDrivers())("dry-run against the recorded history on %s", 
       expect(result.runsReplayed).toBe(500);
       expect(result.rules.map((r) => r.ruleId)).toEqual(["legal-escalate"]);
       const legal = result.rules[0]!;
-      // bitext-1197 was escalated already, so the keyword changes nothing there.
+      // hand-legal-2 was escalated already, so the keywords change nothing there.
       expect(legal.changes.map((c) => [c.externalId, c.kind, c.agreement, c.decided, c.detail])).toEqual([
         [
           "bitext-4171",

@@ -342,7 +342,8 @@ describe("rebuilding runs from recorded steps", () => {
     expect(refundCall?.blockedBy).toBe("no-payments");
     expect(refundCall?.action?.kind).toBe("refund");
     expect(refundCall?.action?.review?.decision).toBe("escalate");
-    expect(d.requiredRuleIds).toEqual(["refund-requests"]);
+    // the default policy's version: the refund expression, and triage reading a payment risk
+    expect(d.requiredRuleIds).toEqual(["refund-requests", "triage-payments"]);
     expect(d.calls.find((c) => c.tool === "escalate_to_human")?.action?.kind).toBe("escalation");
   });
 
@@ -357,10 +358,12 @@ describe("rebuilding runs from recorded steps", () => {
       ...HISTORY,
       runs: [{ ...HISTORY.runs[0]!, metadata: { intent: "complaint" }, customerTier: "vip" }],
     })[0]!;
-    expect(withIntent.facts).toEqual({
+    expect(withIntent.facts).toMatchObject({
       text: "Complaint\nI would like to make a reclamation",
       customerTier: "vip",
       intent: "complaint",
+      // the committed triage model reads the ticket again
+      triage: { intent: "complaint", category: "none" },
     });
   });
 

@@ -4,6 +4,7 @@ import { type DecidedRunHistory, loadDecidedRunHistory } from "@/db/queries/poli
 import { policyVersions } from "@/db/schema";
 import { blockedChecks, isVerificationBlock, verificationBlock } from "@/lib/agent/chain";
 import { AppError } from "@/lib/errors";
+import { triageOf } from "@/lib/triage/run-step";
 import { checkToolCall, type GateState, type TicketFacts, ticketEscalations } from "./evaluate";
 import { FAIL_CLOSED_RULES, rulesProblem } from "./policy";
 import { type Rule, rulesSchema, TOOL_NAMES, type ToolName } from "./rules";
@@ -243,6 +244,8 @@ export function buildReplayRuns(history: DecidedRunHistory): ReplayRun[] {
       text: `${run.subject}\n${run.body}`,
       customerTier: run.customerTier,
       intent: typeof intent === "string" ? intent : null,
+      // The committed triage model reads the ticket again (deterministic, well under a millisecond).
+      triage: triageOf(run),
     };
     // What the run's own version requires on this ticket counts too, so a run recorded without its
     // guardrail steps (a cached decision, imported history) is compared policy to policy.

@@ -1,4 +1,5 @@
 import { findPattern, testPattern } from "./pattern";
+import type { RiskCategory } from "@/lib/triage/labels";
 import type { Rule, ToolName } from "./rules";
 
 export type EscalationRule = Extract<Rule, { team: string }>;
@@ -17,6 +18,8 @@ export interface TicketFacts {
   customerTier?: string | null;
   /** The helpdesk's own classification, sent at ingest (never the evaluation label). */
   intent?: string | null;
+  /** The triage model's probability of each risk category (escalate_category rules read it). */
+  triage?: { categories: Record<RiskCategory, number> } | null;
 }
 
 // Thousands separators need at least one ",ddd" group; otherwise the first alternative would stop
@@ -77,6 +80,14 @@ export function ticketEscalations(
       case "escalate_intent":
         if (facts.intent && rule.intents.includes(facts.intent)) out.push(fired(rule, facts.intent));
         break;
+      case "escalate_category": {
+        const p = facts.triage?.categories[rule.category];
+        if (p !== undefined && p >= rule.minConfidence)
+          out.push(
+            fired(rule, `triage: ${rule.category} (confidence ${p.toFixed(2)} ≥ ${rule.minConfidence})`),
+          );
+        break;
+      }
       case "escalate_customer":
         if (facts.customerTier && rule.values.includes(facts.customerTier))
           out.push(fired(rule, `tier ${facts.customerTier}`));

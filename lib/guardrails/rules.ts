@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { patternProblem } from "./pattern";
+import { RISK_CATEGORIES } from "@/lib/triage/labels";
 
 /**
  * Guardrail rules are data: stored as JSON on a policy version, validated by
@@ -92,6 +93,16 @@ export const ruleSchema = z.discriminatedUnion("type", [
   }),
   z.object({
     ...common,
+    type: z.literal("escalate_category"),
+    category: z.enum(RISK_CATEGORIES, `Choose a risk category: ${RISK_CATEGORIES.join(", ")}.`),
+    minConfidence: z
+      .number({ error: "Enter the minimum confidence as a number between 0.05 and 1, like 0.5." })
+      .min(0.05, "The minimum confidence must be at least 0.05: below that every ticket would escalate.")
+      .max(1, "The minimum confidence can be at most 1."),
+    team,
+  }),
+  z.object({
+    ...common,
     type: z.literal("escalate_customer"),
     attribute: z.enum(["tier"]),
     values: z.array(z.string().trim().min(1)).min(1, "Add at least one value."),
@@ -126,6 +137,7 @@ export const RULE_TYPE_LABELS: Record<RuleType, string> = {
   escalate_keywords: "Escalate on keywords",
   escalate_regex: "Escalate on a regular expression",
   escalate_intent: "Escalate on an intent",
+  escalate_category: "Escalate on a triage risk category",
   escalate_customer: "Escalate on a customer attribute",
   escalate_amount: "Escalate on an amount over a limit",
   max_refund: "Maximum refund amount",

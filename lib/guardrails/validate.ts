@@ -16,6 +16,7 @@ const ESCALATING = new Set<Rule["type"]>([
   "escalate_keywords",
   "escalate_regex",
   "escalate_intent",
+  "escalate_category",
   "escalate_customer",
   "escalate_amount",
 ]);

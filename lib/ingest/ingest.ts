@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { auditLog, customers, type TicketStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { requestDrafts } from "@/lib/jobs/draft-requests";
+import { triageColumns, triageOf } from "@/lib/triage/run-step";
 import { payloadHash } from "./payload-hash";
 import type { TicketInput } from "./schemas";
 
@@ -93,6 +94,7 @@ export async function ingestTickets(
         body: input.body,
         channel: input.channel,
         metadata: input.metadata ?? {},
+        ...triageColumns(triageOf(input)),
         payloadHash: hash,
       }))
       .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));

@@ -264,6 +264,8 @@ export async function decideAction(
         rating: input.rating ?? null,
         reasonTags: input.reasonTags,
         comment: input.comment || null,
+        correctedIntent: input.correctedIntent ?? null,
+        correctedCategory: input.correctedCategory ?? null,
         reason: input.decision === "reject" || input.decision === "escalate" ? input.reason : null,
         escalation,
       });

@@ -7,6 +7,8 @@ export function queueKey(params: QueueParams) {
     params.kind ?? null,
     params.state ?? null,
     params.q ?? null,
+    params.category ?? null,
+    params.intent ?? null,
     params.cursor ?? null,
   ] as const;
 }

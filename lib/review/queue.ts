@@ -8,11 +8,14 @@ import {
   QUEUE_STATES,
   queueCounts,
 } from "@/db/queries/queue";
+import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
 
 export const queueParamsSchema = z.object({
   kind: z.enum(QUEUE_KINDS, "Filter by reply, escalation or refund.").optional(),
   state: z.enum(QUEUE_STATES, "Filter by pending_review or blocked.").optional(),
   q: z.string().trim().max(200, "Keep the search under 200 characters.").optional(),
+  category: z.enum(CATEGORIES, `Filter by a triage category: ${CATEGORIES.join(", ")}.`).optional(),
+  intent: z.enum(INTENTS as [string, ...string[]], "Filter by an intent triage knows.").optional(),
   cursor: z.string().max(200).optional(),
 });
 export type QueueParams = z.infer<typeof queueParamsSchema>;
@@ -24,6 +27,8 @@ export interface QueueRow {
   ticketId: string;
   subject: string;
   intent: string | null;
+  /** The triage reading stored on the ticket. */
+  triage: { intent: string; category: string; confidence: number } | null;
   model: string;
   policyVersion: number | null;
   team: string | null;
@@ -54,6 +59,8 @@ export async function loadQueue(
       kind: params.kind,
       state: params.state,
       q: params.q || undefined,
+      category: params.category,
+      intent: params.intent,
       cursor: decodeQueueCursor(params.cursor),
     }),
     queueCounts(db, params.q || undefined),
@@ -70,6 +77,14 @@ export async function loadQueue(
         ticketId: item.ticketId,
         subject: item.subject,
         intent: item.intent,
+        triage:
+          item.triageIntent && item.triageCategory
+            ? {
+                intent: item.triageIntent,
+                category: item.triageCategory,
+                confidence: item.triageConfidence ?? 0,
+              }
+            : null,
         model: item.model,
         policyVersion: item.policyVersion,
         team: item.team,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TEAMS } from "@/lib/guardrails/rules";
+import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
 
 export const REASON_TAGS = [
   "hallucination",
@@ -38,6 +39,9 @@ const feedback = {
     .optional(),
   reasonTags: z.array(z.enum(REASON_TAGS, "Pick reasons from the list.")).max(REASON_TAGS.length).default([]),
   comment: z.string().trim().max(4000, "Keep the comment under 4,000 characters.").optional(),
+  /** A correction of the triage reading, learnt by `npm run triage:train -- --with-reviews`. */
+  correctedIntent: z.enum(INTENTS as [string, ...string[]], "Pick an intent from the list.").optional(),
+  correctedCategory: z.enum(CATEGORIES, `Pick a risk category: ${CATEGORIES.join(", ")}.`).optional(),
 };
 
 /** One decision on one action, validated on the server whatever the client sends. */

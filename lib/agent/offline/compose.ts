@@ -1,4 +1,5 @@
 import { formatCents } from "@/lib/format";
+import { sentences } from "@/lib/triage/segment";
 import { formatDay } from "../facts";
 import type { Citation, RetrievedOrder } from "../types";
 
@@ -10,24 +11,24 @@ export interface ArticleFact {
   tags?: string[];
 }
 
-/** The first sentences of an article, without Markdown syntax, up to about `maxWords` words. */
+/**
+ * The first sentences of an article, without Markdown syntax, up to about
+ * `maxWords` words. Sentences come from a Unicode segmenter, so "$9.99",
+ * "shop.example.com" and "e.g." stay whole.
+ */
 export function articleGist(body: string, maxWords = 70): string {
   const text = body
     .split("\n")
-    .map((line) =>
-      line
-        .replace(/^#+\s*/, "")
-        .replace(/^\s*(?:[-*]|\d+\.)\s+/, "")
-        .trim(),
-    )
+    // Headings repeat the title the reply cites; the passage starts with the article's first sentence.
+    .filter((line) => !/^#+\s/.test(line))
+    .map((line) => line.replace(/^\s*(?:[-*]|\d+\.)\s+/, "").trim())
     .filter((line) => line.length > 0)
     .join(" ")
     .replace(/\*+|__|`/g, "")
     .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1");
-  const sentences = text.match(/[^.!?]+[.!?]+/g) ?? [text];
   let out = "";
-  for (const sentence of sentences) {
-    const next = `${out} ${sentence.trim()}`.trim();
+  for (const sentence of sentences(text)) {
+    const next = `${out} ${sentence}`.trim();
     if (out && next.split(/\s+/).length > maxWords) break;
     out = next;
   }
@@ -39,36 +40,27 @@ function firstName(name: string | undefined): string {
 }
 
 /**
- * A grounded reply: greeting, what the cited article says, the facts of the
- * order the customer asked about, and a sign-off. Every fact it states comes
- * from a record the run retrieved, and each record is cited.
+ * A grounded reply that answers the question asked: greeting, the passage of
+ * the article for the ticket's intent, the facts of an order only when the
+ * ticket is about one of the customer's orders, and a sign-off. Every fact it
+ * states comes from a record the run retrieved, and each record is cited.
  */
 export function composeReply(input: {
   customerName?: string;
-  subject: string;
   articles: ArticleFact[];
   order?: RetrievedOrder;
-  safe?: boolean;
 }): { text: string; citations: Citation[] } {
-  const [top, second] = input.articles;
+  const [top] = input.articles;
   const citations: Citation[] = [];
-  const paragraphs = [
-    `Hi ${firstName(input.customerName)},`,
-    // The customer's subject is not echoed: customer text reaches a draft only as visible quotation.
-    "Thank you for contacting Countersign Shop.",
-  ];
+  const paragraphs = [`Hi ${firstName(input.customerName)},`];
   if (top) {
     paragraphs.push(`${articleGist(top.body)} (See “${top.title}”.)`);
     citations.push({ type: "article", slug: top.slug });
   }
-  if (!input.safe && second && top && second.rank >= top.rank * 0.8) {
-    paragraphs.push(`You may also find “${second.title}” helpful: ${articleGist(second.body, 30)}`);
-    citations.push({ type: "article", slug: second.slug });
-  }
-  if (!input.safe && input.order) {
+  if (input.order) {
     const o = input.order;
     paragraphs.push(
-      `I can see your order ${o.number}, placed on ${formatDay(o.placedAt)} for ${formatCents(o.totalCents, o.currency)}; its status is currently “${o.status}”.`,
+      `About your order ${o.number}: it was placed on ${formatDay(o.placedAt)} for ${formatCents(o.totalCents, o.currency)}, and its status is “${o.status}”.`,
     );
     citations.push({ type: "order", number: o.number });
   }

@@ -6,6 +6,8 @@ import type {
   LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
 } from "@ai-sdk/provider";
+import { answerability } from "@/lib/triage/answer";
+import { triageOf } from "@/lib/triage/run-step";
 import { amountsInText, orderNumbersInText } from "../facts";
 import {
   GUIDANCE_HEADER,
@@ -176,11 +178,17 @@ export function decideNext(conv: Conversation): { calls: Call[]; text?: string }
   const called = (tool: string) => all.some((e) => e.toolName === tool && !refused(e.output));
   const text = `${ticket.subject}\n${ticket.body}`;
   const mentioned = orderNumbersInText(text);
+  // The same triage reading the run recorded: the ticket's intent decides which article answers it.
+  const answer = answerability(triageOf(ticket));
 
   if (!all.some((e) => e.toolName === "lookup_customer")) {
+    const query =
+      answer.kind === "answer"
+        ? answer.article.replaceAll("-", " ")
+        : searchQuery(ticket.subject, ticket.body);
     const calls: Call[] = [
       { toolName: "lookup_customer", input: { email: ticket.fromEmail } },
-      { toolName: "search_knowledge_base", input: { query: searchQuery(ticket.subject, ticket.body) } },
+      { toolName: "search_knowledge_base", input: { query } },
     ];
     if (mentioned.length > 0) {
       for (const number of mentioned.slice(0, 3))
@@ -195,23 +203,18 @@ export function decideNext(conv: Conversation): { calls: Call[]; text?: string }
     .filter((e) => e.toolName === "lookup_orders")
     .flatMap((e) => (e.output as { orders?: RetrievedOrder[] })?.orders ?? []);
   const customer = lastOutput<{ customer?: { name: string } }>(all, "lookup_customer")?.customer;
-  const order =
-    orders.find((o) => mentioned.includes(o.number)) ?? (mentioned.length > 0 ? undefined : orders[0]);
+  // Order facts only when the ticket is about one of the customer's orders (it names it).
+  const order = orders.find((o) => mentioned.includes(o.number));
   const required = parseRequiredEscalations(conv.system);
   const guidance = conv.system.split(GUIDANCE_HEADER)[1]?.trim() ?? "";
-  // Staff procedures ground the agent but are not quoted to customers.
-  const hits = (
-    lastOutput<{ articles?: ArticleFact[] }>(all, "search_knowledge_base")?.articles ?? []
-  ).filter((a) => a.rank >= MIN_ARTICLE_RANK && !a.tags?.includes("procedure"));
+  // Only the article for the ticket's intent answers it; staff procedures are never quoted to customers.
+  const found = lastOutput<{ articles?: ArticleFact[] }>(all, "search_knowledge_base")?.articles ?? [];
+  const hits = found.filter(
+    (a) => answer.kind === "answer" && a.slug === answer.article && !a.tags?.includes("procedure"),
+  );
   const reply = (safe: boolean): Call => ({
     toolName: "draft_reply",
-    input: composeReply({
-      customerName: customer?.name,
-      subject: ticket.subject,
-      articles: hits,
-      order,
-      safe,
-    }),
+    input: composeReply({ customerName: customer?.name, articles: hits, order: safe ? undefined : order }),
   });
 
   // Repair: verification failed; make one new proposal that addresses it, then stop.
@@ -277,11 +280,12 @@ export function decideNext(conv: Conversation): { calls: Call[]; text?: string }
       ],
     };
   }
+  if (answer.kind !== "answer") return { calls: [escalate(answer.reason, "support", "normal", [])] };
   if (hits.length === 0) {
     return {
       calls: [
         escalate(
-          "No knowledge-base article answers this ticket, so a person should write the reply.",
+          `No article answers ${answer.intent}: the knowledge base has no article “${answer.article}” to cite, so a person should write the reply.`,
           "support",
           "normal",
           [],

@@ -55,6 +55,12 @@ export default async function TicketPage({
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <TicketStatusBadge status={ticket.status} />
           {ticket.intent ? <Badge>intent: {humanize(ticket.intent)}</Badge> : null}
+          {ticket.triageIntent && ticket.triageCategory ? (
+            <Badge tone={ticket.triageCategory === "none" ? "neutral" : "warn"}>
+              triage: {humanize(ticket.triageCategory)} · {humanize(ticket.triageIntent)} (
+              {Math.round((ticket.triageConfidence ?? 0) * 100)} %)
+            </Badge>
+          ) : null}
           <Badge>{ticket.channel}</Badge>
           <span className="text-slate-500">
             {ticket.externalId} · received {formatDateTime(ticket.createdAt)}
