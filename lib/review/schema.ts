@@ -40,11 +40,15 @@ const feedback = {
   comment: z.string().trim().max(4000, "Keep the comment under 4,000 characters.").optional(),
 };
 
+/** Set when the reviewer confirmed this reply is a follow-up to one the customer was already sent. */
+const followUp = { followUpAcknowledged: z.boolean().optional() };
+
 /** One decision on one action, validated on the server whatever the client sends. */
 export const decisionSchema = z.discriminatedUnion("decision", [
-  z.object({ ...feedback, decision: z.literal("approve") }),
+  z.object({ ...feedback, ...followUp, decision: z.literal("approve") }),
   z.object({
     ...feedback,
+    ...followUp,
     decision: z.literal("edit"),
     finalText: z
       .string("The edited reply is empty. Write the reply, or reject the draft instead.")

@@ -1,0 +1,1 @@
+ALTER TABLE "outbox" ADD COLUMN "release_at" timestamp with time zone DEFAULT now() NOT NULL;
