@@ -6,12 +6,12 @@ import { auditInsert } from "@/db/queries/audit";
 import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
+import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
-import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { UNDECIDED } from "./claims";
-import { checkFollowUp } from "./follow-up";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
+import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
 
 export interface Reviewer {
