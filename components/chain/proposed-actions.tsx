@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { ActionReview } from "@/components/review/action-review";
+import { ActionReview, type SentReplySummary } from "@/components/review/action-review";
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { Action, ReviewRow } from "@/db/queries/runs";
 import type { Citation, EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
@@ -141,10 +141,13 @@ export function ProposedActions({
   reviews = [],
   canReview = false,
   openedActionId,
+  alreadySent = [],
 }: {
   actions: Action[];
   reviews?: ReviewRow[];
   canReview?: boolean;
+  /** Replies the customer was already sent: a reply draft now is a follow-up. */
+  alreadySent?: SentReplySummary[];
   /** The action the reviewer came to decide (the queue's and Next's `?action=`), if still undecided. */
   openedActionId?: string;
 }) {
@@ -160,7 +163,7 @@ export function ProposedActions({
           key={action.id}
           id={`action-${action.id}`}
           aria-label={`${TITLES[action.kind]} (${action.status.replace("_", " ")})`}
-          className={`rounded border p-4 ${action.status === "blocked" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"}`}
+          className={`rounded border p-4 ${action.status === "blocked" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"} ${action.id === focusedId && canReview ? "ring-2 ring-sky-700" : ""}`}
         >
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="font-medium">
@@ -169,6 +172,7 @@ export function ProposedActions({
                 : TITLES[action.kind]}
             </h3>
             <Badge tone={STATUS_TONE[action.status] ?? "neutral"}>{action.status.replace("_", " ")}</Badge>
+            {action.id === focusedId && canReview ? <Badge tone="info">keys act on this action</Badge> : null}
           </div>
           {action.status === "blocked" ? (
             <p className="mt-1 text-sm text-red-900">
@@ -177,6 +181,7 @@ export function ProposedActions({
             </p>
           ) : null}
           <Payload action={action} />
+
           {(() => {
             const review = reviews.find((r) => r.actionId === action.id);
             if (review) return <Decided review={review} />;
@@ -185,6 +190,7 @@ export function ProposedActions({
                 <ActionReview
                   action={{
                     id: action.id,
+                    ticketId: action.ticketId,
                     kind: action.kind,
                     status: action.status,
                     version: action.version,
@@ -193,6 +199,8 @@ export function ProposedActions({
                       action.kind === "escalation" ? (action.payload as EscalationPayload).team : undefined,
                   }}
                   focused={action.id === focusedId}
+                  alreadySent={action.kind === "reply" ? alreadySent : []}
+                  skipOnNext={undecided.map((u) => u.id)}
                 />
               );
             }
