@@ -16,6 +16,7 @@ import {
 import { loadPolicy } from "@/lib/guardrails/policy";
 import type { Rule } from "@/lib/guardrails/rules";
 import { decisionCacheKey, findCachedDecision, knowledgeStamp } from "./cache";
+import { withGrounding } from "./grounding";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
 import {
   DEFAULT_RESILIENCE,
@@ -470,7 +471,11 @@ async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt> {
       });
     }
   }
-  return { modelId: input.modelId, proposals: ctx.proposals.map(validProposal), blocked: ctx.blocked };
+  return {
+    modelId: input.modelId,
+    proposals: ctx.proposals.map((p) => withGrounding(validProposal(p), ctx.retrieved)),
+    blocked: ctx.blocked,
+  };
 }
 
 /** A reply that failed verification is kept for the reviewer as blocked, naming the failed checks. */
