@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ActionReview, type SentReplySummary } from "@/components/review/action-review";
+import { GroundedReply } from "@/components/review/grounded-reply";
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { Action, ReviewRow } from "@/db/queries/runs";
 import type { Citation, EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
@@ -34,7 +35,7 @@ function Payload({ action }: { action: Action }) {
     return (
       <>
         {p.model === "offline" ? <p className="text-xs text-sky-800">Offline-model draft</p> : null}
-        <div className="mt-2 rounded bg-slate-50 p-3 whitespace-pre-wrap break-words">{p.text}</div>
+        <GroundedReply text={p.text} grounding={p.grounding} />
         {p.citations.length > 0 ? (
           <p className="mt-2 flex flex-wrap gap-3 text-sm">
             Cites:{" "}
