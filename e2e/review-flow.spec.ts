@@ -116,3 +116,26 @@ test("at 390 px wide nothing scrolls sideways", async ({ page }) => {
     expect(overflow, `${url} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
   }
 });
+
+test("hovering a draft sentence shows its source passage; an unsupported sentence is marked", async ({
+  page,
+}) => {
+  await page.goto("/tickets?q=bitext-1961");
+  await page.getByRole("row").nth(1).getByRole("link").click();
+  await draftWithAgent(page);
+  await page.reload();
+  const action = page.getByRole("article", { name: "Reply draft (pending review)" });
+  await action.getByRole("button", { name: "We deliver to addresses in the United States." }).hover();
+  const source = action.getByRole("complementary", { name: "Source" });
+  await expect(source).toContainText("We deliver to addresses in the United States.");
+  await source.getByRole("button").click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.keyboard.press("Escape");
+  // The same marks in the edit view: a sentence the reviewer adds has no source.
+  await action.getByRole("button", { name: "Edit" }).click();
+  await action.getByLabel("Edited reply").press("End");
+  await action.getByLabel("Edited reply").pressSequentially(" We will refund your shipping twice.");
+  await expect(action.getByRole("region", { name: "Sentences without a source" })).toContainText(
+    "We will refund your shipping twice.",
+  );
+});

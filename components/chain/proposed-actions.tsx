@@ -196,6 +196,8 @@ export function ProposedActions({
                     status: action.status,
                     version: action.version,
                     text: actionText(action),
+                    grounding:
+                      action.kind === "reply" ? (action.payload as ReplyPayload).grounding : undefined,
                     team:
                       action.kind === "escalation" ? (action.payload as EscalationPayload).team : undefined,
                   }}

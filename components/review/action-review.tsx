@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useState, useTransition } from "react";
 import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
+import type { Grounding } from "@/lib/agent/grounding";
 import { REASON_TAGS } from "@/lib/review/schema";
 import {
   EditForm,
@@ -27,6 +28,7 @@ export interface ReviewableAction {
   version: number;
   text: string;
   team?: string;
+  grounding?: Grounding;
 }
 
 export interface SentReplySummary {
@@ -247,6 +249,7 @@ export function ActionReview({
         <EditForm
           uid={uid}
           original={action.text}
+          grounding={action.grounding}
           value={edited}
           onChange={setEdited}
           errors={fields}

@@ -2,9 +2,11 @@
 
 import type { ReactNode } from "react";
 import { FieldNote } from "@/components/ui/field-note";
+import type { Grounding } from "@/lib/agent/grounding";
 import { TEAMS } from "@/lib/guardrails/rules";
 import { LIMITS } from "@/lib/review/schema";
 import { EditDiff } from "./edit-diff";
+import { groundEdited } from "./edit-grounding";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
@@ -81,9 +83,43 @@ function Form({
 
 const SUBMIT = "rounded px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
 
+function SentenceMarks({
+  original,
+  grounding,
+  edited,
+}: {
+  original: string;
+  grounding?: Grounding;
+  edited: string;
+}) {
+  if (!grounding) return null;
+  const flagged = groundEdited(original, grounding, edited).filter(
+    (s) => s.support.type === "unsupported" || s.support.type === "new",
+  );
+  return (
+    <section aria-label="Sentences without a source" className="rounded border border-slate-200 p-2 text-sm">
+      {flagged.length === 0 ? (
+        <p className="text-slate-700">Every sentence keeps a source from the verified draft.</p>
+      ) : (
+        <ul className="space-y-1">
+          {flagged.map((s) => (
+            <li key={s.text} className="break-words">
+              <span className="underline decoration-red-700 decoration-wavy decoration-2">{s.text}</span>{" "}
+              <span className="text-xs text-red-800">
+                {s.support.type === "new" ? "(new: not checked against the sources)" : "(unsupported)"}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function EditForm(props: {
   uid: string;
   original: string;
+  grounding?: Grounding;
   value: string;
   onChange: (v: string) => void;
   errors: FieldErrors;
@@ -105,6 +141,7 @@ export function EditForm(props: {
         rows={10}
         autoFocus
       />
+      <SentenceMarks original={props.original} grounding={props.grounding} edited={props.value} />
       <EditDiff original={props.original} edited={props.value} />
       <button type="submit" disabled={props.pending || props.blocked} className={`${SUBMIT} bg-emerald-700`}>
         Approve edited reply

@@ -46,7 +46,9 @@ const STOP = new Set(
   ),
 );
 const NOT_A_CLAIM =
-  /^\W*(hi|hello|hey|dear|thanks|thank you|best|kind regards|regards|sincerely|cheers|warm regards)\b/i;
+  /^\W*(hi|hello|hey|dear|thanks|thank you|best|kind regards|regards|sincerely|cheers|warm regards|if anything is unclear|let us know|feel free)\b/i;
+/** Quoted text (the customer's own words, an article's title) is not the draft's claim. */
+const QUOTED = /“[^”]*”|"[^"]*"/g;
 const ORDER = /\bORD-\d{6}\b/gi;
 
 function words(text: string): string[] {
@@ -55,25 +57,35 @@ function words(text: string): string[] {
     .map((w) => w.replace(/(ing|ed|es|s)$/, ""));
 }
 
-/** The sentences of a text with their offsets: split after . ! ? or at line breaks. */
+/** The sentences of a text with their offsets: split after . ! ? followed by a space, or at line breaks. */
 export function splitSentences(text: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
-  const re = /[^.!?\n]+(?:[.!?]+["')\]]*|(?=\n)|$)/g;
-  for (const m of text.matchAll(re)) {
-    const raw = m[0];
-    const lead = raw.length - raw.trimStart().length;
+  const push = (from: number, to: number) => {
+    const raw = text.slice(from, to);
     const body = raw.trim();
-    if (!body) continue;
-    const start = (m.index ?? 0) + lead;
+    if (!body) return;
+    const start = from + (raw.length - raw.trimStart().length);
     out.push({ start, end: start + body.length });
+  };
+  let from = 0;
+  for (const m of text.matchAll(/[.!?]+["')\]”’]*(?=\s|$)|\n/g)) {
+    const to = (m.index ?? 0) + (m[0] === "\n" ? 0 : m[0].length);
+    push(from, to);
+    from = to;
   }
+  push(from, text.length);
   return out;
 }
 
 function passagesOf(body: string): string[] {
   return body
     .split(/\n+|(?<=[.!?])\s+/)
-    .map((p) => p.replace(/^[#>*\-\s|]+/, "").trim())
+    .map((p) =>
+      p
+        .replace(/^[#>*\-\s|]+/, "")
+        .replace(/\*\*?|__/g, "")
+        .trim(),
+    )
     .filter((p) => p.length > 0);
 }
 
@@ -123,14 +135,23 @@ export function groundReply(text: string, retrieved: Retrieved): Grounding {
 }
 
 function supportFor(sentence: string, retrieved: Retrieved): SentenceSupport {
-  if (NOT_A_CLAIM.test(sentence) && words(sentence).length <= 6) return { type: "not_a_claim" };
+  const own = words(sentence.replace(QUOTED, " "));
+  if (NOT_A_CLAIM.test(sentence) && own.length <= 8) return { type: "not_a_claim" };
+  // A signature line: a few words, no full stop, no figures.
+  if (own.length <= 3 && !/[.!?\d]/.test(sentence)) return { type: "not_a_claim" };
   for (const m of sentence.matchAll(ORDER)) {
     const order = retrieved.orders.get(m[0].toUpperCase());
     if (order) return orderSupport(sentence, order);
   }
+  // "(See “Title”.)": a pointer to an article the run retrieved.
+  for (const [slug, article] of retrieved.articles) {
+    if (sentence.includes(`“${article.title}”`) && own.length <= 2) {
+      return { type: "article", slug, title: article.title, passage: article.title };
+    }
+  }
   return (
     articleSupport(sentence, retrieved) ??
-    (words(sentence).length === 0 ? { type: "not_a_claim" } : { type: "unsupported" })
+    (own.length === 0 ? { type: "not_a_claim" } : { type: "unsupported" })
   );
 }
 
