@@ -125,7 +125,9 @@ test("hovering a draft sentence shows its source passage; an unsupported sentenc
   await draftWithAgent(page);
   await page.reload();
   const action = page.getByRole("article", { name: "Reply draft (pending review)" });
-  await action.getByRole("button", { name: "We deliver to addresses in the United States." }).hover();
+  await action
+    .getByRole("button", { name: "We deliver to addresses in the United States.", exact: true })
+    .hover();
   const source = action.getByRole("complementary", { name: "Source" });
   await expect(source).toContainText("We deliver to addresses in the United States.");
   await source.getByRole("button").click();
@@ -133,7 +135,7 @@ test("hovering a draft sentence shows its source passage; an unsupported sentenc
   await page.keyboard.press("Escape");
   // The same marks in the edit view: a sentence the reviewer adds has no source.
   await action.getByRole("button", { name: "Edit" }).click();
-  await action.getByLabel("Edited reply").press("End");
+  await action.getByLabel("Edited reply").press("Control+End");
   await action.getByLabel("Edited reply").pressSequentially(" We will refund your shipping twice.");
   await expect(action.getByRole("region", { name: "Sentences without a source" })).toContainText(
     "We will refund your shipping twice.",
