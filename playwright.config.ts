@@ -38,7 +38,7 @@ export default defineConfig({
     command: "tsx scripts/start.ts",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    timeout: 600_000,
     stdout: "pipe",
     env: { PORT: String(PORT), DATA_DIR: `${E2E_DATA_DIR}/db`, DATABASE_URL: "", AUTH_SECRET: "" },
   },
