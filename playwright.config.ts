@@ -2,7 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATA_DIR = ".e2e-data";
-const SERIAL = ["keyboard", "policies", "metrics", "bulk"];
+const SERIAL = ["keyboard", "review-flow", "policies", "metrics", "bulk"];
 
 export default defineConfig({
   testDir: "e2e",
@@ -38,7 +38,7 @@ export default defineConfig({
     command: "tsx scripts/start.ts",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    timeout: 600_000,
     stdout: "pipe",
     env: { PORT: String(PORT), DATA_DIR: `${E2E_DATA_DIR}/db`, DATABASE_URL: "", AUTH_SECRET: "" },
   },

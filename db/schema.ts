@@ -415,6 +415,8 @@ export const outbox = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    // Nothing is sent before this instant: the reviewer's undo window (see lib/delivery/undo-window.ts).
+    releaseAt: timestamp("release_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],

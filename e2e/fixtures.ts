@@ -22,10 +22,18 @@ export async function draftWithAgent(page: Page) {
 }
 
 /** A page already signed in as the given role. */
-export const test = base.extend<{ role: Role }>({
+export const test = base.extend<{ role: Role; stayAfterDecision: boolean }>({
   role: ["reviewer", { option: true }],
+  // Specs about one decision stay on its ticket (the reviewer's "Stay on this ticket"); flow specs move on.
+  stayAfterDecision: [true, { option: true }],
   storageState: async ({ role }, use) => {
     await use(storageStateFor(role));
+  },
+  page: async ({ page, stayAfterDecision }, use) => {
+    await page.addInitScript((stay) => {
+      localStorage.setItem("countersign.stayAfterDecision", stay ? "1" : "0");
+    }, stayAfterDecision);
+    await use(page);
   },
 });
 

@@ -1,3 +1,4 @@
+import { expectNoSeriousA11yViolations } from "./axe";
 import { draftWithAgent, expect, type Page, test } from "./fixtures";
 
 // Runs alone, after the parallel specs: it publishes a policy version every later run uses.
@@ -35,6 +36,8 @@ test.describe("an admin", () => {
     const before = Number((await publishedHeading.textContent())?.match(/version (\d+)/)?.[1]);
     await page.getByRole("button", { name: `Start a draft from version ${before}` }).click();
     const legal = page.getByRole("group", { name: /^Rule \d+: Always escalate legal issues$/ });
+    await expect(legal).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
     const keywords = legal.getByLabel("Keywords (one per line)");
     await keywords.fill(`${await keywords.inputValue()}\n${KEYWORD}`);
     const form = page.getByRole("form", { name: "Policy draft" });

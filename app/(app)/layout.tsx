@@ -22,11 +22,14 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   return (
     <>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <Link href="/" className="text-lg font-semibold text-brand">
             Countersign
           </Link>
-          <nav aria-label="Main" className="flex gap-4 text-sm">
+          <nav
+            aria-label="Main"
+            className="order-last flex w-full flex-wrap gap-x-4 gap-y-1 text-sm md:order-none md:w-auto"
+          >
             {items.map((item) => (
               <Link
                 key={item.href}
@@ -38,7 +41,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span>
+            <span className="break-words">
               {user.name} <span className="text-slate-500">({user.role})</span>
             </span>
             <form action={signOutAction}>
@@ -49,7 +52,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-4">{children}</main>
     </>
   );
 }

@@ -33,7 +33,7 @@ export function CreateApiKeyForm({ scopes }: { scopes: readonly string[] }) {
             required
             maxLength={100}
             placeholder="e.g. Zendesk production"
-            className="mt-1 w-80 rounded border border-slate-300 px-2 py-1"
+            className="mt-1 w-full max-w-80 rounded border border-slate-300 px-2 py-1"
           />
           {errors?.name ? <p className="mt-1 text-sm text-red-800">{errors.name.join(" ")}</p> : null}
         </div>
@@ -94,7 +94,9 @@ export function CreateApiKeyForm({ scopes }: { scopes: readonly string[] }) {
             </button>
           </div>
           <p className="text-slate-600">
-            Send it as <code>Authorization: Bearer {created.prefix}…</code>. Only its hash is stored.
+            Send it as{" "}
+            <code className="[overflow-wrap:anywhere]">Authorization: Bearer {created.prefix}…</code>. Only
+            its hash is stored.
           </p>
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { ActionReview } from "@/components/review/action-review";
+import { ActionReview, type SentReplySummary } from "@/components/review/action-review";
+import { GroundedReply } from "@/components/review/grounded-reply";
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { Action, ReviewRow } from "@/db/queries/runs";
 import type { Citation, EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
@@ -34,7 +35,7 @@ function Payload({ action }: { action: Action }) {
     return (
       <>
         {p.model === "offline" ? <p className="text-xs text-sky-800">Offline-model draft</p> : null}
-        <div className="mt-2 rounded bg-slate-50 p-3 whitespace-pre-wrap break-words">{p.text}</div>
+        <GroundedReply text={p.text} grounding={p.grounding} />
         {p.citations.length > 0 ? (
           <p className="mt-2 flex flex-wrap gap-3 text-sm">
             Cites:{" "}
@@ -141,10 +142,13 @@ export function ProposedActions({
   reviews = [],
   canReview = false,
   openedActionId,
+  alreadySent = [],
 }: {
   actions: Action[];
   reviews?: ReviewRow[];
   canReview?: boolean;
+  /** Replies the customer was already sent: a reply draft now is a follow-up. */
+  alreadySent?: SentReplySummary[];
   /** The action the reviewer came to decide (the queue's and Next's `?action=`), if still undecided. */
   openedActionId?: string;
 }) {
@@ -160,7 +164,7 @@ export function ProposedActions({
           key={action.id}
           id={`action-${action.id}`}
           aria-label={`${TITLES[action.kind]} (${action.status.replace("_", " ")})`}
-          className={`rounded border p-4 ${action.status === "blocked" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"}`}
+          className={`rounded border p-4 ${action.status === "blocked" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"} ${action.id === focusedId && canReview ? "ring-2 ring-sky-700" : ""}`}
         >
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="font-medium">
@@ -169,6 +173,7 @@ export function ProposedActions({
                 : TITLES[action.kind]}
             </h3>
             <Badge tone={STATUS_TONE[action.status] ?? "neutral"}>{action.status.replace("_", " ")}</Badge>
+            {action.id === focusedId && canReview ? <Badge tone="info">keys act on this action</Badge> : null}
           </div>
           {action.status === "blocked" ? (
             <p className="mt-1 text-sm text-red-900">
@@ -177,6 +182,7 @@ export function ProposedActions({
             </p>
           ) : null}
           <Payload action={action} />
+
           {(() => {
             const review = reviews.find((r) => r.actionId === action.id);
             if (review) return <Decided review={review} />;
@@ -185,14 +191,19 @@ export function ProposedActions({
                 <ActionReview
                   action={{
                     id: action.id,
+                    ticketId: action.ticketId,
                     kind: action.kind,
                     status: action.status,
                     version: action.version,
                     text: actionText(action),
+                    grounding:
+                      action.kind === "reply" ? (action.payload as ReplyPayload).grounding : undefined,
                     team:
                       action.kind === "escalation" ? (action.payload as EscalationPayload).team : undefined,
                   }}
                   focused={action.id === focusedId}
+                  alreadySent={action.kind === "reply" ? alreadySent : []}
+                  skipOnNext={undecided.map((u) => u.id)}
                 />
               );
             }

@@ -267,7 +267,7 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
                         className={BUTTON}
                         disabled={i === 0}
                         onClick={() => move(i, -1)}
-                        aria-label={`Move rule ${i + 1} up`}
+                        aria-label={`Move up: rule ${i + 1}`}
                       >
                         Move up
                       </button>
@@ -276,7 +276,7 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
                         className={BUTTON}
                         disabled={i === forms.length - 1}
                         onClick={() => move(i, 1)}
-                        aria-label={`Move rule ${i + 1} down`}
+                        aria-label={`Move down: rule ${i + 1}`}
                       >
                         Move down
                       </button>

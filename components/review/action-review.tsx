@@ -1,48 +1,83 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, useTransition } from "react";
-import { useHotkeys } from "react-hotkeys-hook";
 import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
-import { TEAMS } from "@/lib/guardrails/rules";
-import { REASON_LABELS, REASON_TAGS, type ReasonTag } from "@/lib/review/schema";
-import { EditDiff } from "./edit-diff";
-import { modalOpen } from "./hotkey-guards";
+import type { Grounding } from "@/lib/agent/grounding";
+import { REASON_TAGS } from "@/lib/review/schema";
+import {
+  EditForm,
+  EscalateForm,
+  type Escalation,
+  type FieldErrors,
+  RejectForm,
+  type Rejection,
+} from "./decision-forms";
+import { type Feedback, FeedbackFields } from "./feedback-fields";
+import { REASON_KEYS } from "./reason-keys";
 import { TriageCorrection, type TriageCorrectionValue } from "./triage-correction";
+import { useAfterDecision, useStayPreference } from "./use-after-decision";
+import { useReviewKeys } from "./use-review-keys";
 
 type Mode = "edit" | "escalate" | "reject" | null;
+type Decision = "approve" | "edit" | "escalate" | "reject";
 
 export interface ReviewableAction {
   id: string;
+  ticketId: string;
   kind: "reply" | "escalation" | "refund";
   status: string;
   version: number;
   text: string;
   team?: string;
+  grounding?: Grounding;
 }
+
+export interface SentReplySummary {
+  text: string;
+  status: string;
+  queuedAt: string;
+}
+
+const BUTTON = "rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40";
+const OUTLINE = `${BUTTON} border border-slate-400 bg-white text-slate-900 aria-pressed:bg-slate-200`;
 
 /**
  * The decision controls for one action: approve, edit (with a live diff),
- * escalate or reject, each with feedback. Keyboard: a, e, x, r, n, ?.
+ * escalate or reject, each with feedback. The bar sticks to the bottom of the
+ * screen while the action is in view. Keys: a, e, x, r, 1–5, tag letters.
  */
-export function ActionReview({ action, focused }: { action: ReviewableAction; focused: boolean }) {
-  const router = useRouter();
+export function ActionReview({
+  action,
+  focused,
+  alreadySent = [],
+  skipOnNext = [],
+}: {
+  action: ReviewableAction;
+  focused: boolean;
+  /** Replies this customer was already sent: a new reply is a follow-up the reviewer must confirm. */
+  alreadySent?: SentReplySummary[];
+  skipOnNext?: string[];
+}) {
   const uid = useId();
   const [mode, setMode] = useState<Mode>(null);
   const [edited, setEdited] = useState(action.text);
-  const [rating, setRating] = useState<number | null>(null);
-  const [tags, setTags] = useState<ReasonTag[]>([]);
-  const [comment, setComment] = useState("");
+  const [feedback, setFeedback] = useState<Feedback>({ rating: null, tags: [], comment: "" });
+  const [escalation, setEscalation] = useState<Escalation>({
+    team: action.team ?? "support",
+    reason: "",
+    note: "",
+  });
+  const [rejection, setRejection] = useState<Rejection>({ reason: "", sendBack: false, guidance: "" });
+  const [followUp, setFollowUp] = useState(false);
   const [correction, setCorrection] = useState<TriageCorrectionValue>({ intent: "", category: "" });
-  const [team, setTeam] = useState(action.team ?? "support");
-  const [reason, setReason] = useState("");
-  const [note, setNote] = useState("");
-  const [sendBack, setSendBack] = useState(false);
-  const [guidance, setGuidance] = useState("");
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [error, setError] = useState<{ text: string; fields: FieldErrors } | null>(null);
   const [claim, setClaim] = useState<string | null>(null);
+  const [stay, setStay] = useStayPreference();
   const [pending, startTransition] = useTransition();
+  const afterDecision = useAfterDecision(action.ticketId, [action.id, ...skipOnNext]);
+  const isFollowUp = action.kind === "reply" && alreadySent.length > 0;
   const approvable = action.status !== "blocked" && action.kind !== "refund";
+  const editable = action.kind === "reply" && action.status !== "blocked";
 
   useEffect(() => {
     claimActionAction(action.id).then((r) => {
@@ -55,65 +90,130 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
     });
   }, [action.id]);
 
-  const submit = (decision: "approve" | "edit" | "escalate" | "reject") =>
+  const submit = (decision: Decision) =>
     startTransition(async () => {
-      const feedback = {
+      const base = {
         actionId: action.id,
         version: action.version,
-        rating: rating ?? undefined,
-        reasonTags: tags,
-        comment: comment || undefined,
+        rating: feedback.rating ?? undefined,
+        reasonTags: feedback.tags,
+        comment: feedback.comment || undefined,
         correctedIntent: correction.intent || undefined,
         correctedCategory: correction.category || undefined,
       };
+      const acknowledged = isFollowUp ? { followUpAcknowledged: followUp } : {};
       const input =
         decision === "edit"
-          ? { ...feedback, decision, finalText: edited }
+          ? { ...base, ...acknowledged, decision, finalText: edited }
           : decision === "escalate"
-            ? { ...feedback, decision, team, reason, note: note || undefined }
+            ? { ...base, decision, ...escalation, note: escalation.note || undefined }
             : decision === "reject"
-              ? { ...feedback, decision, reason, redraftGuidance: sendBack ? guidance || reason : undefined }
-              : { ...feedback, decision };
+              ? {
+                  ...base,
+                  decision,
+                  reason: rejection.reason,
+                  redraftGuidance: rejection.sendBack ? rejection.guidance || rejection.reason : undefined,
+                }
+              : { ...base, ...acknowledged, decision };
       const r = await decideActionAction(input);
-      setResult(r.ok ? { ok: true, text: r.message ?? "Saved." } : { ok: false, text: r.error });
-      if (r.ok) {
-        setMode(null);
-        router.refresh();
+      if (!r.ok) {
+        setError({ text: r.error, fields: r.fieldErrors ?? {} });
+        return;
       }
+      setError(null);
+      setMode(null);
+      await afterDecision({
+        message: r.message ?? "Saved.",
+        reviewId: r.data?.reviewId ?? "",
+        actionId: action.id,
+        stay,
+      });
     });
 
-  const enabled = focused && !pending;
-  const keys = { enabled, preventDefault: true, ignoreEventWhen: modalOpen };
-  useHotkeys("a", () => approvable && submit("approve"), keys, [enabled, approvable, rating, tags, comment]);
-  useHotkeys("e", () => action.kind === "reply" && action.status !== "blocked" && setMode("edit"), keys);
-  useHotkeys("x", () => setMode("escalate"), keys);
-  useHotkeys("r", () => setMode("reject"), keys);
+  const approve = () => {
+    if (!approvable) return;
+    if (isFollowUp && !followUp) {
+      setError({ text: 'Tick "Send as a follow-up" first: this customer already got a reply.', fields: {} });
+      return;
+    }
+    submit("approve");
+  };
+  const tagKeys = Object.fromEntries(
+    REASON_TAGS.map((tag) => [
+      REASON_KEYS[tag],
+      () =>
+        setFeedback((f) => ({
+          ...f,
+          tags: f.tags.includes(tag) ? f.tags.filter((t) => t !== tag) : [...f.tags, tag],
+        })),
+    ]),
+  );
+  const ratingKeys = Object.fromEntries(
+    [1, 2, 3, 4, 5].map((n) => [String(n), () => setFeedback((f) => ({ ...f, rating: n }))]),
+  );
+  useReviewKeys(
+    {
+      a: approve,
+      e: () => editable && setMode("edit"),
+      x: () => setMode("escalate"),
+      r: () => setMode("reject"),
+      ...ratingKeys,
+      ...tagKeys,
+    },
+    focused && !pending,
+  );
 
-  const toggleTag = (tag: ReasonTag) =>
-    setTags((t) => (t.includes(tag) ? t.filter((x) => x !== tag) : [...t, tag]));
-
+  const fields = error?.fields ?? {};
   return (
-    <div className="mt-3 space-y-3 border-t border-slate-200 pt-3">
+    <div className="mt-3 space-y-3">
       {claim ? (
         <p role="status" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900">
           {claim}
         </p>
       ) : null}
-      <div role="toolbar" aria-label="Decide" className="flex flex-wrap gap-2">
+      {isFollowUp ? (
+        <section
+          aria-label="Already sent"
+          className="rounded border border-amber-400 bg-amber-50 p-3 text-sm"
+        >
+          <h4 className="font-medium text-amber-950">
+            This customer already got {alreadySent.length === 1 ? "a reply" : `${alreadySent.length} replies`}
+            : this draft is a follow-up
+          </h4>
+          {alreadySent.map((sent) => (
+            <div key={sent.queuedAt} className="mt-2">
+              <p className="text-xs text-amber-950">
+                {sent.status === "sent" ? "Sent" : "Queued"} {sent.queuedAt.slice(0, 16).replace("T", " ")}{" "}
+                UTC
+              </p>
+              <div className="mt-1 rounded bg-white p-2 whitespace-pre-wrap break-words">{sent.text}</div>
+            </div>
+          ))}
+          <label className="mt-2 flex items-center gap-2 font-medium">
+            <input type="checkbox" checked={followUp} onChange={(e) => setFollowUp(e.target.checked)} />
+            Send as a follow-up
+          </label>
+        </section>
+      ) : null}
+      <div
+        role="toolbar"
+        aria-label="Decide"
+        className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center gap-2 border-t border-slate-200 bg-white/95 px-4 py-2"
+      >
         <button
           type="button"
           disabled={!approvable || pending}
-          onClick={() => submit("approve")}
-          className="rounded bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40"
+          onClick={approve}
+          className={`${BUTTON} bg-emerald-700 text-white`}
         >
           Approve
         </button>
-        {action.kind === "reply" && action.status !== "blocked" ? (
+        {editable ? (
           <button
             type="button"
             aria-pressed={mode === "edit"}
             onClick={() => setMode("edit")}
-            className="rounded border border-slate-300 px-3 py-1.5 text-sm"
+            className={OUTLINE}
           >
             Edit
           </button>
@@ -122,7 +222,7 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
           type="button"
           aria-pressed={mode === "escalate"}
           onClick={() => setMode("escalate")}
-          className="rounded border border-slate-300 px-3 py-1.5 text-sm"
+          className={OUTLINE}
         >
           Escalate
         </button>
@@ -130,190 +230,60 @@ export function ActionReview({ action, focused }: { action: ReviewableAction; fo
           type="button"
           aria-pressed={mode === "reject"}
           onClick={() => setMode("reject")}
-          className="rounded border border-slate-300 px-3 py-1.5 text-sm"
+          className={OUTLINE}
         >
           Reject
         </button>
-      </div>
-
-      {mode === "edit" ? (
-        <form
-          className="space-y-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit("edit");
-          }}
-        >
-          <label htmlFor={`${uid}-edit`} className="block text-sm font-medium">
-            Edited reply
-          </label>
-          <textarea
-            id={`${uid}-edit`}
-            value={edited}
-            onChange={(e) => setEdited(e.target.value)}
-            rows={10}
-            // biome-ignore lint/a11y/noAutofocus: pressing "e" means "start editing here"
-            autoFocus
-            className="w-full rounded border border-slate-300 p-2 text-sm"
-          />
-          <EditDiff original={action.text} edited={edited} />
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white"
-          >
-            Approve edited reply
-          </button>
-        </form>
-      ) : null}
-
-      {mode === "escalate" ? (
-        <form
-          className="grid gap-2 sm:grid-cols-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit("escalate");
-          }}
-        >
-          <div>
-            <label htmlFor={`${uid}-team`} className="block text-sm font-medium">
-              Team
-            </label>
-            <select
-              id={`${uid}-team`}
-              value={team}
-              onChange={(e) => setTeam(e.target.value)}
-              className="mt-1 block w-full rounded border border-slate-300 p-1"
-            >
-              {TEAMS.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor={`${uid}-reason`} className="block text-sm font-medium">
-              Reason for escalating
-            </label>
-            <input
-              id={`${uid}-reason`}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              // biome-ignore lint/a11y/noAutofocus: pressing "x" means "start the escalation here"
-              autoFocus
-              className="mt-1 block w-full rounded border border-slate-300 p-1"
-            />
-          </div>
-          <div className="sm:col-span-2">
-            <label htmlFor={`${uid}-note`} className="block text-sm font-medium">
-              Note for the team
-            </label>
-            <textarea
-              id={`${uid}-note`}
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-              rows={2}
-              className="mt-1 block w-full rounded border border-slate-300 p-1"
-            />
-          </div>
-          <button
-            type="submit"
-            disabled={pending}
-            className="w-fit rounded bg-sky-800 px-3 py-1.5 text-sm font-medium text-white"
-          >
-            Confirm escalation
-          </button>
-        </form>
-      ) : null}
-
-      {mode === "reject" ? (
-        <form
-          className="space-y-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit("reject");
-          }}
-        >
-          <label className="block text-sm font-medium">
-            Reason for rejecting
-            <input
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              // biome-ignore lint/a11y/noAutofocus: pressing "r" means "start the rejection here"
-              autoFocus
-              className="mt-1 block w-full rounded border border-slate-300 p-1"
-            />
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={sendBack} onChange={(e) => setSendBack(e.target.checked)} />
-            Send back to the agent with guidance
-          </label>
-          {sendBack ? (
-            <label className="block text-sm font-medium">
-              Guidance for the agent
-              <textarea
-                value={guidance}
-                onChange={(e) => setGuidance(e.target.value)}
-                rows={2}
-                className="mt-1 block w-full rounded border border-slate-300 p-1"
-              />
-            </label>
-          ) : null}
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded bg-red-800 px-3 py-1.5 text-sm font-medium text-white"
-          >
-            Confirm rejection
-          </button>
-        </form>
-      ) : null}
-
-      <fieldset className="space-y-2 rounded border border-slate-200 p-3 text-sm">
-        <legend className="px-1 font-medium">Feedback</legend>
-        <div role="radiogroup" aria-label="Rating" className="flex items-center gap-2">
-          <span>Rating</span>
-          {[1, 2, 3, 4, 5].map((n) => (
-            <label key={n} className="flex items-center gap-1">
-              <input
-                type="radio"
-                name={`${uid}-rating`}
-                checked={rating === n}
-                onChange={() => setRating(n)}
-              />
-              {n}
-            </label>
-          ))}
-        </div>
-        <div className="flex flex-wrap gap-3">
-          {REASON_TAGS.map((tag) => (
-            <label key={tag} className="flex items-center gap-1">
-              <input type="checkbox" checked={tags.includes(tag)} onChange={() => toggleTag(tag)} />
-              {REASON_LABELS[tag]}
-            </label>
-          ))}
-        </div>
-        <TriageCorrection value={correction} onChange={setCorrection} />
-        <label className="block">
-          Comment
-          <textarea
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-            rows={2}
-            className="mt-1 block w-full rounded border border-slate-300 p-1"
-          />
+        <label className="ml-auto flex items-center gap-1 text-sm">
+          <input type="checkbox" checked={stay} onChange={(e) => setStay(e.target.checked)} />
+          Stay on this ticket
         </label>
-      </fieldset>
-
-      {result ? (
-        <p
-          role={result.ok ? "status" : "alert"}
-          className={`rounded px-2 py-1 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}
-        >
-          {result.text}
+        {focused ? (
+          <span className="w-full text-xs text-slate-700 sm:w-auto">
+            <kbd className="font-mono">a e x r 1–5</kbd> act here
+          </span>
+        ) : null}
+      </div>
+      {error ? (
+        <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
+          {error.text}
         </p>
       ) : null}
+      {mode === "edit" ? (
+        <EditForm
+          uid={uid}
+          original={action.text}
+          grounding={action.grounding}
+          value={edited}
+          onChange={setEdited}
+          errors={fields}
+          pending={pending}
+          blocked={isFollowUp && !followUp}
+          onSubmit={() => submit("edit")}
+        />
+      ) : null}
+      {mode === "escalate" ? (
+        <EscalateForm
+          uid={uid}
+          value={escalation}
+          onChange={setEscalation}
+          errors={fields}
+          pending={pending}
+          onSubmit={() => submit("escalate")}
+        />
+      ) : null}
+      {mode === "reject" ? (
+        <RejectForm
+          uid={uid}
+          value={rejection}
+          onChange={setRejection}
+          errors={fields}
+          pending={pending}
+          onSubmit={() => submit("reject")}
+        />
+      ) : null}
+      <FeedbackFields uid={uid} value={feedback} onChange={setFeedback} commentError={fields.comment?.[0]} />
+      <TriageCorrection value={correction} onChange={setCorrection} />
     </div>
   );
 }

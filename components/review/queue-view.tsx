@@ -12,6 +12,7 @@ import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
 import { modalOpen, onControl } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { useClaimNext } from "./use-claim-next";
+import { useReviewKeys } from "./use-review-keys";
 
 export async function fetchQueue(params: QueueParams): Promise<QueuePage> {
   const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]);
@@ -79,7 +80,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
     selected,
   ]);
   useHotkeys("n", next, guard);
-  useHotkeys("shift+slash", () => setHelp((h) => !h), { useKey: false });
+  useReviewKeys({ "?": () => setHelp((h) => !h) });
 
   // The filters, search and page live in the address too: a reload or a shared link shows the same view.
   useEffect(() => {

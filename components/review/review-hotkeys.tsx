@@ -1,17 +1,15 @@
 "use client";
 
 import { useState } from "react";
-import { useHotkeys } from "react-hotkeys-hook";
-import { modalOpen } from "./hotkey-guards";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { useClaimNext } from "./use-claim-next";
+import { useReviewKeys } from "./use-review-keys";
 
 /** Page-wide review keys on a ticket: "n" claims the next action, "?" shows the shortcuts. */
 export function ReviewHotkeys({ currentActionIds }: { currentActionIds: string[] }) {
   const [help, setHelp] = useState(false);
   const { next, pending, error } = useClaimNext(currentActionIds);
-  useHotkeys("n", next, { enabled: !help && !pending, ignoreEventWhen: modalOpen }, [currentActionIds]);
-  useHotkeys("shift+slash", () => setHelp((h) => !h));
+  useReviewKeys({ n: () => !pending && next(), "?": () => setHelp((h) => !h) });
   return (
     <>
       <div className="flex flex-wrap items-center gap-3 text-sm">
@@ -26,9 +24,6 @@ export function ReviewHotkeys({ currentActionIds }: { currentActionIds: string[]
         <button type="button" onClick={() => setHelp(true)} className="text-sky-800 underline">
           Keyboard shortcuts (?)
         </button>
-        <span className="text-xs text-slate-500">
-          Keys: a approve · e edit · x escalate · r reject · n next · ? all shortcuts
-        </span>
       </div>
       {error ? (
         <p role="alert" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900">

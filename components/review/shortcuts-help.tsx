@@ -10,6 +10,8 @@ const SHORTCUTS: [string, string][] = [
   ["e", "edit the reply, then approve"],
   ["x", "escalate to a team"],
   ["r", "reject with a reason"],
+  ["1 – 5", "rate the proposal"],
+  ["h p c i t s d o", "toggle a reason tag (the letter is shown beside each tag)"],
   ["?", "show or hide these shortcuts"],
 ];
 

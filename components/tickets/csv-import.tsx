@@ -86,7 +86,7 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
             aria-describedby="csv-help"
             className="mt-1 block text-sm file:mr-3 file:rounded file:border file:border-slate-300 file:bg-white file:px-3 file:py-1"
           />
-          <p id="csv-help" className="mt-1 text-xs text-slate-500">
+          <p id="csv-help" className="mt-1 text-xs text-slate-600">
             A header row naming the columns <code>{columns.join(",")}</code> (customerRef and channel
             optional; channel defaults to email), then one ticket per row. Up to 1,000 rows and 900 kB.
           </p>
@@ -114,9 +114,9 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
         </p>
       ) : null}
       {preview ? (
-        <div className="space-y-3 rounded bg-white p-5 shadow-sm">
+        <div className="min-w-0 space-y-3 rounded bg-white p-5 shadow-sm">
           <div className="flex flex-wrap items-center gap-3">
-            <h2 className="text-lg font-semibold">
+            <h2 className="text-lg font-semibold [overflow-wrap:anywhere]">
               {fileName}: {preview.rows.length} row{preview.rows.length === 1 ? "" : "s"}, {preview.valid}{" "}
               valid
             </h2>
@@ -130,9 +130,14 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
             </button>
           </div>
           {preview.ignoredColumns.length ? (
-            <p className="text-sm text-slate-600">Ignored columns: {preview.ignoredColumns.join(", ")}.</p>
+            <p className="text-sm text-slate-600 [overflow-wrap:anywhere]">
+              Ignored columns: {preview.ignoredColumns.join(", ")}.
+            </p>
           ) : null}
-          <table className="w-full border-collapse text-sm" aria-label="Rows in the file">
+          <table
+            className="w-full border-collapse text-sm [&_td]:[overflow-wrap:anywhere]"
+            aria-label="Rows in the file"
+          >
             <thead className="bg-slate-100 text-left">
               <tr>
                 <th className="px-2 py-1">Row</th>
@@ -147,7 +152,7 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
               {preview.rows.map((r) => (
                 <tr key={r.row} className="border-t border-slate-100 align-top">
                   <td className="px-2 py-1">
-                    {r.row} <span className="text-xs text-slate-500">(line {r.line})</span>
+                    {r.row} <span className="text-xs text-slate-600">(line {r.line})</span>
                   </td>
                   <td className="px-2 py-1 font-mono">{r.externalId || "—"}</td>
                   <td className="px-2 py-1">{r.subject || "—"}</td>

@@ -13,12 +13,17 @@ export function Deliveries({ deliveries }: { deliveries: DeliveryListItem[] }) {
         {deliveries.map((d) => (
           <li key={d.id} className="flex flex-wrap items-center gap-2">
             <span>{d.kind === "escalation" ? "Escalation" : "Reply"}</span>
-            <span className="text-slate-500">via {d.channel}</span>
+            <span className="text-slate-600">via {d.channel}</span>
             <Badge tone={TONE[d.status] ?? "neutral"}>{d.status}</Badge>
-            <span className="text-slate-500">
+            <span className="text-slate-600">
               {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
               {d.sentAt ? ` · sent ${d.sentAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : ""}
             </span>
+            {d.status === "pending" && d.releaseAt.getTime() > Date.now() ? (
+              <span className="text-slate-600">
+                held for undo until {d.releaseAt.toISOString().slice(11, 19)} UTC
+              </span>
+            ) : null}
             {d.lastError ? <span className="text-red-800">Last error: {d.lastError}</span> : null}
           </li>
         ))}

@@ -48,8 +48,10 @@ export async function getReviewsForActions(db: Db, actionIds: string[]) {
   if (actionIds.length === 0) return [];
   return db
     .select({
+      id: reviews.id,
       actionId: reviews.actionId,
       decision: reviews.decision,
+      originalText: reviews.originalText,
       finalText: reviews.finalText,
       diff: reviews.diff,
       editDistance: reviews.editDistance,

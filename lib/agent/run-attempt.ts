@@ -11,6 +11,7 @@ import {
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
 import { FACTS_READ_STEP, factsRead } from "./cache";
+import { withGrounding } from "./grounding";
 import {
   type VerificationRound,
   verificationBlock,
@@ -258,7 +259,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
       modelId: input.modelId,
       proposals: ctx.proposals.flatMap((p) => {
         const parsed = safeValid(p);
-        return parsed ? [parsed] : [];
+        return parsed ? [withGrounding(parsed, ctx.retrieved)] : [];
       }),
       blocked: ctx.blocked,
       exhausted,

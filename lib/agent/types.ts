@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TEAMS } from "@/lib/guardrails/rules";
+import { groundingSchema } from "./grounding";
 
 export const citationSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("article"), slug: z.string().min(1).max(200) }),
@@ -12,6 +13,8 @@ export const replyPayloadSchema = z.object({
   text: z.string().min(1).max(10_000),
   citations: z.array(citationSchema).max(20),
   model: z.string(),
+  /** Sentence-by-sentence support, computed when the draft is verified (lib/agent/grounding.ts). */
+  grounding: groundingSchema.optional(),
 });
 export const escalationPayloadSchema = z.object({
   reason: z.string().min(1).max(2_000),

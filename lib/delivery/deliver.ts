@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import { ZodError, z } from "zod";
 import type { Db } from "@/db/client";
 import { outbox } from "@/db/schema";
@@ -7,7 +7,8 @@ import * as smtp from "./channels/smtp";
 import * as webhook from "./channels/webhook";
 import { type OutboxMessage, type OutboxRow, outboxMessageSchema } from "./outbox";
 
-export type DeliveryOutcome = "sent" | "already_sent" | "retry" | "dead";
+/** "held": the row is still inside its undo window (or was undone); a later job or the sweep sends it. */
+export type DeliveryOutcome = "sent" | "already_sent" | "retry" | "dead" | "held";
 
 /** Attempts before a row is given up as dead. pg-boss retries the job 5 times (6 runs), so the row decides. */
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -71,12 +72,24 @@ async function deliverOnce(db: Db, id: string, maxAttempts: number): Promise<Del
   const [row] = await db
     .update(outbox)
     .set({ attempts: sql`${outbox.attempts} + 1` })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ["pending", "failed"])))
+    .where(
+      and(
+        eq(outbox.id, id),
+        inArray(outbox.status, ["pending", "failed"]),
+        // Never inside the reviewer's undo window: an undo deletes the row before it is released.
+        lte(outbox.releaseAt, sql`now()`),
+      ),
+    )
     .returning();
   if (!row) {
-    const [current] = await db.select({ status: outbox.status }).from(outbox).where(eq(outbox.id, id));
-    // A row that is gone (its ticket deleted) can never be delivered either.
-    return current?.status === "sent" ? "already_sent" : "dead";
+    const [current] = await db
+      .select({ status: outbox.status, releaseAt: outbox.releaseAt })
+      .from(outbox)
+      .where(eq(outbox.id, id));
+    if (current?.status === "sent") return "already_sent";
+    if (current && current.status !== "dead") return "held";
+    // A row that is gone (its ticket deleted, or its decision undone) can never be delivered either.
+    return "dead";
   }
 
   try {

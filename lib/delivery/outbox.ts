@@ -52,10 +52,18 @@ export function idempotencyKeyFor(actionId: string): string {
  */
 export function outboxInsert(
   tx: Pick<Db, "insert">,
-  input: { id?: string; actionId: string; ticketId: string; message: OutboxMessage },
+  input: {
+    id?: string;
+    actionId: string;
+    ticketId: string;
+    message: OutboxMessage;
+    /** Not sent before this instant (the decision's undo window); now when absent. */
+    releaseAt?: Date;
+  },
 ) {
   return tx.insert(outbox).values({
     id: input.id,
+    releaseAt: input.releaseAt,
     actionId: input.actionId,
     ticketId: input.ticketId,
     channel: env().DELIVERY_CHANNEL,
@@ -86,6 +94,7 @@ export interface DeliveryListItem {
   attempts: number;
   lastError: string | null;
   sentAt: Date | null;
+  releaseAt: Date;
   createdAt: Date;
 }
 
@@ -101,6 +110,7 @@ export async function listDeliveriesForTicket(db: Db, ticketId: string): Promise
       attempts: outbox.attempts,
       lastError: outbox.lastError,
       sentAt: outbox.sentAt,
+      releaseAt: outbox.releaseAt,
       createdAt: outbox.createdAt,
     })
     .from(outbox)

@@ -124,8 +124,15 @@ export async function outboxJob(handle: DatabaseHandle, job: OutboxJob): Promise
   return outcome;
 }
 
-/** Queues a delivery for each outbox row (after the decision's transaction commits). */
-export async function enqueueDeliveries(boss: PgBoss, outboxIds: string[]): Promise<number> {
+/**
+ * Queues a delivery for each outbox row (after the decision's transaction commits); `startAfter`
+ * is the rows' release time (the reviewer's undo window), so the job does not run before it.
+ */
+export async function enqueueDeliveries(
+  boss: PgBoss,
+  outboxIds: string[],
+  options: { startAfter?: Date } = {},
+): Promise<number> {
   const ids = [...new Set(outboxIds)];
   if (ids.length === 0) return 0;
   await boss.insert(
@@ -133,6 +140,7 @@ export async function enqueueDeliveries(boss: PgBoss, outboxIds: string[]): Prom
       name: OUTBOX_QUEUE,
       data: { outboxId } satisfies OutboxJob,
       singletonKey: outboxId,
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       ...OUTBOX_RETRY,
     })),
   );

@@ -6,10 +6,12 @@ import { auditInsert } from "@/db/queries/audit";
 import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
+import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
 import { UNDECIDED } from "./claims";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
+import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
 
 export interface Reviewer {
@@ -23,6 +25,8 @@ export interface DecisionOutcome {
   ticketId: string;
   ticketStatus: TicketStatus;
   outboxId: string | null;
+  /** When the outbox may send the decision's message: until then the decision can be undone. */
+  releaseAt: Date | null;
 }
 
 type ActionRow = typeof agentActions.$inferSelect;
@@ -82,12 +86,14 @@ function sendInOrder<T extends { execute: () => Promise<unknown> }[]>(
  * of the decisions does not matter. Read after the ticket row is locked, so decisions
  * on one ticket's actions take turns here and the last one sees them all.
  */
-function ticketStatusOfRun(runId: string) {
+export function ticketStatusOfRun(runId: string, ticketId: string) {
   return sql<TicketStatus>`(
     select case
       when bool_or(a.status = 'escalated' or (a.kind = 'escalation' and a.status = 'approved')) then 'escalated'
       when bool_or(a.status in ('pending_review', 'blocked')) then 'awaiting_review'
       when bool_or(a.kind = 'reply' and a.status = 'approved') then 'resolved'
+      -- A follow-up that was turned down leaves a ticket whose reply went out resolved.
+      when exists (select 1 from outbox o where o.ticket_id = ${ticketId}::uuid and o.payload->>'kind' = 'reply') then 'resolved'
       else 'new'
     end
     from agent_actions a
@@ -207,6 +213,9 @@ export async function decideAction(
   const { action, ticket } = found;
   if (!(UNDECIDED as readonly string[]).includes(action.status)) return explainConflict(db, input.actionId);
   checkAllowed(action, input);
+  if ((input.decision === "approve" || input.decision === "edit") && action.kind === "reply") {
+    await checkFollowUp(db, ticket.id, action.id, input.followUpAcknowledged === true);
+  }
 
   const original = actionText(action);
   const finalText =
@@ -222,6 +231,7 @@ export async function decideAction(
   const reviewId = randomUUID();
   const outboxId = message ? randomUUID() : null;
   const decidedAt = new Date();
+  const releaseAt = message ? releaseTimeFrom(decidedAt) : null;
 
   try {
     return await db.transaction(async (tx) => {
@@ -278,7 +288,7 @@ export async function decideAction(
         .for("no key update");
       const settleTicket = tx
         .update(tickets)
-        .set({ status: ticketStatusOfRun(action.runId), updatedAt: decidedAt })
+        .set({ status: ticketStatusOfRun(action.runId, ticket.id), updatedAt: decidedAt })
         .where(eq(tickets.id, ticket.id))
         .returning({ status: tickets.status });
       const audit = auditInsert(tx, {
@@ -300,7 +310,15 @@ export async function decideAction(
         settleTicket,
         audit,
         ...(message && outboxId
-          ? [outboxInsert(tx, { id: outboxId, actionId: action.id, ticketId: ticket.id, message })]
+          ? [
+              outboxInsert(tx, {
+                id: outboxId,
+                actionId: action.id,
+                ticketId: ticket.id,
+                message,
+                releaseAt: releaseAt ?? undefined,
+              }),
+            ]
           : []),
       );
       if (won.length === 0) throw new AppError("conflict:review", "lost");
@@ -312,6 +330,7 @@ export async function decideAction(
         ticketId: ticket.id,
         ticketStatus,
         outboxId,
+        releaseAt,
       };
     });
   } catch (error) {

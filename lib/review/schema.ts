@@ -25,6 +25,12 @@ export const REASON_LABELS: Record<ReasonTag, string> = {
   other: "Other",
 };
 
+/** The longest text each field of a decision takes; the form shows the same limits. */
+export const LIMITS = { comment: 4000, finalText: 10_000, reason: 2000, note: 4000, guidance: 2000 } as const;
+
+const tooLong = (field: string, max: number) =>
+  `The ${field} is too long: keep it under ${max.toLocaleString("en")} characters.`;
+
 const feedback = {
   actionId: z.uuid("This action id is not valid."),
   version: z.coerce
@@ -38,30 +44,38 @@ const feedback = {
     .max(5, "Ratings go from 1 to 5.")
     .optional(),
   reasonTags: z.array(z.enum(REASON_TAGS, "Pick reasons from the list.")).max(REASON_TAGS.length).default([]),
-  comment: z.string().trim().max(4000, "Keep the comment under 4,000 characters.").optional(),
+  comment: z.string().trim().max(LIMITS.comment, tooLong("comment", LIMITS.comment)).optional(),
   /** A correction of the triage reading, learnt by `npm run triage:train -- --with-reviews`. */
   correctedIntent: z.enum(INTENTS as [string, ...string[]], "Pick an intent from the list.").optional(),
   correctedCategory: z.enum(CATEGORIES, `Pick a risk category: ${CATEGORIES.join(", ")}.`).optional(),
 };
 
+/** Set when the reviewer confirmed this reply is a follow-up to one the customer was already sent. */
+const followUp = { followUpAcknowledged: z.boolean().optional() };
+
 /** One decision on one action, validated on the server whatever the client sends. */
 export const decisionSchema = z.discriminatedUnion("decision", [
-  z.object({ ...feedback, decision: z.literal("approve") }),
+  z.object({ ...feedback, ...followUp, decision: z.literal("approve") }),
   z.object({
     ...feedback,
+    ...followUp,
     decision: z.literal("edit"),
     finalText: z
       .string("The edited reply is empty. Write the reply, or reject the draft instead.")
       .trim()
       .min(1, "The edited reply is empty. Write the reply, or reject the draft instead.")
-      .max(10_000, "Keep the reply under 10,000 characters."),
+      .max(LIMITS.finalText, tooLong("edited reply", LIMITS.finalText)),
   }),
   z.object({
     ...feedback,
     decision: z.literal("escalate"),
     team: z.enum(TEAMS, "Choose the team to escalate to."),
-    reason: z.string("Say why this needs a person.").trim().min(1, "Say why this needs a person.").max(2000),
-    note: z.string().trim().max(4000).optional(),
+    reason: z
+      .string("Say why this needs a person.")
+      .trim()
+      .min(1, "Say why this needs a person.")
+      .max(LIMITS.reason, tooLong("reason for escalating", LIMITS.reason)),
+    note: z.string().trim().max(LIMITS.note, tooLong("note for the team", LIMITS.note)).optional(),
   }),
   z.object({
     ...feedback,
@@ -70,9 +84,13 @@ export const decisionSchema = z.discriminatedUnion("decision", [
       .string("A rejection needs a reason, so the agent and the team can learn from it.")
       .trim()
       .min(1, "A rejection needs a reason, so the agent and the team can learn from it.")
-      .max(2000),
+      .max(LIMITS.reason, tooLong("reason for rejecting", LIMITS.reason)),
     /** When set, the ticket goes back to the agent with this guidance. */
-    redraftGuidance: z.string().trim().max(2000).optional(),
+    redraftGuidance: z
+      .string()
+      .trim()
+      .max(LIMITS.guidance, tooLong("guidance for the agent", LIMITS.guidance))
+      .optional(),
   }),
 ]);
 

@@ -30,8 +30,11 @@ export default async function ApiKeysPage() {
         </p>
       </div>
       <CreateApiKeyForm scopes={API_KEY_SCOPES} />
-      <div className="rounded bg-white shadow-sm">
-        <table className="w-full border-collapse text-sm" aria-label="API keys">
+      <div className="overflow-x-auto rounded bg-white shadow-sm">
+        <table
+          className="w-full border-collapse text-sm [&_td]:[overflow-wrap:anywhere]"
+          aria-label="API keys"
+        >
           <thead className="bg-slate-100 text-left">
             <tr>
               <th className="px-3 py-2">Name</th>
@@ -63,7 +66,7 @@ export default async function ApiKeysPage() {
                   </td>
                   <td className="px-3 py-2">
                     {formatDateTime(k.createdAt)}
-                    {k.createdBy ? <span className="text-slate-500"> by {k.createdBy}</span> : null}
+                    {k.createdBy ? <span className="text-slate-600"> by {k.createdBy}</span> : null}
                   </td>
                   <td className="px-3 py-2">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}</td>
                   <td className="px-3 py-2">

@@ -5,16 +5,22 @@ import { z } from "zod";
 import { DecisionChain } from "@/components/chain/decision-chain";
 import { ProposedActions } from "@/components/chain/proposed-actions";
 import { ReviewHotkeys } from "@/components/review/review-hotkeys";
+import { CustomerPanel } from "@/components/tickets/customer-panel";
 import { Deliveries } from "@/components/tickets/deliveries";
 import { DraftControls } from "@/components/tickets/draft-controls";
+import { TicketTimeline } from "@/components/tickets/ticket-timeline";
 import { Badge, TicketStatusBadge } from "@/components/ui/badge";
 import { getDb } from "@/db";
+import { listAuditForTicket } from "@/db/queries/audit";
 import { getActionsForRuns, getReviewsForActions, getSteps, listRunsForTicket } from "@/db/queries/runs";
 import { getTicketWithContext } from "@/db/queries/tickets";
 import { requirePageScope } from "@/lib/auth/guards";
 import { roleHasScope } from "@/lib/auth/scopes";
 import { listDeliveriesForTicket } from "@/lib/delivery/outbox";
-import { formatCents, formatDateTime, humanize } from "@/lib/format";
+import { formatDateTime, humanize } from "@/lib/format";
+import { actionText } from "@/lib/review/decide";
+import { repliesAlreadySent } from "@/lib/review/follow-up";
+import { buildTimeline } from "@/lib/review/timeline";
 
 export const metadata: Metadata = { title: "Ticket" };
 
@@ -35,22 +41,35 @@ export default async function TicketPage({
   const { ticket, customer, orders } = context;
   const runs = await listRunsForTicket(db, ticket.id);
   const latest = runs[0];
-  const [steps, actions] = latest
-    ? await Promise.all([getSteps(db, latest.id), getActionsForRuns(db, [latest.id])])
-    : [[], []];
-  const [decisions, deliveries] = await Promise.all([
-    getReviewsForActions(
+  const [steps, allActions, deliveries, sent] = await Promise.all([
+    latest ? getSteps(db, latest.id) : [],
+    getActionsForRuns(
       db,
-      actions.map((a) => a.id),
+      runs.map((r) => r.id),
     ),
     listDeliveriesForTicket(db, ticket.id),
+    repliesAlreadySent(db, ticket.id),
   ]);
+  const actions = allActions.filter((a) => a.runId === latest?.id);
+  const actionIds = allActions.map((a) => a.id);
+  const [decisions, audit] = await Promise.all([
+    getReviewsForActions(db, actionIds),
+    listAuditForTicket(db, ticket.id, actionIds),
+  ]);
+  const timeline = buildTimeline({
+    runs,
+    actions: allActions.map((a) => ({ ...a, text: actionText(a) })),
+    reviews: decisions,
+    deliveries,
+    audit,
+  });
+  const canReview = roleHasScope(user.role, "actions:review");
 
   return (
-    <div className="grid gap-6 lg:grid-cols-3">
+    <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,7fr)_minmax(0,5fr)] lg:grid-rows-[auto_auto_1fr]">
       <article
         aria-labelledby="ticket-subject"
-        className="rounded bg-white p-5 shadow-sm lg:col-span-2 lg:row-start-1"
+        className="min-w-0 rounded bg-white p-4 shadow-sm lg:col-start-2 lg:row-start-1"
       >
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <TicketStatusBadge status={ticket.status} />
@@ -62,88 +81,43 @@ export default async function TicketPage({
             </Badge>
           ) : null}
           <Badge>{ticket.channel}</Badge>
-          <span className="text-slate-500">
+          <span className="break-all text-slate-600">
             {ticket.externalId} · received {formatDateTime(ticket.createdAt)}
           </span>
         </div>
-        <h1 id="ticket-subject" className="mt-3 text-xl font-semibold">
+        <h1 id="ticket-subject" className="mt-2 text-xl font-semibold break-words">
           {ticket.subject}
         </h1>
-        <p className="mt-1 text-sm text-slate-600">From {ticket.fromEmail}</p>
+        <p className="mt-1 text-sm break-all text-slate-600">From {ticket.fromEmail}</p>
         {/* Ticket text is customer input: React escapes it; whitespace is kept for readability. */}
-        <div className="mt-4 whitespace-pre-wrap break-words">{ticket.body}</div>
+        <div className="mt-3 max-h-80 overflow-y-auto whitespace-pre-wrap break-words">{ticket.body}</div>
       </article>
-      <div className="space-y-6 lg:col-span-2">
-        {roleHasScope(user.role, "tickets:draft") ? (
-          <DraftControls ticketId={ticket.id} hasRun={runs.length > 0} />
-        ) : null}
-        {roleHasScope(user.role, "actions:review") ? (
-          <ReviewHotkeys currentActionIds={actions.map((a) => a.id)} />
-        ) : null}
+
+      <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-3 lg:row-start-1">
+        {canReview ? <ReviewHotkeys currentActionIds={actions.map((a) => a.id)} /> : null}
         <ProposedActions
           actions={actions}
           reviews={decisions}
-          canReview={roleHasScope(user.role, "actions:review")}
+          canReview={canReview}
           openedActionId={z.uuid().safeParse((await searchParams).action).data}
+          alreadySent={sent.map((s) => ({
+            text: s.text,
+            status: s.status,
+            queuedAt: s.queuedAt.toISOString(),
+          }))}
         />
+        {latest ? null : <p className="text-slate-600">The agent has not drafted this ticket yet.</p>}
+        {roleHasScope(user.role, "tickets:draft") ? (
+          <DraftControls ticketId={ticket.id} hasRun={runs.length > 0} />
+        ) : null}
         <Deliveries deliveries={deliveries} />
-        {latest ? (
-          <DecisionChain run={latest} steps={steps} />
-        ) : (
-          <p className="text-slate-600">The agent has not drafted this ticket yet.</p>
-        )}
+        <TicketTimeline events={timeline} />
       </div>
 
-      <aside
-        aria-labelledby="customer-heading"
-        className="rounded bg-white p-5 shadow-sm lg:col-start-3 lg:row-span-2 lg:row-start-1"
-      >
-        <h2 id="customer-heading" className="text-lg font-semibold">
-          Customer
-        </h2>
-        {customer ? (
-          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-            <dt className="text-slate-500">Name</dt>
-            <dd>{customer.name}</dd>
-            <dt className="text-slate-500">E-mail</dt>
-            <dd>{customer.email}</dd>
-            <dt className="text-slate-500">Phone</dt>
-            <dd>{customer.phone ?? "—"}</dd>
-            <dt className="text-slate-500">Tier</dt>
-            <dd>{customer.tier}</dd>
-          </dl>
-        ) : (
-          <p className="mt-2 text-sm text-slate-600">No customer record matches {ticket.fromEmail}.</p>
-        )}
-        <h2 id="orders-heading" className="mt-6 text-lg font-semibold">
-          Orders
-        </h2>
-        {orders.length === 0 ? (
-          <p className="mt-2 text-sm text-slate-600">No orders.</p>
-        ) : (
-          <table aria-labelledby="orders-heading" className="mt-2 w-full text-sm">
-            <thead className="text-left text-slate-500">
-              <tr>
-                <th className="py-1">Order</th>
-                <th className="py-1">Status</th>
-                <th className="py-1 text-right">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((o) => (
-                <tr key={o.id} id={`order-${o.number}`} className="border-t border-slate-100">
-                  <td className="py-1">
-                    {o.number}
-                    <div className="text-xs text-slate-500">{formatDateTime(o.placedAt)}</div>
-                  </td>
-                  <td className="py-1">{o.status}</td>
-                  <td className="py-1 text-right">{formatCents(o.totalCents, o.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </aside>
+      <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-2">
+        <CustomerPanel customer={customer} orders={orders} fromEmail={ticket.fromEmail} />
+        {latest ? <DecisionChain run={latest} steps={steps} /> : null}
+      </div>
     </div>
   );
 }

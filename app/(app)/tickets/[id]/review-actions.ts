@@ -11,6 +11,7 @@ import { enqueueDeliveries, enqueueDrafts } from "@/lib/jobs/queue";
 import { type ClaimResult, claimAction } from "@/lib/review/claims";
 import { decideAction } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
+import { undoDecision } from "@/lib/review/undo";
 
 /** Opening an action claims it for the lease, so others see it is being reviewed. */
 export async function claimActionAction(actionId: string): Promise<ActionResult<ClaimResult>> {
@@ -33,7 +34,9 @@ const DONE: Record<string, string> = {
 };
 
 /** Approve, edit, escalate or reject one action, with feedback. */
-export async function decideActionAction(input: unknown): Promise<ActionResult<{ ticketStatus: string }>> {
+export async function decideActionAction(
+  input: unknown,
+): Promise<ActionResult<{ ticketStatus: string; reviewId: string; releaseAt: string | null }>> {
   try {
     const user = await requireScope("actions:review");
     const parsed = decisionSchema.safeParse(input);
@@ -49,11 +52,16 @@ export async function decideActionAction(input: unknown): Promise<ActionResult<{
     revalidatePath("/queue");
     const guidance = parsed.data.decision === "reject" ? parsed.data.redraftGuidance : undefined;
     const done = DONE[parsed.data.decision] ?? "Saved.";
-    const data = { ticketStatus: outcome.ticketStatus };
+    const data = {
+      ticketStatus: outcome.ticketStatus,
+      reviewId: outcome.reviewId,
+      releaseAt: outcome.releaseAt?.toISOString() ?? null,
+    };
     // The decision is committed: from here on a failure must not read as if it were lost.
     try {
       const boss = await appQueue();
-      if (outcome.outboxId) await enqueueDeliveries(boss, [outcome.outboxId]);
+      if (outcome.outboxId)
+        await enqueueDeliveries(boss, [outcome.outboxId], { startAfter: outcome.releaseAt ?? undefined });
       if (guidance)
         await enqueueDrafts(boss, [{ ticketId: outcome.ticketId, guidance, triggeredBy: user.id }]);
     } catch (error) {
@@ -70,6 +78,25 @@ export async function decideActionAction(input: unknown): Promise<ActionResult<{
       ok: true,
       data,
       message: guidance ? `${done} The ticket went back to the agent with your guidance.` : done,
+    };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** Takes back the caller's own decision while its message is still held in the outbox. */
+export async function undoDecisionAction(reviewId: string): Promise<ActionResult<{ actionId: string }>> {
+  try {
+    const user = await requireScope("actions:review");
+    const id = z.uuid().safeParse(reviewId);
+    if (!id.success) return { ok: false, error: "This decision id is not valid: reload the page." };
+    const outcome = await undoDecision(await getDb(), user, id.data);
+    revalidatePath(`/tickets/${outcome.ticketId}`);
+    revalidatePath("/queue");
+    return {
+      ok: true,
+      data: { actionId: outcome.actionId },
+      message: "Undone: nothing was sent, and the action is waiting for review again.",
     };
   } catch (error) {
     return actionError(error);

@@ -5,6 +5,7 @@ CREATE TABLE "draft_requests" (
 );
 --> statement-breakpoint
 ALTER TABLE "agent_runs" ADD COLUMN "error_kind" text;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "release_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "reviews" ADD COLUMN "corrected_intent" text;--> statement-breakpoint
 ALTER TABLE "reviews" ADD COLUMN "corrected_category" text;--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "triage_intent" text;--> statement-breakpoint
