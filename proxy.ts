@@ -33,10 +33,7 @@ function pass(request: NextRequest, headers: Record<string, string>): NextRespon
   return NextResponse.next({ request: { headers: requestHeaders } });
 }
 
-async function pageResponse(
-  request: NextRequest,
-  headers: Record<string, string>,
-): Promise<NextResponse> {
+async function pageResponse(request: NextRequest, headers: Record<string, string>): Promise<NextResponse> {
   const token = await getToken({
     req: request,
     secret: authSecret(),

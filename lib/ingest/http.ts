@@ -145,7 +145,7 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
 
   async function authenticate(db: Db, request: Request): Promise<ApiKeyPrincipal> {
     const key = await authenticateApiKey(db, request.headers.get("authorization"), "tickets:ingest");
-    const allowed = deps.rateLimiter.take(key.id);
+    const allowed = await deps.rateLimiter.take(key.id);
     if (!allowed.ok) {
       throw new AppError(
         "rate_limited:api_key",

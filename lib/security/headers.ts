@@ -19,7 +19,8 @@ export function newNonce(): string {
 }
 
 export function contentSecurityPolicy(options: SecurityHeaderOptions): string {
-  if (!options.nonce) return "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  if (!options.nonce)
+    return "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
   const nonce = `'nonce-${options.nonce}'`;
   return [
     "default-src 'self'",
