@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { Db } from "@/db";
 import { type ApiKeyPrincipal, authenticateApiKey } from "@/lib/auth/api-keys";
-import { AppError, errorResponse } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
+import { fieldMessages } from "@/lib/http/fields";
+import { toErrorResponse } from "@/lib/http/route";
 import { type IngestOutcome, ingestTicket, ingestTickets, ticketsToDraft } from "./ingest";
 import type { RateLimiter } from "./rate-limit";
 import { INGEST_LIMITS, ticketBatchInputSchema, ticketInputSchema } from "./schemas";
@@ -16,108 +19,6 @@ import { getTicketStatus, ticketUrl } from "./ticket-status";
  * (400), the schema (400 with messages per field), and only then the work.
  */
 
-const MAX_FIELD_MESSAGES = 200;
-
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
-
-export function isJsonContentType(value: string | null): boolean {
-  return value !== null && JSON_TYPE.test(value.trim());
-}
-
-/** Reads at most `maxBytes` of the body: a bigger one is refused without being buffered. */
-export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new AppError(
-      "payload_too_large:body",
-      `The request body is larger than ${maxBytes.toLocaleString("en-US")} bytes. Send fewer or smaller tickets per request.`,
-    );
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/** The body as parsed JSON: 415 unless it is declared JSON, 413 when too big, 400 when not UTF-8 JSON. */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = request.headers.get("content-type");
-  if (!isJsonContentType(type)) {
-    throw new AppError(
-      "unsupported_media_type:body",
-      `Send the body as JSON with the header \`Content-Type: application/json\` (this request has ${type ? `\`${type.slice(0, 100)}\`` : "no Content-Type"}).`,
-    );
-  }
-  const bytes = await readBodyBytes(request, maxBytes);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new AppError("bad_request:body", "The request body is not valid UTF-8. Encode the JSON as UTF-8.");
-  }
-  if (text.trim() === "") {
-    throw new AppError("bad_request:body", "The request body is empty. Send the ticket as a JSON object.");
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message.slice(0, 200) : "it could not be parsed";
-    throw new AppError(
-      "bad_request:body",
-      `The request body is not valid JSON (${detail}). Send a JSON object.`,
-    );
-  }
-}
-
-/** Zod issues as `{ "field.path": [messages] }`; an unknown key is reported at its own path. */
-export function fieldMessages(error: z.ZodError): Record<string, string[]> {
-  // A Map, not an object: a client's field may be called `__proto__` or `constructor`.
-  const fields = new Map<string, string[]>();
-  const add = (path: PropertyKey[], message: string) => {
-    const key = path.length ? path.map(String).join(".") : "(body)";
-    let list = fields.get(key);
-    if (!list) {
-      if (fields.size >= MAX_FIELD_MESSAGES) return;
-      list = [];
-      fields.set(key, list);
-    }
-    if (!list.includes(message)) list.push(message);
-  };
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys.slice(0, 20)) {
-        add(
-          [...issue.path, key],
-          `Unknown field "${key.slice(0, 50)}". Check its spelling, or put extra data in metadata.`,
-        );
-      }
-    } else add(issue.path, issue.message);
-  }
-  // defineProperty keeps a `__proto__` key an ordinary property of the answer.
-  const out: Record<string, string[]> = {};
-  for (const [key, list] of fields) {
-    Object.defineProperty(out, key, { value: list, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
 export interface IngestHandlerDeps {
   db: () => Promise<Db>;
   /** Queues drafting; called after the commit. A failure is logged, never turned into an error response. */
@@ -128,17 +29,13 @@ export interface IngestHandlerDeps {
   log?: Pick<Console, "error">;
 }
 
-async function respond(work: () => Promise<Response>): Promise<Response> {
+const respond = async (work: () => Promise<Response>): Promise<Response> => {
   try {
     return await work();
   } catch (error) {
-    const response = errorResponse(error);
-    if (error instanceof AppError && error.details?.retryAfterSeconds) {
-      response.headers.set("Retry-After", String(error.details.retryAfterSeconds));
-    }
-    return response;
+    return toErrorResponse(error);
   }
-}
+};
 
 export function createIngestHandlers(deps: IngestHandlerDeps) {
   const log = deps.log ?? console;
