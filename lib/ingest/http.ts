@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db";
 import { type ApiKeyPrincipal, authenticateApiKey } from "@/lib/auth/api-keys";
+import type { Scope } from "@/lib/auth/scopes";
 import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { fieldMessages } from "@/lib/http/fields";
@@ -8,7 +9,7 @@ import { toErrorResponse } from "@/lib/http/route";
 import { type IngestOutcome, ingestTicket, ingestTickets, ticketsToDraft } from "./ingest";
 import type { RateLimiter } from "./rate-limit";
 import { INGEST_LIMITS, ticketBatchInputSchema, ticketInputSchema } from "./schemas";
-import { getTicketStatus, ticketUrl } from "./ticket-status";
+import { getTicketStatus, ticketIngestedBy, ticketUrl } from "./ticket-status";
 
 /**
  * The ingest API's handlers, free of Next.js so tests call them with a plain
@@ -37,11 +38,29 @@ const respond = async (work: () => Promise<Response>): Promise<Response> => {
   }
 };
 
+const READ_SCOPES: readonly Scope[] = ["tickets:read", "tickets:ingest"];
+
+/** Whether the key may learn of the stored ticket: it ingested it. */
+function ownedBy(outcome: IngestOutcome, key: ApiKeyPrincipal): boolean {
+  return outcome.status === "created" || outcome.ingestedByKeyId === key.id;
+}
+
+function conflictElsewhere(externalId: string): AppError {
+  return new AppError(
+    "conflict:ticket",
+    `The externalId ${JSON.stringify(externalId)} is already taken by a ticket this key did not send. Use a new externalId.`,
+  );
+}
+
 export function createIngestHandlers(deps: IngestHandlerDeps) {
   const log = deps.log ?? console;
 
-  async function authenticate(db: Db, request: Request): Promise<ApiKeyPrincipal> {
-    const key = await authenticateApiKey(db, request.headers.get("authorization"), "tickets:ingest");
+  async function authenticate(
+    db: Db,
+    request: Request,
+    scopes: readonly Scope[] = ["tickets:ingest"],
+  ): Promise<ApiKeyPrincipal> {
+    const key = await authenticateApiKey(db, request.headers.get("authorization"), scopes);
     const allowed = await deps.rateLimiter.take(key.id);
     if (!allowed.ok) {
       throw new AppError(
@@ -80,6 +99,7 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
       }
       const outcome = await ingestTicket(db, parsed.data, { kind: "api_key", id: key.id }, "api");
       const url = ticketUrl(new URL(request.url).origin, outcome.id);
+      if (!ownedBy(outcome, key)) throw conflictElsewhere(outcome.externalId);
       if (outcome.status === "conflict") {
         throw new AppError(
           "conflict:ticket",
@@ -125,12 +145,12 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
       const origin = new URL(request.url).origin;
       return Response.json(
         {
-          results: outcomes.map((o) => ({
-            externalId: o.externalId,
-            id: o.id,
-            url: ticketUrl(origin, o.id),
-            status: o.status,
-          })),
+          // A ticket another key ingested is a conflict that names nothing of it.
+          results: outcomes.map((o) =>
+            ownedBy(o, key)
+              ? { externalId: o.externalId, id: o.id, url: ticketUrl(origin, o.id), status: o.status }
+              : { externalId: o.externalId, id: null, url: null, status: "conflict" as const },
+          ),
         },
         { status: outcomes.some((o) => o.status === "created") ? 201 : 200 },
       );
@@ -141,8 +161,10 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
   async function getTicket(request: Request, id: string): Promise<Response> {
     return respond(async () => {
       const db = await deps.db();
-      if (request.headers.get("authorization") || !deps.sessionReader) await authenticate(db, request);
-      else await deps.sessionReader();
+      let reader: ApiKeyPrincipal | null = null;
+      if (request.headers.get("authorization") || !deps.sessionReader) {
+        reader = await authenticate(db, request, READ_SCOPES);
+      } else await deps.sessionReader();
       const parsed = z.uuid().safeParse(id);
       if (!parsed.success) {
         throw new AppError(
@@ -151,7 +173,12 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
           { fields: { id: ["must be a UUID such as 3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"] } },
         );
       }
-      const status = await getTicketStatus(db, parsed.data, new URL(request.url).origin);
+      // A tickets:ingest key reads only what it ingested; tickets:read (and a session) reads any ticket.
+      const visible =
+        !reader ||
+        reader.scopes.includes("tickets:read") ||
+        (await ticketIngestedBy(db, parsed.data)) === reader.id;
+      const status = visible ? await getTicketStatus(db, parsed.data, new URL(request.url).origin) : null;
       if (!status) {
         throw new AppError(
           "not_found:ticket",
