@@ -4,6 +4,9 @@ import { authSecret } from "@/lib/env";
 import { isHttps, newNonce, securityHeaders } from "@/lib/security/headers";
 
 /** Paths that answer anonymous callers themselves (sign-in, and the APIs, which answer 401 JSON). */
+/** Next.js's own limit for server-action bodies (next.config.ts may raise it; keep the two equal). */
+const SERVER_ACTION_BODY_LIMIT = 1_000_000;
+
 const PUBLIC = /^\/(?:login|api)(?:\/|$)/;
 
 /**
@@ -14,6 +17,8 @@ const PUBLIC = /^\/(?:login|api)(?:\/|$)/;
  * cookie, which would undo a sign-out).
  */
 export default async function proxy(request: NextRequest) {
+  const refused = refuseMalformed(request);
+  if (refused) return refused;
   const https = isHttps(request.nextUrl, request.headers.get("x-forwarded-proto"));
   const api = request.nextUrl.pathname.startsWith("/api/");
   const nonce = api ? undefined : newNonce();
@@ -23,6 +28,35 @@ export default async function proxy(request: NextRequest) {
     : await pageResponse(request, headers);
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
+}
+
+/**
+ * Answers requests Next.js would otherwise fail on with a 500: a path that is
+ * not valid percent-encoded UTF-8 (400), and a server-action body over its
+ * limit (413, as `text/plain`, which the action's caller shows as the error).
+ */
+function refuseMalformed(request: NextRequest): NextResponse | null {
+  try {
+    decodeURIComponent(request.nextUrl.pathname);
+  } catch {
+    return NextResponse.json(
+      {
+        error: {
+          code: "bad_request:path",
+          message: "This address is not valid (bad percent-encoding). Check the link.",
+        },
+      },
+      { status: 400 },
+    );
+  }
+  const size = Number(request.headers.get("content-length"));
+  if (request.headers.has("next-action") && Number.isFinite(size) && size > SERVER_ACTION_BODY_LIMIT) {
+    return new NextResponse(
+      `This form sends ${(size / 1_000_000).toFixed(1)} MB, over the limit of 1 MB (413). Shorten the text or send less at once, then try again.`,
+      { status: 413, headers: { "content-type": "text/plain" } },
+    );
+  }
+  return null;
 }
 
 /** Next.js reads the nonce from the request's CSP header while rendering. */

@@ -214,7 +214,10 @@ export const batchResultSchema = z.object({
   results: z.array(
     z.object({
       externalId: z.string(),
-      id: z.uuid().nullable().meta({ description: "null when the externalId belongs to a ticket this key did not ingest." }),
+      id: z
+        .uuid()
+        .nullable()
+        .meta({ description: "null when the externalId belongs to a ticket this key did not ingest." }),
       url: z.url().nullable(),
       status: z.enum(BATCH_ITEM_STATUSES).meta({
         description:
