@@ -10,7 +10,7 @@ import { checkQuery } from "./query";
 /**
  * The one HTTP layer of every route handler, free of Next.js so tests call a
  * route with a plain `Request` and dependencies of their own. In order:
- * CSRF for cookie sessions (415/403), authenticate (401), authorise (403),
+ * authenticate (401), authorise (403), CSRF for cookie sessions (415/403),
  * the query string (400), then the route's work, which reads its body with
  * `input.body()`. Any error becomes `{"error":{"code","message",...}}`.
  */
@@ -50,11 +50,12 @@ export function defineRoute<P extends Principal = UserPrincipal, D extends Route
   return (deps) => async (request, ctx) => {
     try {
       const authorization = spec.apiKeys ? request.headers.get("authorization") : null;
-      if (!authorization) checkCsrf(request);
       const db = await deps.db();
       const principal = authorization
         ? await authenticateApiKey(db, authorization, spec.scope)
         : await userWithScope(deps, spec.scope);
+      // Checked before any work, after the (side-effect free) scope check.
+      if (!authorization) checkCsrf(request);
       const url = new URL(request.url);
       checkQuery(url);
       const params = Object.fromEntries(
