@@ -4,10 +4,9 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
-import { findUserByEmail } from "@/db/queries/users";
 import { baseAuthConfig } from "./config";
-import { verifyPassword } from "./password";
-import { clientAddress, recordSignInFailure, recordSignInSuccess, signInBlocked } from "./sign-in-throttle";
+import { checkCredentials } from "./credentials";
+import { clientAddress } from "./sign-in-throttle";
 
 export const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid e-mail address."),
@@ -33,14 +32,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new WrongCredentials();
         const db = await getDb();
-        const attempt = { email: parsed.data.email, address: clientAddress(request.headers) };
-        if (await signInBlocked(db, attempt)) throw new SignInThrottled();
-        const user = await findUserByEmail(db, parsed.data.email);
-        if (!user || !(await verifyPassword(user.passwordHash, parsed.data.password))) {
-          await recordSignInFailure(db, { ...attempt, userId: user?.id ?? null });
-          throw new WrongCredentials();
-        }
-        await recordSignInSuccess(db, attempt);
+        const outcome = await checkCredentials(db, {
+          email: parsed.data.email,
+          password: parsed.data.password,
+          address: clientAddress(request.headers),
+        });
+        if (!outcome.ok)
+          throw outcome.reason === "throttled" ? new SignInThrottled() : new WrongCredentials();
+        const { user } = outcome;
         await recordAudit(db, {
           actorId: user.id,
           actorType: "user",
@@ -48,13 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
           entityType: "user",
           entityId: user.id,
         });
-        return {
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          role: user.role,
-          sessionVersion: user.sessionVersion,
-        };
+        return user;
       },
     }),
   ],
