@@ -219,7 +219,7 @@ describe.each(availableDrivers())("fuzzing every route handler on %s", (driver) 
         const request = new Request(`${ORIGIN}${c.path}`, {
           method: c.method,
           headers: c.headers,
-          body: c.body,
+          body: c.body as unknown as BodyInit | undefined,
         });
         response = await route(request, { params: Promise.resolve(params[pathname] ?? {}) });
       }
