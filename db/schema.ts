@@ -32,8 +32,37 @@ export const users = pgTable("users", {
   name: text("name").notNull(),
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ROLES }).notNull().default("reviewer"),
+  // Raised by a role or password change and "sign out everywhere": older tokens stop working.
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: createdAt(),
 });
+
+/** Sessions ended by signing out, kept until their token would have expired anyway. */
+export const endedSessions = pgTable(
+  "ended_sessions",
+  {
+    sessionId: uuid("session_id").primaryKey(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("ended_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Counters shared by every instance (lib/security/limiter.ts): sign-in failures
+ * per account and per client address, and API-key request rates. `key` is
+ * "<purpose>:<subject>", e.g. "signin:account:ada@example.com".
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    points: integer("points").notNull(),
+    windowEndsAt: timestamp("window_ends_at", { withTimezone: true }).notNull(),
+    blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+  },
+  (t) => [index("rate_limits_window_idx").on(t.windowEndsAt)],
+);
 
 export const customers = pgTable("customers", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -135,6 +164,8 @@ export const tickets = pgTable(
     triageConfidence: doublePrecision("triage_confidence"),
     // Hash of the ingest payload, so a replay is recognised and a conflicting one refused.
     payloadHash: text("payload_hash"),
+    // The API key that ingested the ticket: a `tickets:ingest` key reads only its own.
+    ingestedByKeyId: uuid("ingested_by_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

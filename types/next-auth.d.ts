@@ -3,10 +3,11 @@ import type { Role } from "@/db/schema";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: Role } & DefaultSession["user"];
+    user: { id: string; role: Role; sessionId?: string; sessionVersion?: number } & DefaultSession["user"];
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -14,5 +15,9 @@ declare module "@auth/core/jwt" {
   interface JWT {
     id?: string;
     role?: Role;
+    /** This sign-in's id, refused once signed out (lib/auth/sessions.ts). */
+    sid?: string;
+    /** The user's session version at sign-in. */
+    sv?: number;
   }
 }

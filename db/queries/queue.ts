@@ -140,9 +140,21 @@ export function encodeQueueCursor(c: QueueCursor): string {
   return Buffer.from(`${c.createdAt}|${c.id}`).toString("base64url");
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+
 export function decodeQueueCursor(value: string | undefined | null): QueueCursor | null {
   if (!value) return null;
   const [createdAt, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!createdAt || !id || !UUID.test(id) || !CURSOR_TIME.test(createdAt)) return null;
+  // A crafted cursor may hold any date: only real ones (no 30 February) in the years PostgreSQL and we share.
+  const time = Date.parse(createdAt);
+  if (
+    !Number.isFinite(time) ||
+    time < 0 ||
+    new Date(time).toISOString().slice(0, 19) !== createdAt.slice(0, 19)
+  ) {
+    return null;
+  }
   return { createdAt, id };
 }

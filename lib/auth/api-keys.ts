@@ -49,14 +49,16 @@ export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
 }
 
 /**
- * Authenticates `Authorization: Bearer <key>` and checks the scope: 401 for a
- * missing or unknown key, 403 for a revoked key or one without the scope.
+ * Authenticates `Authorization: Bearer <key>` and checks the scope (any one of
+ * a list): 401 for a missing or unknown key, 403 for a revoked key or one
+ * without the scope.
  */
 export async function authenticateApiKey(
   db: Db,
   authorization: string | null,
-  scope: Scope,
+  scope: Scope | readonly Scope[],
 ): Promise<ApiKeyPrincipal> {
+  const accepted: readonly Scope[] = typeof scope === "string" ? [scope] : scope;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
   if (!match?.[1]) {
     throw new AppError(
@@ -79,10 +81,10 @@ export async function authenticateApiKey(
       "forbidden:api_key",
       "This API key was revoked. Create a new one on the API keys page.",
     );
-  if (!key.scopes.includes(scope)) {
+  if (!accepted.some((s) => key.scopes.includes(s))) {
     throw new AppError(
       "forbidden:api_key",
-      `This API key lacks the ${scope} scope. Create a key with that scope.`,
+      `This API key lacks the ${accepted.join(" or ")} scope. Create a key with that scope.`,
     );
   }
   await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, key.id));

@@ -24,12 +24,16 @@ export function baseAuthConfig(): NextAuthConfig {
         if (user) {
           token.id = user.id;
           token.role = user.role;
+          token.sid = crypto.randomUUID();
+          token.sv = user.sessionVersion ?? 0;
         }
         return token;
       },
       session({ session, token }) {
         if (token.id) session.user.id = token.id;
         if (token.role) session.user.role = token.role;
+        session.user.sessionId = token.sid;
+        session.user.sessionVersion = token.sv;
         return session;
       },
     },

@@ -1,11 +1,11 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { getDb } from "@/db";
-import { findUserById } from "@/db/queries/users";
 import type { Role } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { auth } from "./index";
 import { ROLE_SCOPES, roleHasScope, type Scope } from "./scopes";
+import { findSessionUser } from "./sessions";
 
 export interface UserPrincipal {
   kind: "user";
@@ -18,13 +18,17 @@ export interface UserPrincipal {
 
 /**
  * The signed-in user, re-read from the database: a JWT's role goes stale until
- * it expires, and a deleted user must lose access at once.
+ * it expires, and a deleted user, a signed-out session or one ended by a role
+ * or password change must lose access at once.
  */
 export async function currentUser(): Promise<UserPrincipal | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  const user = await findUserById(await getDb(), id);
+  const user = await findSessionUser(await getDb(), id, {
+    sessionId: session.user.sessionId,
+    sessionVersion: session.user.sessionVersion,
+  });
   if (!user) return null;
   return { kind: "user", ...user, scopes: ROLE_SCOPES[user.role] };
 }

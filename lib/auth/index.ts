@@ -4,9 +4,9 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
-import { findUserByEmail } from "@/db/queries/users";
 import { baseAuthConfig } from "./config";
-import { verifyPassword } from "./password";
+import { checkCredentials } from "./credentials";
+import { clientAddress } from "./sign-in-throttle";
 
 export const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid e-mail address."),
@@ -17,20 +17,29 @@ class WrongCredentials extends CredentialsSignin {
   override code = "wrong_credentials";
 }
 
+/** Too many failures for the account or the address: the password was not even checked. */
+class SignInThrottled extends CredentialsSignin {
+  override code = "throttled";
+}
+
 // The lazy form keeps the database and the secret out of import and build time.
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
   ...baseAuthConfig(),
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new WrongCredentials();
         const db = await getDb();
-        const user = await findUserByEmail(db, parsed.data.email);
-        if (!user || !(await verifyPassword(user.passwordHash, parsed.data.password))) {
-          throw new WrongCredentials();
-        }
+        const outcome = await checkCredentials(db, {
+          email: parsed.data.email,
+          password: parsed.data.password,
+          address: clientAddress(request.headers),
+        });
+        if (!outcome.ok)
+          throw outcome.reason === "throttled" ? new SignInThrottled() : new WrongCredentials();
+        const { user } = outcome;
         await recordAudit(db, {
           actorId: user.id,
           actorType: "user",
@@ -38,7 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => ({
           entityType: "user",
           entityId: user.id,
         });
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        return user;
       },
     }),
   ],

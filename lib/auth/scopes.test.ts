@@ -16,6 +16,11 @@ describe("roles and scopes", () => {
   });
 
   it("limits API keys to machine scopes", () => {
-    expect([...API_KEY_SCOPES].sort()).toEqual(["datasets:export", "metrics:read", "tickets:ingest"]);
+    expect([...API_KEY_SCOPES].sort()).toEqual([
+      "datasets:export",
+      "metrics:read",
+      "tickets:ingest",
+      "tickets:read",
+    ]);
   });
 });

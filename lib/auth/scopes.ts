@@ -41,6 +41,7 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
 /** Scopes an API key may carry (machine clients only). */
 export const API_KEY_SCOPES = [
   "tickets:ingest",
+  "tickets:read",
   "datasets:export",
   "metrics:read",
 ] as const satisfies readonly Scope[];

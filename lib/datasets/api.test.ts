@@ -13,7 +13,7 @@ import { chatFormatErrors, jsonLines } from "@/test/fine-tuning-format";
 // app's database singleton (this test's database instead) and the Auth.js session cookie.
 const state = vi.hoisted(() => ({
   db: undefined as unknown,
-  session: null as { user: { id: string } } | null,
+  session: null as { user: { id: string; sessionId: string; sessionVersion: number } } | null,
 }));
 vi.mock("@/db", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/db")>()),
@@ -28,7 +28,9 @@ const { GET: countOf } = await import("@/app/api/v1/exports/[format]/count/route
 type Handler = typeof download;
 
 function call(handler: Handler, format: string, query = "", auth?: { key?: string; userId?: string }) {
-  state.session = auth?.userId ? { user: { id: auth.userId } } : null;
+  state.session = auth?.userId
+    ? { user: { id: auth.userId, sessionId: crypto.randomUUID(), sessionVersion: 0 } }
+    : null;
   const headers = auth?.key ? { authorization: `Bearer ${auth.key}` } : undefined;
   return handler(new Request(`http://localhost/api/v1/exports/${format}?${query}`, { headers }), {
     params: Promise.resolve({ format }),

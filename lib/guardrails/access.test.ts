@@ -14,7 +14,7 @@ import { userOfRole } from "@/test/guardrail-history";
 // Auth.js session, and Next's cache revalidation.
 const state = vi.hoisted(() => ({
   db: undefined as unknown,
-  session: null as { user: { id: string } } | null,
+  session: null as { user: { id: string; sessionId: string; sessionVersion: number } } | null,
 }));
 vi.mock("@/db", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/db")>()),
@@ -44,7 +44,7 @@ const send = (route: Route, method: string, body?: unknown) =>
   route(
     new Request("http://localhost/api/v1/policies", {
       method,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", origin: "http://localhost" },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     }),
     {},
@@ -69,7 +69,9 @@ describe("policy actions and routes", () => {
   afterAll(() => handle?.destroy());
 
   const as = (user: { id: string } | null) => {
-    state.session = user ? { user: { id: user.id } } : null;
+    state.session = user
+      ? { user: { id: user.id, sessionId: crypto.randomUUID(), sessionVersion: 0 } }
+      : null;
   };
   const snapshot = async () => ({
     versions: await db.select().from(policyVersions),
@@ -171,7 +173,7 @@ describe("policy actions and routes", () => {
       as(admin);
       const bad = await send(draftRoute.PUT as Route, "PUT", "{not json");
       expect(bad.status).toBe(400);
-      expect(await bad.json()).toMatchObject({ error: { code: "bad_request:api" } });
+      expect(await bad.json()).toMatchObject({ error: { code: "bad_request:body" } });
       const invalid = await send(draftRoute.PUT as Route, "PUT", {
         rules: [{ type: "nope" }],
         instructions: "x",

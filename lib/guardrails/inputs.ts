@@ -54,15 +54,6 @@ export const rollbackInput = z.object({
   expectedPublishedId,
 });
 
-/** The JSON body of an API request, or a 400 that says so. */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError("bad_request:api", "The request body is not valid JSON. Send a JSON object.");
-  }
-}
-
 /** Parses input or throws a 400 whose message says what to fix and whose details list every problem. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
@@ -71,7 +62,15 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.in
     path: i.path.join("."),
     message: i.message,
   }));
-  throw new AppError("bad_request:policy", issues[0]?.message ?? "Check the form and try again.", { issues });
+  const fields: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const key = issue.path || "(body)";
+    fields[key] = [...(fields[key] ?? []), issue.message];
+  }
+  throw new AppError("bad_request:policy", issues[0]?.message ?? "Check the form and try again.", {
+    issues,
+    fields,
+  });
 }
 
 /** A draft that does not pass its checks: the first problem as the message, every problem in the details. */

@@ -5,15 +5,7 @@ import { env } from "@/lib/env";
 import { appQueue } from "@/lib/jobs/app-queue";
 import { enqueueDrafts } from "@/lib/jobs/queue";
 import { createIngestHandlers } from "./http";
-import { createRateLimiter, type RateLimiter } from "./rate-limit";
-
-const globalForIngest = globalThis as unknown as { countersignIngestLimiter?: RateLimiter };
-
-/** One limiter per process (kept across hot reloads): the limit is per key and per instance. */
-function rateLimiter(): RateLimiter {
-  globalForIngest.countersignIngestLimiter ??= createRateLimiter(env().INGEST_RATE_LIMIT_PER_MINUTE);
-  return globalForIngest.countersignIngestLimiter;
-}
+import { createDatabaseRateLimiter } from "./rate-limit";
 
 /** The ingest handlers wired to the app's database, job queue and sessions. */
 export const ingestHandlers = createIngestHandlers({
@@ -23,8 +15,7 @@ export const ingestHandlers = createIngestHandlers({
       await appQueue(),
       ticketIds.map((ticketId) => ({ ticketId })),
     ),
-  rateLimiter: {
-    take: (key, now) => rateLimiter().take(key, now),
-  },
+  // Counted in PostgreSQL: the limit per key holds across every instance.
+  rateLimiter: createDatabaseRateLimiter(getDb, env().INGEST_RATE_LIMIT_PER_MINUTE),
   sessionReader: () => requireScope("tickets:read"),
 });

@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import { fieldMessages } from "./http";
+import { fieldMessages } from "@/lib/http/fields";
 import { type TicketInput, ticketInputSchema } from "./schemas";
 
 /** A CSV of tickets, as admins upload it: one header row, then one ticket per row. */

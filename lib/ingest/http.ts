@@ -1,11 +1,15 @@
 import { z } from "zod";
 import type { Db } from "@/db";
 import { type ApiKeyPrincipal, authenticateApiKey } from "@/lib/auth/api-keys";
-import { AppError, errorResponse } from "@/lib/errors";
+import type { Scope } from "@/lib/auth/scopes";
+import { AppError } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
+import { fieldMessages } from "@/lib/http/fields";
+import { toErrorResponse } from "@/lib/http/route";
 import { type IngestOutcome, ingestTicket, ingestTickets, ticketsToDraft } from "./ingest";
 import type { RateLimiter } from "./rate-limit";
 import { INGEST_LIMITS, ticketBatchInputSchema, ticketInputSchema } from "./schemas";
-import { getTicketStatus, ticketUrl } from "./ticket-status";
+import { getTicketStatus, ticketIngestedBy, ticketUrl } from "./ticket-status";
 
 /**
  * The ingest API's handlers, free of Next.js so tests call them with a plain
@@ -15,108 +19,6 @@ import { getTicketStatus, ticketUrl } from "./ticket-status";
  * body is read at all; then Content-Type (415), size (413), UTF-8 and JSON
  * (400), the schema (400 with messages per field), and only then the work.
  */
-
-const MAX_FIELD_MESSAGES = 200;
-
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
-
-export function isJsonContentType(value: string | null): boolean {
-  return value !== null && JSON_TYPE.test(value.trim());
-}
-
-/** Reads at most `maxBytes` of the body: a bigger one is refused without being buffered. */
-export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new AppError(
-      "payload_too_large:body",
-      `The request body is larger than ${maxBytes.toLocaleString("en-US")} bytes. Send fewer or smaller tickets per request.`,
-    );
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/** The body as parsed JSON: 415 unless it is declared JSON, 413 when too big, 400 when not UTF-8 JSON. */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = request.headers.get("content-type");
-  if (!isJsonContentType(type)) {
-    throw new AppError(
-      "unsupported_media_type:body",
-      `Send the body as JSON with the header \`Content-Type: application/json\` (this request has ${type ? `\`${type.slice(0, 100)}\`` : "no Content-Type"}).`,
-    );
-  }
-  const bytes = await readBodyBytes(request, maxBytes);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new AppError("bad_request:body", "The request body is not valid UTF-8. Encode the JSON as UTF-8.");
-  }
-  if (text.trim() === "") {
-    throw new AppError("bad_request:body", "The request body is empty. Send the ticket as a JSON object.");
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message.slice(0, 200) : "it could not be parsed";
-    throw new AppError(
-      "bad_request:body",
-      `The request body is not valid JSON (${detail}). Send a JSON object.`,
-    );
-  }
-}
-
-/** Zod issues as `{ "field.path": [messages] }`; an unknown key is reported at its own path. */
-export function fieldMessages(error: z.ZodError): Record<string, string[]> {
-  // A Map, not an object: a client's field may be called `__proto__` or `constructor`.
-  const fields = new Map<string, string[]>();
-  const add = (path: PropertyKey[], message: string) => {
-    const key = path.length ? path.map(String).join(".") : "(body)";
-    let list = fields.get(key);
-    if (!list) {
-      if (fields.size >= MAX_FIELD_MESSAGES) return;
-      list = [];
-      fields.set(key, list);
-    }
-    if (!list.includes(message)) list.push(message);
-  };
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys.slice(0, 20)) {
-        add(
-          [...issue.path, key],
-          `Unknown field "${key.slice(0, 50)}". Check its spelling, or put extra data in metadata.`,
-        );
-      }
-    } else add(issue.path, issue.message);
-  }
-  // defineProperty keeps a `__proto__` key an ordinary property of the answer.
-  const out: Record<string, string[]> = {};
-  for (const [key, list] of fields) {
-    Object.defineProperty(out, key, { value: list, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
 
 export interface IngestHandlerDeps {
   db: () => Promise<Db>;
@@ -128,24 +30,38 @@ export interface IngestHandlerDeps {
   log?: Pick<Console, "error">;
 }
 
-async function respond(work: () => Promise<Response>): Promise<Response> {
+const respond = async (work: () => Promise<Response>): Promise<Response> => {
   try {
     return await work();
   } catch (error) {
-    const response = errorResponse(error);
-    if (error instanceof AppError && error.details?.retryAfterSeconds) {
-      response.headers.set("Retry-After", String(error.details.retryAfterSeconds));
-    }
-    return response;
+    return toErrorResponse(error);
   }
+};
+
+const READ_SCOPES: readonly Scope[] = ["tickets:read", "tickets:ingest"];
+
+/** Whether the key may learn of the stored ticket: it ingested it. */
+function ownedBy(outcome: IngestOutcome, key: ApiKeyPrincipal): boolean {
+  return outcome.status === "created" || outcome.ingestedByKeyId === key.id;
+}
+
+function conflictElsewhere(externalId: string): AppError {
+  return new AppError(
+    "conflict:ticket",
+    `The externalId ${JSON.stringify(externalId)} is already taken by a ticket this key did not send. Use a new externalId.`,
+  );
 }
 
 export function createIngestHandlers(deps: IngestHandlerDeps) {
   const log = deps.log ?? console;
 
-  async function authenticate(db: Db, request: Request): Promise<ApiKeyPrincipal> {
-    const key = await authenticateApiKey(db, request.headers.get("authorization"), "tickets:ingest");
-    const allowed = deps.rateLimiter.take(key.id);
+  async function authenticate(
+    db: Db,
+    request: Request,
+    scopes: readonly Scope[] = ["tickets:ingest"],
+  ): Promise<ApiKeyPrincipal> {
+    const key = await authenticateApiKey(db, request.headers.get("authorization"), scopes);
+    const allowed = await deps.rateLimiter.take(key.id);
     if (!allowed.ok) {
       throw new AppError(
         "rate_limited:api_key",
@@ -183,6 +99,7 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
       }
       const outcome = await ingestTicket(db, parsed.data, { kind: "api_key", id: key.id }, "api");
       const url = ticketUrl(new URL(request.url).origin, outcome.id);
+      if (!ownedBy(outcome, key)) throw conflictElsewhere(outcome.externalId);
       if (outcome.status === "conflict") {
         throw new AppError(
           "conflict:ticket",
@@ -228,12 +145,12 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
       const origin = new URL(request.url).origin;
       return Response.json(
         {
-          results: outcomes.map((o) => ({
-            externalId: o.externalId,
-            id: o.id,
-            url: ticketUrl(origin, o.id),
-            status: o.status,
-          })),
+          // A ticket another key ingested is a conflict that names nothing of it.
+          results: outcomes.map((o) =>
+            ownedBy(o, key)
+              ? { externalId: o.externalId, id: o.id, url: ticketUrl(origin, o.id), status: o.status }
+              : { externalId: o.externalId, id: null, url: null, status: "conflict" as const },
+          ),
         },
         { status: outcomes.some((o) => o.status === "created") ? 201 : 200 },
       );
@@ -244,8 +161,10 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
   async function getTicket(request: Request, id: string): Promise<Response> {
     return respond(async () => {
       const db = await deps.db();
-      if (request.headers.get("authorization") || !deps.sessionReader) await authenticate(db, request);
-      else await deps.sessionReader();
+      let reader: ApiKeyPrincipal | null = null;
+      if (request.headers.get("authorization") || !deps.sessionReader) {
+        reader = await authenticate(db, request, READ_SCOPES);
+      } else await deps.sessionReader();
       const parsed = z.uuid().safeParse(id);
       if (!parsed.success) {
         throw new AppError(
@@ -254,7 +173,12 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
           { fields: { id: ["must be a UUID such as 3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"] } },
         );
       }
-      const status = await getTicketStatus(db, parsed.data, new URL(request.url).origin);
+      // A tickets:ingest key reads only what it ingested; tickets:read (and a session) reads any ticket.
+      const visible =
+        !reader ||
+        reader.scopes.includes("tickets:read") ||
+        (await ticketIngestedBy(db, parsed.data)) === reader.id;
+      const status = visible ? await getTicketStatus(db, parsed.data, new URL(request.url).origin) : null;
       if (!status) {
         throw new AppError(
           "not_found:ticket",

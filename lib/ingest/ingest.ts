@@ -21,6 +21,8 @@ export interface IngestOutcome {
   status: IngestStatus;
   /** The stored ticket's workflow status (to re-queue a replayed ticket that was never drafted). */
   ticketStatus: TicketStatus;
+  /** The API key that ingested the stored ticket (null: the UI, an import or the seed). */
+  ingestedByKeyId: string | null;
 }
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -96,13 +98,19 @@ export async function ingestTickets(
         metadata: input.metadata ?? {},
         ...triageColumns(triageOf(input)),
         payloadHash: hash,
+        ingestedByKeyId: principal.kind === "api_key" ? principal.id : null,
       }))
       .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
     const inserted = await tx
       .insert(tickets)
       .values(rows)
       .onConflictDoNothing({ target: tickets.externalId })
-      .returning({ id: tickets.id, externalId: tickets.externalId, status: tickets.status });
+      .returning({
+        id: tickets.id,
+        externalId: tickets.externalId,
+        status: tickets.status,
+        ingestedByKeyId: tickets.ingestedByKeyId,
+      });
     const created = new Map(inserted.map((row) => [row.externalId, row]));
     const missing = items.map((i) => i.input.externalId).filter((id) => !created.has(id));
     const stored = missing.length
@@ -112,6 +120,7 @@ export async function ingestTickets(
             externalId: tickets.externalId,
             status: tickets.status,
             payloadHash: tickets.payloadHash,
+            ingestedByKeyId: tickets.ingestedByKeyId,
           })
           .from(tickets)
           .where(inArray(tickets.externalId, missing))
@@ -140,7 +149,13 @@ export async function ingestTickets(
     return items.map(({ input, hash }): IngestOutcome => {
       const fresh = created.get(input.externalId);
       if (fresh)
-        return { externalId: input.externalId, id: fresh.id, status: "created", ticketStatus: fresh.status };
+        return {
+          externalId: input.externalId,
+          id: fresh.id,
+          status: "created",
+          ticketStatus: fresh.status,
+          ingestedByKeyId: fresh.ingestedByKeyId,
+        };
       const old = existing.get(input.externalId);
       if (!old) {
         // Conflicted on insert, gone by the select: deleted in between. Rare; the client's retry settles it.
@@ -155,6 +170,7 @@ export async function ingestTickets(
         // A ticket stored without a hash (seeded, or imported before hashing) cannot be proven equal.
         status: old.payloadHash === hash ? "existing" : "conflict",
         ticketStatus: old.status,
+        ingestedByKeyId: old.ingestedByKeyId,
       };
     });
   });

@@ -62,7 +62,8 @@ export const ingestOpenApi: OpenApiSection = {
           "400": errorResponse("Not valid UTF-8 JSON, or fields not valid; `fields` has messages per field."),
           ...KEY_ERRORS,
           "409": errorResponse(
-            "A different payload is stored under this `externalId`; `id` and `url` point at it.",
+            "A different payload is stored under this `externalId`: `id` and `url` point at it when this key " +
+              "ingested it; a ticket another key (or an import) stored is named by nothing.",
           ),
           ...BODY_ERRORS,
         },
@@ -97,6 +98,9 @@ export const ingestOpenApi: OpenApiSection = {
         operationId: "getTicket",
         tags: ["tickets"],
         summary: "A ticket's status, proposed actions, decisions and delivery",
+        description:
+          "A key with `tickets:read` reads any ticket; a key with only `tickets:ingest` reads the tickets it " +
+          "ingested (any other id answers 404, as if it did not exist). A signed-in user needs `tickets:read`.",
         security: [{ apiKey: [] }, { session: [] }],
         parameters: [
           {

@@ -1,21 +1,36 @@
+import type { Db } from "@/db";
+import { hit } from "@/lib/security/limiter";
+
 /**
- * A token bucket per API key, in this process's memory: each key may make
- * `perMinute` requests a minute, in bursts of up to `perMinute`. With several
- * app instances each applies the limit on its own (so the fleet allows N
- * times as much); it protects an instance from one noisy client, it is not
- * a quota.
+ * The ingest limit per API key: `perMinute` requests a minute. The app's
+ * limiter counts in PostgreSQL (lib/security/limiter.ts), so the limit holds
+ * across instances; tests may use the in-memory one.
  */
 export interface RateLimiter {
-  /** Takes one token; `retryAfterSeconds` when there is none. */
-  take(key: string, now?: number): { ok: true } | { ok: false; retryAfterSeconds: number };
+  /** Takes one request; `retryAfterSeconds` when the key has used its minute. */
+  take(key: string, now?: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
 }
 
+export function createDatabaseRateLimiter(db: () => Promise<Db>, perMinute: number): RateLimiter {
+  return {
+    async take(key, now = Date.now()) {
+      const counter = await hit(await db(), `ingest:${key}`, 60, new Date(now));
+      if (counter.points <= perMinute) return { ok: true };
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((counter.windowEndsAt.getTime() - now) / 1000)),
+      };
+    },
+  };
+}
+
+/** The same limit in this process's memory (a token bucket), for tests and tools without a database. */
 export function createRateLimiter(perMinute: number, options: { maxKeys?: number } = {}): RateLimiter {
   const ratePerMs = perMinute / 60_000;
   const maxKeys = options.maxKeys ?? 10_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
-    take(key, now = Date.now()) {
+    async take(key, now = Date.now()) {
       let bucket = buckets.get(key);
       if (!bucket) {
         // Forget the oldest key rather than grow without bound (Map keeps insertion order).

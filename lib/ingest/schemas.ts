@@ -214,11 +214,14 @@ export const batchResultSchema = z.object({
   results: z.array(
     z.object({
       externalId: z.string(),
-      id: z.uuid(),
-      url: z.url(),
+      id: z
+        .uuid()
+        .nullable()
+        .meta({ description: "null when the externalId belongs to a ticket this key did not ingest." }),
+      url: z.url().nullable(),
       status: z.enum(BATCH_ITEM_STATUSES).meta({
         description:
-          "created: stored now; existing: the same payload was stored before; conflict: a different payload is stored under this externalId (nothing changed).",
+          "created: stored now; existing: the same payload was stored before by this key; conflict: a different payload is stored under this externalId, or a ticket another key ingested (nothing changed, nothing of it revealed).",
       }),
     }),
   ),

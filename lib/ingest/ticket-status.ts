@@ -14,6 +14,16 @@ export function ticketUrl(origin: string, id: string): string {
  * proposed (superseded ones included, marked so), the human decisions and
  * the delivery of what was approved. Null when there is no such ticket.
  */
+/** The API key that ingested a ticket; null when none did or there is no such ticket. */
+export async function ticketIngestedBy(db: Db, id: string): Promise<string | null> {
+  const [row] = await db
+    .select({ keyId: tickets.ingestedByKeyId })
+    .from(tickets)
+    .where(eq(tickets.id, id))
+    .limit(1);
+  return row?.keyId ?? null;
+}
+
 export async function getTicketStatus(
   db: Db,
   id: string,

@@ -48,24 +48,24 @@ describe("ticketInputSchema", () => {
 });
 
 describe("createRateLimiter", () => {
-  it("allows a burst of the per-minute limit, then refills at the per-minute rate, per key", () => {
+  it("allows a burst of the per-minute limit, then refills at the per-minute rate, per key", async () => {
     const limiter = createRateLimiter(60);
     const t0 = 1_000_000;
-    for (let i = 0; i < 60; i++) expect(limiter.take("k", t0).ok).toBe(true);
-    const refused = limiter.take("k", t0);
+    for (let i = 0; i < 60; i++) expect((await limiter.take("k", t0)).ok).toBe(true);
+    const refused = await limiter.take("k", t0);
     expect(refused).toEqual({ ok: false, retryAfterSeconds: 1 });
-    expect(limiter.take("other", t0).ok).toBe(true);
-    expect(limiter.take("k", t0 + 1_000).ok).toBe(true);
-    expect(limiter.take("k", t0 + 1_000).ok).toBe(false);
-    expect(limiter.take("k", t0 + 120_000).ok).toBe(true);
+    expect((await limiter.take("other", t0)).ok).toBe(true);
+    expect((await limiter.take("k", t0 + 1_000)).ok).toBe(true);
+    expect((await limiter.take("k", t0 + 1_000)).ok).toBe(false);
+    expect((await limiter.take("k", t0 + 120_000)).ok).toBe(true);
   });
 
-  it("forgets the oldest key instead of growing without bound", () => {
+  it("forgets the oldest key instead of growing without bound", async () => {
     const limiter = createRateLimiter(1, { maxKeys: 2 });
-    expect(limiter.take("a", 0).ok).toBe(true);
-    expect(limiter.take("a", 0).ok).toBe(false);
-    limiter.take("b", 0);
-    limiter.take("c", 0); // evicts "a"
-    expect(limiter.take("a", 0).ok).toBe(true);
+    expect((await limiter.take("a", 0)).ok).toBe(true);
+    expect((await limiter.take("a", 0)).ok).toBe(false);
+    await limiter.take("b", 0);
+    await limiter.take("c", 0); // evicts "a"
+    expect((await limiter.take("a", 0)).ok).toBe(true);
   });
 });

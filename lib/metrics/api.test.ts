@@ -8,7 +8,7 @@ import type { MetricsReport } from "./report";
 // app's database singleton and the Auth.js session are replaced.
 const state = vi.hoisted(() => ({
   db: undefined as unknown,
-  session: null as { user: { id: string } } | null,
+  session: null as { user: { id: string; sessionId: string; sessionVersion: number } } | null,
 }));
 vi.mock("@/db", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/db")>()),
@@ -38,7 +38,9 @@ describe("GET /api/v1/metrics", () => {
   afterAll(() => handle?.destroy());
 
   const call = (query: string, auth: { key?: string; userId?: string } = {}) => {
-    state.session = auth.userId ? { user: { id: auth.userId } } : null;
+    state.session = auth.userId
+      ? { user: { id: auth.userId, sessionId: crypto.randomUUID(), sessionVersion: 0 } }
+      : null;
     const headers = auth.key ? { authorization: `Bearer ${auth.key}` } : undefined;
     return GET(new Request(`http://localhost/api/v1/metrics?${query}`, { headers }), undefined);
   };

@@ -1,7 +1,10 @@
 "use server";
 
+import { headers } from "next/headers";
 import { AuthError } from "next-auth";
+import { getDb } from "@/db";
 import { credentialsSchema, signIn } from "@/lib/auth";
+import { clientAddress, signInBlocked, throttleMessage } from "@/lib/auth/sign-in-throttle";
 
 export type SignInState = { error?: string; email?: string };
 
@@ -18,11 +21,15 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
   if (!parsed.success) {
     return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail and password.", email };
   }
+  const attempt = { email: parsed.data.email, address: clientAddress(await headers()) };
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(form.get("callbackUrl")) });
     return {};
   } catch (error) {
     if (error instanceof AuthError) {
+      // The same throttle authorize() applied, read again to say when to try again.
+      const blocked = await signInBlocked(await getDb(), attempt);
+      if (blocked) return { error: throttleMessage(blocked), email };
       return { error: "Wrong e-mail or password. Check both and try again.", email };
     }
     throw error; // the redirect after a successful sign-in
