@@ -5,9 +5,10 @@ import type { ExportRequest } from "./filters";
 import type { ExportFormat } from "./formats";
 import { buildManifest, type ExportManifest, type ExportTally, emptyTally } from "./manifest";
 import { csvHeader, csvRows, ticketTurn, writeDpo, writeSft, writeTrl } from "./records";
+import { copyClientOf, copyOut, copyTally, exportCopyStatement, systemPrompts } from "./copy";
 import { createRedactor } from "./redact";
 import { countExportRecords, reviewRowBatches, type TrainingRow, trainingRowBatches } from "./source";
-import { ChunkWriter } from "./writer";
+import { CHUNK_BYTES, ChunkWriter } from "./writer";
 
 export interface DatasetExportOptions {
   format: ExportFormat;
@@ -54,7 +55,19 @@ export class DatasetExport {
     this.started = true;
     const out = new ChunkWriter();
     const options = { batchSize: this.batchSize };
-    if (this.format === "csv") {
+    const client = copyClientOf(this.db);
+    if (client && !this.request.filters.redact) {
+      // PostgreSQL builds the records; the counts come from one grouped scan beside the stream.
+      const statement = exportCopyStatement(this.format, this.request, await systemPrompts(this.db, this.text));
+      const tallied = copyTally(this.db, this.format, this.request, this.tally);
+      tallied.catch(() => undefined);
+      if (this.format === "csv") out.write(csvHeader());
+      for await (const lines of copyOut(client, statement)) {
+        out.writeBytes(lines);
+        if (out.pending >= CHUNK_BYTES) yield* out.take();
+      }
+      await tallied;
+    } else if (this.format === "csv") {
       // The header goes out with the first batch, so a failing first query fails before any byte is sent.
       out.write(csvHeader());
       for await (const rows of reviewRowBatches(this.db, this.request, options)) {
