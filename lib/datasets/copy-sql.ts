@@ -128,8 +128,8 @@ const LINES: Record<Exclude<ExportFormat, "csv">, SQL> = {
 
 /** The policy versions' system prompts as a relation `s(id, json)`. */
 function systemsRelation(systems: SystemPrompts): SQL {
-  const rows = [...systems.entries()].map(
-    ([id, json]) => sql.raw(`(${quoteLiteral(id)}::uuid, ${json === null ? "null::text" : quoteLiteral(json)})`),
+  const rows = [...systems.entries()].map(([id, json]) =>
+    sql.raw(`(${quoteLiteral(id)}::uuid, ${json === null ? "null::text" : quoteLiteral(json)})`),
   );
   if (rows.length === 0) return sql`(select null::uuid as id, null::text as json where false) as s`;
   return sql`(values ${sql.join(rows, sql`, `)}) as s(id, json)`;
@@ -155,7 +155,6 @@ export function jsonlSelect(
  * character) keep FORMAT csv from quoting or escaping anything.
  */
 export function copyStatement(format: ExportFormat, select: SQL): string {
-  const options =
-    format === "csv" ? "format csv" : `format csv, quote e'\\x01', delimiter e'\\x02'`;
+  const options = format === "csv" ? "format csv" : `format csv, quote e'\\x01', delimiter e'\\x02'`;
   return `copy (${inlineSql(select)}) to stdout with (${options})`;
 }

@@ -62,7 +62,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("COPY exports on PostgreSQL", ()
   });
 
   async function run(db: TestDatabase["db"], format: ExportFormat, query: string) {
-    const dataset = new DatasetExport(db, { format, request: parseExportRequest(new URLSearchParams(query)) });
+    const dataset = new DatasetExport(db, {
+      format,
+      request: parseExportRequest(new URLSearchParams(query)),
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of dataset.chunks()) chunks.push(Buffer.from(chunk));
     const manifest = await dataset.manifest({ generatedAt: new Date(0) });

@@ -7,7 +7,7 @@ import { policyVersions, reviews } from "@/db/schema";
 import { copyStatement, csvSelect, jsonlSelect, type SystemPrompts } from "./copy-sql";
 import type { ExportRequest } from "./filters";
 import type { ExportFormat } from "./formats";
-import type { ExportTally } from "./manifest";
+import { type ExportTally, emptyTally } from "./manifest";
 import { filterCondition, formatCondition } from "./source";
 
 /**
@@ -48,10 +48,7 @@ export function exportCopyStatement(
   request: ExportRequest,
   systems: SystemPrompts,
 ): string {
-  return copyStatement(
-    format,
-    format === "csv" ? csvSelect(request) : jsonlSelect(format, request, systems),
-  );
+  return copyStatement(format, format === "csv" ? csvSelect(request) : jsonlSelect(format, request, systems));
 }
 
 /**
@@ -88,7 +85,8 @@ async function abandon(stream: Readable, cancel: () => void): Promise<void> {
  * scan of reviews (filters and kinds read the review's own columns, and the
  * export's join to tickets never drops a review).
  */
-export async function copyTally(db: Db, format: ExportFormat, request: ExportRequest, tally: ExportTally) {
+export async function copyTally(db: Db, format: ExportFormat, request: ExportRequest): Promise<ExportTally> {
+  const tally = emptyTally();
   const where = [formatCondition(format), filterCondition(request)].filter((c) => c !== undefined);
   const rows = rowsOf<{
     decision: keyof ExportTally["byDecision"];
@@ -114,4 +112,5 @@ export async function copyTally(db: Db, format: ExportFormat, request: ExportReq
     else tally.policyVersions.set(row.policyVersionId, { version: row.version, records });
     tally.models.set(row.model, (tally.models.get(row.model) ?? 0) + records);
   }
+  return tally;
 }

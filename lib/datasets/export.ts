@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { policyVersions } from "@/db/schema";
+import { copyClientOf, copyOut, copyTally, exportCopyStatement, systemPrompts } from "./copy";
 import type { ExportRequest } from "./filters";
 import type { ExportFormat } from "./formats";
 import { buildManifest, type ExportManifest, type ExportTally, emptyTally } from "./manifest";
 import { csvHeader, csvRows, ticketTurn, writeDpo, writeSft, writeTrl } from "./records";
-import { copyClientOf, copyOut, copyTally, exportCopyStatement, systemPrompts } from "./copy";
 import { createRedactor } from "./redact";
 import { countExportRecords, reviewRowBatches, type TrainingRow, trainingRowBatches } from "./source";
 import { CHUNK_BYTES, ChunkWriter } from "./writer";
@@ -58,15 +58,33 @@ export class DatasetExport {
     const client = copyClientOf(this.db);
     if (client && !this.request.filters.redact) {
       // PostgreSQL builds the records; the counts come from one grouped scan beside the stream.
-      const statement = exportCopyStatement(this.format, this.request, await systemPrompts(this.db, this.text));
-      const tallied = copyTally(this.db, this.format, this.request, this.tally);
+      const statement = exportCopyStatement(
+        this.format,
+        this.request,
+        await systemPrompts(this.db, this.text),
+      );
+      const tallied = copyTally(this.db, this.format, this.request);
       tallied.catch(() => undefined);
       if (this.format === "csv") out.write(csvHeader());
-      for await (const lines of copyOut(client, statement)) {
-        out.writeBytes(lines);
-        if (out.pending >= CHUNK_BYTES) yield* out.take();
+      // One COPY message is one line: a chunk goes out every `batchSize` lines or CHUNK_BYTES.
+      const linesPerChunk = this.batchSize ?? Number.POSITIVE_INFINITY;
+      let lines = 0;
+      for await (const line of copyOut(client, statement)) {
+        out.writeBytes(line);
+        this.tally.records++;
+        if (++lines >= linesPerChunk || out.pending >= CHUNK_BYTES) {
+          lines = 0;
+          yield* out.take();
+        }
       }
-      await tallied;
+      const counted = await tallied;
+      if (counted.records !== this.tally.records) {
+        // Reviews under the snapshot changed while the file streamed (deleted meanwhile).
+        throw new Error(
+          `The export streamed ${this.tally.records} records but its snapshot holds ${counted.records}: export again.`,
+        );
+      }
+      Object.assign(this.tally, { ...counted, bytes: this.tally.bytes, redactions: this.tally.redactions });
     } else if (this.format === "csv") {
       // The header goes out with the first batch, so a failing first query fails before any byte is sent.
       out.write(csvHeader());

@@ -131,7 +131,18 @@ export function csvHeader(): string {
  * forms Apple Numbers folds into them). A text cell starting with one gets a
  * leading `'`, so it is shown as text; number cells are left as they are.
  */
-export const FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"] as const;
+export const FORMULA_PREFIXES = [
+  "=",
+  "+",
+  "-",
+  "@",
+  "\t",
+  "\r",
+  "\uFF1D",
+  "\uFF0B",
+  "\uFF0D",
+  "\uFF20",
+] as const;
 
 /** CSV text (RFC 4180 quoting, `\n` line ends, formula prefixes neutralised) for a batch of rows. */
 export function csvRows(rows: readonly ExportRow[], text: Text = (s) => s): string {

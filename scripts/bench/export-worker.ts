@@ -4,11 +4,13 @@
  * streams the format to a null sink and prints one JSON line.
  */
 import { type DatabaseHandle, openDatabase } from "@/db/client";
+import { copyClientOf } from "@/lib/datasets/copy";
 import { DatasetExport } from "@/lib/datasets/export";
 import { parseExportRequest } from "@/lib/datasets/filters";
 import { type ExportFormat, isExportFormat } from "@/lib/datasets/formats";
 import { countExportRecords } from "@/lib/datasets/source";
 import { backendCpuMs } from "./db";
+import { measureCopyLimit } from "./export-limit";
 
 export interface FormatResult {
   format: ExportFormat;
@@ -23,6 +25,8 @@ export interface FormatResult {
   baselineRssMb: number;
   peakRssMb: number;
   maxRssMb: number;
+  /** The same rows and width as a plain COPY to nowhere, in the same process right after. */
+  limit: { rows: number; bytes: number; seconds: number };
 }
 
 const mb = (bytes: number) => bytes / 1_048_576;
@@ -70,6 +74,14 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
     if (dataset.tally.records !== counts[format]) {
       throw new Error(`${format}: streamed ${dataset.tally.records} records but counted ${counts[format]}`);
     }
+    const client = copyClientOf(handle.db);
+    if (!client) throw new Error("The bench needs PostgreSQL.");
+    const limit = await measureCopyLimit(client, format, request);
+    if (limit.rows !== dataset.tally.records) {
+      throw new Error(
+        `${format}: the limit's COPY read ${limit.rows} rows, the export ${dataset.tally.records}`,
+      );
+    }
     return {
       format,
       records: dataset.tally.records,
@@ -82,6 +94,7 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
       peakRssMb: mb(peak),
       // resourceUsage().maxRSS is in kilobytes.
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      limit,
     };
   } finally {
     await handle.close();
