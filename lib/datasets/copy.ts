@@ -51,23 +51,72 @@ export function exportCopyStatement(
   return copyStatement(format, format === "csv" ? csvSelect(request) : jsonlSelect(format, request, systems));
 }
 
+/** Bytes of lines held before the COPY stream is paused (and the socket with it). */
+const HIGH_WATER_BYTES = 1 << 20;
+
 /**
- * The output of one COPY statement, chunk by chunk. A consumer that stops
- * early cancels the statement and drains what is in flight, so the
- * connection goes back to the pool clean.
+ * The lines of one COPY statement, in groups of whatever has arrived. PostgreSQL
+ * sends one message per row and a flowing stream emits each message as it
+ * came (an iterator would glue them together), so every Buffer is one row.
+ * A consumer that stops early cancels the statement and drains what is in
+ * flight, so the connection goes back to the pool clean.
  */
-export async function* copyOut(client: Sql, statement: string): AsyncGenerator<Buffer> {
+export async function* copyOut(client: Sql, statement: string): AsyncGenerator<Buffer[]> {
   const query = client.unsafe(statement);
   const stream = await query.readable();
+  let lines: Buffer[] = [];
+  let held = 0;
   let ended = false;
-  try {
-    for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const onData = (line: Buffer) => {
+    lines.push(line);
+    held += line.length;
+    if (held >= HIGH_WATER_BYTES) stream.pause();
+    notify();
+  };
+  stream.on("data", onData);
+  stream.once("end", () => {
     ended = true;
+    notify();
+  });
+  stream.once("error", (error) => {
+    failure = error;
+    notify();
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      if (lines.length > 0) {
+        const ready = lines;
+        lines = [];
+        held = 0;
+        if (stream.isPaused()) stream.resume();
+        yield ready;
+      } else if (failure) {
+        throw failure;
+      } else if (ended) {
+        finished = true;
+        return;
+      } else {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    }
   } finally {
-    if (!ended) await abandon(stream, () => query.cancel());
+    if (!finished && !failure) {
+      stream.off("data", onData);
+      await abandon(stream, () => query.cancel());
+    }
   }
 }
 
+/** Cancels a statement whose lines are no longer wanted and discards them until it stops. */
 async function abandon(stream: Readable, cancel: () => void): Promise<void> {
   if (stream.destroyed || stream.readableEnded) return;
   const finished = new Promise<void>((resolve) => {

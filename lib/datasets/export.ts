@@ -69,12 +69,14 @@ export class DatasetExport {
       // One COPY message is one line: a chunk goes out every `batchSize` lines or CHUNK_BYTES.
       const linesPerChunk = this.batchSize ?? Number.POSITIVE_INFINITY;
       let lines = 0;
-      for await (const line of copyOut(client, statement)) {
-        out.writeBytes(line);
-        this.tally.records++;
-        if (++lines >= linesPerChunk || out.pending >= CHUNK_BYTES) {
-          lines = 0;
-          yield* out.take();
+      for await (const arrived of copyOut(client, statement)) {
+        for (const line of arrived) {
+          out.writeBytes(line);
+          this.tally.records++;
+          if (++lines >= linesPerChunk || out.pending >= CHUNK_BYTES) {
+            lines = 0;
+            yield* out.take();
+          }
         }
       }
       const counted = await tallied;

@@ -92,12 +92,12 @@ export async function measureCopyLimit(
   const started = performance.now();
   let rows = 0;
   let bytes = 0;
-  for await (const line of copyOut(
+  for await (const lines of copyOut(
     client,
     `copy (${inlineSql(limitSelect(format, request))}) to stdout with (format csv)`,
   )) {
-    rows++;
-    bytes += line.length;
+    rows += lines.length;
+    for (const line of lines) bytes += line.length;
   }
   return { rows, bytes, seconds: (performance.now() - started) / 1000 };
 }
