@@ -1,6 +1,6 @@
 /**
  * One measurement of `npm run bench:export`, in a process of its own so its
- * RSS is the export's alone: `tsx scripts/bench/export-worker.ts <format> <url> [batchSize]`
+ * RSS is the export's alone: `tsx scripts/bench/export-worker.ts <format> <url> [batchSize|-] [query]`
  * streams the format to a null sink and prints one JSON line.
  */
 import { type DatabaseHandle, openDatabase } from "@/db/client";
@@ -47,10 +47,15 @@ function cpuSpent(before: Map<number, number>, after: Map<number, number>): numb
 }
 
 /** Child: stream one format to nowhere and report what it took. */
-async function measure(url: string, format: ExportFormat, batchSize?: number): Promise<FormatResult> {
+async function measure(
+  url: string,
+  format: ExportFormat,
+  batchSize?: number,
+  query = "",
+): Promise<FormatResult> {
   const handle = await openDatabase({ kind: "postgres", url, max: 4 });
   try {
-    const request = parseExportRequest({});
+    const request = parseExportRequest(new URLSearchParams(query));
     let peak = process.memoryUsage().rss;
     const baseline = peak;
     const sampler = setInterval(() => {
@@ -101,9 +106,13 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
   }
 }
 
-const [format, url, batchSize] = process.argv.slice(2);
+const [format, url, batchSize, query] = process.argv.slice(2);
 if (!format || !isExportFormat(format) || !url) {
   console.error("Usage: tsx scripts/bench/export-worker.ts <sft|dpo|trl|csv> <postgres url> [batch size]");
   process.exit(2);
 }
-console.log(JSON.stringify(await measure(url, format, batchSize ? Number(batchSize) : undefined)));
+console.log(
+  JSON.stringify(
+    await measure(url, format, batchSize && batchSize !== "-" ? Number(batchSize) : undefined, query),
+  ),
+);

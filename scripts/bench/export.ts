@@ -5,7 +5,8 @@
  * own and reports records/s and peak RSS (sampled every 50 ms, and the kernel's maxRSS).
  * Beside each format, its limit measured in the same run: a plain COPY of the same rows and
  * width to a discarding stream (export-limit.ts), and the export's rate as a share of it.
- * Goal: every format >= 50 % of its limit and peak RSS < 200 MB. `--reviews N` sets the size.
+ * Goal: every format >= 50 % of its limit and peak RSS < 200 MB. `--reviews N` sets the size;
+ * `--redact` exports with redaction (which runs in Node: see lib/datasets/copy.ts).
  *
  * `--keep` leaves the database behind and `--reuse` exports from it again without rebuilding.
  * `--heap 128` runs the exports with `--max-old-space-size=128` (a memory-capped deployment);
@@ -34,10 +35,11 @@ function runChild(
   format: ExportFormat,
   batchSize?: string,
   heapMb?: string,
+  query?: string,
 ): Promise<FormatResult> {
   // A separate entry point, so the child loads the export code only (not the agent and its tokenizer).
   const args = [path.join(import.meta.dirname, "export-worker.ts"), format, url];
-  if (batchSize) args.push(batchSize);
+  args.push(batchSize ?? "-", query ?? "");
   return new Promise((resolve, reject) => {
     const heap = heapMb ? [`--max-old-space-size=${Number(heapMb)}`] : [];
     const child = spawn(process.execPath, [...heap, ...process.execArgv, ...args], {
@@ -94,11 +96,12 @@ async function main() {
   const target = Number(args.reviews ?? 1_000_000);
   const formats = (args.formats ?? EXPORT_FORMATS.join(",")).split(",").filter(isExportFormat);
   const keep = argv.includes("--keep") || argv.includes("--reuse");
+  const redact = argv.includes("--redact");
   const { url, drop } = await prepare(target, argv.includes("--reuse"));
   try {
     console.log(
       `bench:export — ${target.toLocaleString("en-US")} reviews, PostgreSQL, one process per format` +
-        `${args.heap ? `, --max-old-space-size=${Number(args.heap)}` : ""} · load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
+        `${args.heap ? `, --max-old-space-size=${Number(args.heap)}` : ""}${redact ? ", redacted" : ""} · load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
     );
     console.log(
       "format   records     seconds   rows/s     MB out    MB/s   RSS before  peak RSS  maxRSS   count   CPU/record: node   database" +
@@ -106,7 +109,7 @@ async function main() {
     );
     const results: FormatResult[] = [];
     for (const format of formats) {
-      const r = await runChild(url, format, args["batch-size"], args.heap);
+      const r = await runChild(url, format, args["batch-size"], args.heap, redact ? "redact=true" : "");
       results.push(r);
       console.log(
         [
