@@ -23,7 +23,12 @@ import { amplifyHistory, buildDemoHistory } from "@/lib/demo/history";
 import { benchDatabaseExists, benchDatabaseUrl, freshBenchDatabase, parseArgs } from "./db";
 import type { FormatResult } from "./export-worker";
 
-const DB_NAME = "countersign_bench_export";
+const DEFAULT_REVIEWS = 1_000_000;
+
+/** The bench database for a size: another size gets a database of its own, so it never replaces the 1M one. */
+function databaseName(reviews: number): string {
+  return reviews === DEFAULT_REVIEWS ? "countersign_bench_export" : `countersign_bench_export_${reviews}`;
+}
 /** Each format's rate as a share of PostgreSQL's plain COPY of the same rows and width. */
 const GOAL_LIMIT_RATIO = 0.5;
 const GOAL_PEAK_RSS_MB = 200;
@@ -57,18 +62,23 @@ function runChild(
   });
 }
 
-async function prepare(target: number, reuse: boolean): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = benchDatabaseUrl(DB_NAME);
-  if (reuse && (await benchDatabaseExists(DB_NAME))) {
+/** The bench database, and how to leave it: `done(true)` keeps it, `done(false)` drops it. */
+async function prepare(
+  target: number,
+  reuse: boolean,
+): Promise<{ url: string; done: (keep: boolean) => Promise<void> }> {
+  const name = databaseName(target);
+  const url = benchDatabaseUrl(name);
+  if (reuse && (await benchDatabaseExists(name))) {
     const handle = await openDatabase({ kind: "postgres", url, max: 2 });
     const [row] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from reviews`));
     await handle.close();
     if (Number(row?.n) >= target) {
-      console.log(`reusing ${DB_NAME}: ${Number(row?.n).toLocaleString("en-US")} reviews`);
-      return { url, drop: async () => {} };
+      console.log(`reusing ${name}: ${Number(row?.n).toLocaleString("en-US")} reviews`);
+      return { url, done: async () => {} };
     }
   }
-  const handle = await freshBenchDatabase(DB_NAME);
+  const handle = await freshBenchDatabase(name);
   let started = performance.now();
   await seedDemo(handle.db);
   const history = await buildDemoHistory(handle.db);
@@ -86,18 +96,21 @@ async function prepare(target: number, reuse: boolean): Promise<{ url: string; d
   console.log(
     `\namplified         ${amplified.totalReviews.toLocaleString("en-US")} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  await handle.close();
-  return { url, drop: handle.drop };
+  // The handle stays open until the end: drop() needs its server connection (closing it first made
+  // the drop fail with CONNECTION_ENDED).
+  return { url, done: (keep) => (keep ? handle.close() : handle.drop()) };
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const argv = process.argv.slice(2);
-  const target = Number(args.reviews ?? 1_000_000);
+  const target = Number(args.reviews ?? DEFAULT_REVIEWS);
+  if (!Number.isInteger(target) || target < 1)
+    throw new Error("--reviews must be a whole number, e.g. 20000.");
   const formats = (args.formats ?? EXPORT_FORMATS.join(",")).split(",").filter(isExportFormat);
   const keep = argv.includes("--keep") || argv.includes("--reuse");
   const redact = argv.includes("--redact");
-  const { url, drop } = await prepare(target, argv.includes("--reuse"));
+  const { url, done } = await prepare(target, argv.includes("--reuse"));
   try {
     console.log(
       `bench:export — ${target.toLocaleString("en-US")} reviews, PostgreSQL, one process per format` +
@@ -151,8 +164,11 @@ async function main() {
       );
     }
   } finally {
-    if (keep) console.log(`kept ${DB_NAME}: run again with --reuse, drop it with dropdb ${DB_NAME}`);
-    else await drop();
+    if (keep) {
+      const name = databaseName(target);
+      console.log(`kept ${name}: run again with --reuse, drop it with dropdb ${name}`);
+    }
+    await done(keep);
   }
 }
 
