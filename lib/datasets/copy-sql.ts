@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type AnyPgColumn, PgDialect } from "drizzle-orm/pg-core";
 import { agentRuns, policyVersions, reviews, tickets } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import type { ExportRequest } from "./filters";
 import type { ExportFormat } from "./formats";
 import { FORMULA_PREFIXES } from "./records";
@@ -19,10 +20,18 @@ export type SystemPrompts = ReadonlyMap<string, string | null>;
 
 const dialect = new PgDialect();
 
-/** A PostgreSQL string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
+/**
+ * A PostgreSQL escape-string literal: quotes and backslashes doubled, so it
+ * reads the same whatever standard_conforming_strings says.
+ */
 export function quoteLiteral(value: string): string {
-  if (value.includes("\0")) throw new Error("Text for PostgreSQL cannot hold a NUL character.");
-  return `'${value.replaceAll("'", "''")}'`;
+  if (value.includes("\0")) {
+    throw new AppError(
+      "bad_request:export",
+      "Export filters cannot hold a NUL character: remove it and try again.",
+    );
+  }
+  return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
 }
 
 function literal(value: unknown): string {
@@ -128,9 +137,8 @@ const LINES: Record<Exclude<ExportFormat, "csv">, SQL> = {
 
 /** The policy versions' system prompts as a relation `s(id, json)`. */
 function systemsRelation(systems: SystemPrompts): SQL {
-  const rows = [...systems.entries()].map(([id, json]) =>
-    sql.raw(`(${quoteLiteral(id)}::uuid, ${json === null ? "null::text" : quoteLiteral(json)})`),
-  );
+  // Parameters, written in as literals by inlineSql in one pass (never spliced as raw SQL).
+  const rows = [...systems.entries()].map(([id, json]) => sql`(${id}::uuid, ${json}::text)`);
   if (rows.length === 0) return sql`(select null::uuid as id, null::text as json where false) as s`;
   return sql`(values ${sql.join(rows, sql`, `)}) as s(id, json)`;
 }

@@ -2,10 +2,11 @@ import { parse } from "csv-parse/sync";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/client";
-import { reviews, tickets } from "@/db/schema";
+import { policyVersions, reviews, tickets } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { type FeedbackLabel, type FeedbackReview, seedFeedback } from "@/test/feedback";
 import { copyClientOf } from "./copy";
+import { inlineSql } from "./copy-sql";
 import { DatasetExport } from "./export";
 import { parseExportRequest } from "./filters";
 import { EXPORT_FORMATS, type ExportFormat } from "./formats";
@@ -20,6 +21,8 @@ const HOSTILE: { column: string; value: string }[] = [
   { column: "body", value: "-2+3\nrest of the body" },
   { column: "channel", value: "@channel" },
 ];
+const AWKWARD = " It's $1 and $2, a back\\slash \\', a tab\t, \"quotes\" and ＝ sign. ";
+
 const HOSTILE_REVIEW: { column: string; value: string }[] = [
   { column: "comment", value: "\tcmd|' /C calc'!A0" },
   { column: "reason", value: "\r=1+1" },
@@ -45,6 +48,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("COPY exports on PostgreSQL", ()
         sql`update ${reviews} set ${sql.identifier(column)} = ${value} where ${reviews.id} = ${made.editA.reviewId}`,
       );
     }
+    // Policy text that a literal written into a COPY statement must carry through intact.
+    await pg.db.execute(
+      sql`update ${policyVersions} set ${sql.identifier("instructions")} = ${sql.identifier("instructions")} || ${AWKWARD}`,
+    );
     await lite.db.execute(sql`set session_replication_role = replica`);
     for (const table of TABLES) {
       await lite.db.execute(sql`delete from ${sql.identifier(table)}`);
@@ -119,6 +126,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("COPY exports on PostgreSQL", ()
     }
     const [ticket] = await pg.db.select().from(tickets).where(eq(tickets.id, made.editA.ticketId));
     expect(ticket?.subject).toBe(HOSTILE[0]?.value);
+  });
+
+  it("writes values into a statement as literals that read back as they were", async () => {
+    const client = copyClientOf(pg.db);
+    const value = `${AWKWARD}\n'; drop table reviews; --`;
+    const rows = await client?.unsafe(inlineSql(sql`select ${value}::text as v, ${"$1"}::text as w`));
+    expect(rows?.[0]).toEqual({ v: value, w: "$1" });
+    expect(() => inlineSql(sql`select ${"a\0b"}`)).toThrow("NUL");
   });
 
   it("a download cancelled half way leaves the connection usable", async () => {
