@@ -15,6 +15,11 @@ import { filterCondition, formatCondition } from "./source";
  * lines out through `COPY ... TO STDOUT`; Node only counts, hashes and writes
  * the bytes. PGlite has no COPY stream, and redaction (regular expressions
  * with look-behind and checksums) has no SQL form: both keep the row path.
+ *
+ * One statement, read in order: the backend builds the lines on one core
+ * while Node hashes and forwards them on the other. Reading key ranges in
+ * parallel would put more backends on the same two cores, and writing them
+ * in order would have to hold (or spill to disk) every range but the first.
  */
 
 /** The postgres.js client behind a Drizzle database, or null on PGlite. */
