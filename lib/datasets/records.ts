@@ -125,7 +125,29 @@ export function csvHeader(): string {
   return stringify([CSV_COLUMNS.map((c) => c.header)]);
 }
 
-/** CSV text (RFC 4180 quoting, `\n` line ends) for a batch of rows. */
+/**
+ * The characters that make a spreadsheet read a cell as a formula (OWASP's
+ * CSV-injection guidance: = + - @ tab and carriage return, and the full-width
+ * forms Apple Numbers folds into them). A text cell starting with one gets a
+ * leading `'`, so it is shown as text; number cells are left as they are.
+ */
+export const FORMULA_PREFIXES = [
+  "=",
+  "+",
+  "-",
+  "@",
+  "\t",
+  "\r",
+  "\uFF1D",
+  "\uFF0B",
+  "\uFF0D",
+  "\uFF20",
+] as const;
+
+/** CSV text (RFC 4180 quoting, `\n` line ends, formula prefixes neutralised) for a batch of rows. */
 export function csvRows(rows: readonly ExportRow[], text: Text = (s) => s): string {
-  return stringify(rows.map((row) => CSV_COLUMNS.map((c) => c.cell(row, text))));
+  return stringify(
+    rows.map((row) => CSV_COLUMNS.map((c) => c.cell(row, text))),
+    { escape_formulas: true },
+  );
 }

@@ -28,6 +28,24 @@ export class ChunkWriter {
     this.position += this.buffer.write(text, this.position, "utf8");
   };
 
+  /** Appends bytes that are already encoded (a COPY stream's lines), copied into the current chunk. */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.position + bytes.length > CHUNK_BYTES) {
+      this.seal();
+      if (bytes.length > CHUNK_BYTES) {
+        this.push(Buffer.from(bytes));
+        return;
+      }
+    }
+    this.buffer.set(bytes, this.position);
+    this.position += bytes.length;
+  }
+
+  /** Bytes written and not yet taken. */
+  get pending(): number {
+    return this.position + this.ready.reduce((sum, chunk) => sum + chunk.length, 0);
+  }
+
   /** Everything written since the last call, as chunks ready to send. */
   take(): Uint8Array[] {
     this.seal();

@@ -1,14 +1,16 @@
 /**
  * One measurement of `npm run bench:export`, in a process of its own so its
- * RSS is the export's alone: `tsx scripts/bench/export-worker.ts <format> <url> [batchSize]`
+ * RSS is the export's alone: `tsx scripts/bench/export-worker.ts <format> <url> [batchSize|-] [query]`
  * streams the format to a null sink and prints one JSON line.
  */
 import { type DatabaseHandle, openDatabase } from "@/db/client";
+import { copyClientOf } from "@/lib/datasets/copy";
 import { DatasetExport } from "@/lib/datasets/export";
 import { parseExportRequest } from "@/lib/datasets/filters";
 import { type ExportFormat, isExportFormat } from "@/lib/datasets/formats";
 import { countExportRecords } from "@/lib/datasets/source";
 import { backendCpuMs } from "./db";
+import { measureCopyLimit } from "./export-limit";
 
 export interface FormatResult {
   format: ExportFormat;
@@ -23,6 +25,8 @@ export interface FormatResult {
   baselineRssMb: number;
   peakRssMb: number;
   maxRssMb: number;
+  /** The same rows and width as a plain COPY to nowhere, in the same process right after. */
+  limit: { rows: number; bytes: number; seconds: number };
 }
 
 const mb = (bytes: number) => bytes / 1_048_576;
@@ -43,10 +47,15 @@ function cpuSpent(before: Map<number, number>, after: Map<number, number>): numb
 }
 
 /** Child: stream one format to nowhere and report what it took. */
-async function measure(url: string, format: ExportFormat, batchSize?: number): Promise<FormatResult> {
+async function measure(
+  url: string,
+  format: ExportFormat,
+  batchSize?: number,
+  query = "",
+): Promise<FormatResult> {
   const handle = await openDatabase({ kind: "postgres", url, max: 4 });
   try {
-    const request = parseExportRequest({});
+    const request = parseExportRequest(new URLSearchParams(query));
     let peak = process.memoryUsage().rss;
     const baseline = peak;
     const sampler = setInterval(() => {
@@ -70,6 +79,14 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
     if (dataset.tally.records !== counts[format]) {
       throw new Error(`${format}: streamed ${dataset.tally.records} records but counted ${counts[format]}`);
     }
+    const client = copyClientOf(handle.db);
+    if (!client) throw new Error("The bench needs PostgreSQL.");
+    const limit = await measureCopyLimit(client, format, request);
+    if (limit.rows !== dataset.tally.records) {
+      throw new Error(
+        `${format}: the limit's COPY read ${limit.rows} rows, the export ${dataset.tally.records}`,
+      );
+    }
     return {
       format,
       records: dataset.tally.records,
@@ -82,15 +99,20 @@ async function measure(url: string, format: ExportFormat, batchSize?: number): P
       peakRssMb: mb(peak),
       // resourceUsage().maxRSS is in kilobytes.
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      limit,
     };
   } finally {
     await handle.close();
   }
 }
 
-const [format, url, batchSize] = process.argv.slice(2);
+const [format, url, batchSize, query] = process.argv.slice(2);
 if (!format || !isExportFormat(format) || !url) {
   console.error("Usage: tsx scripts/bench/export-worker.ts <sft|dpo|trl|csv> <postgres url> [batch size]");
   process.exit(2);
 }
-console.log(JSON.stringify(await measure(url, format, batchSize ? Number(batchSize) : undefined)));
+console.log(
+  JSON.stringify(
+    await measure(url, format, batchSize && batchSize !== "-" ? Number(batchSize) : undefined, query),
+  ),
+);
