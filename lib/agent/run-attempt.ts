@@ -11,13 +11,13 @@ import {
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
 import { FACTS_READ_STEP, factsRead } from "./cache";
-import { withGrounding } from "./grounding";
 import {
   type VerificationRound,
   verificationBlock,
   verificationBlockReason,
   verificationStepName,
 } from "./chain";
+import { withGrounding } from "./grounding";
 import type { Exhausted } from "./invariants";
 import { LIMITS } from "./limits";
 import { DEFAULT_RESILIENCE, type ResilienceOptions, resilientModel } from "./models/resilience";

@@ -1,5 +1,5 @@
-import { findPattern, testPattern } from "./pattern";
 import type { RiskCategory } from "@/lib/triage/labels";
+import { findPattern, testPattern } from "./pattern";
 import type { Rule, ToolName } from "./rules";
 
 export type EscalationRule = Extract<Rule, { team: string }>;

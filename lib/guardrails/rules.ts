@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { patternProblem } from "./pattern";
 import { RISK_CATEGORIES } from "@/lib/triage/labels";
+import { patternProblem } from "./pattern";
 
 /**
  * Guardrail rules are data: stored as JSON on a policy version, validated by
