@@ -136,7 +136,7 @@ export function groundReply(text: string, retrieved: Retrieved): Grounding {
 
 function supportFor(sentence: string, retrieved: Retrieved): SentenceSupport {
   const own = words(sentence.replace(QUOTED, " "));
-  if (NOT_A_CLAIM.test(sentence) && own.length <= 8) return { type: "not_a_claim" };
+  if (NOT_A_CLAIM.test(sentence) && own.length <= 6) return { type: "not_a_claim" };
   // A signature line: a few words, no full stop, no figures.
   if (own.length <= 3 && !/[.!?\d]/.test(sentence)) return { type: "not_a_claim" };
   for (const m of sentence.matchAll(ORDER)) {
