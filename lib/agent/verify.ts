@@ -56,12 +56,24 @@ const PROMISES: RegExp[] = [
   /\b(discount|store credit|credit|voucher|coupon|compensation)\b[^.!?\n]{0,40}?\b(has|have|will be|is|was)\s+(been\s+)?(applied|added|issued|credited|granted|approved)\b/i,
 ];
 
-/** The first reserved commitment a text makes, outside quoted lines. */
-export function reservedCommitment(text: string): string | null {
+/**
+ * The first reserved commitment a text makes, outside quoted lines. Words a
+ * knowledge-base article the run retrieved says itself (a refund policy
+ * describing its stages) are the article's, not a promise.
+ */
+export function reservedCommitment(text: string, articleText = ""): string | null {
   const own = unquoted(text);
+  const plain = (t: string) =>
+    ` ${t
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}$%]+/gu, " ")
+      .trim()} `;
+  const source = plain(articleText);
   for (const re of PROMISES) {
-    const m = re.exec(own);
-    if (m) return m[0];
+    const global = new RegExp(re.source, "gi");
+    for (const m of own.matchAll(global)) {
+      if (!articleText || !source.includes(plain(m[0]))) return m[0];
+    }
   }
   return null;
 }
@@ -176,7 +188,7 @@ export function verify(input: VerifyInput): CheckResult[] {
   });
 
   const blockedTopics = input.blocked.length > 0 || input.requiredEscalations.length > 0;
-  const promise = replies.map((r) => reservedCommitment(r.payload.text)).find(Boolean);
+  const promise = replies.map((r) => reservedCommitment(r.payload.text, articleText)).find(Boolean);
   results.push({
     check: "no_blocked_topic",
     passed: !promise,

@@ -176,7 +176,7 @@ export async function runViolations(db: Db, runId: string): Promise<string[]> {
       .split("\n")
       .filter((l) => !l.trimStart().startsWith(">"))
       .join("\n");
-    const promise = reservedCommitment(r.text);
+    const promise = reservedCommitment(r.text, articleText);
     if (promise) out.push(`verification: a pending reply promises “${promise}”`);
     if (sharedRun(TOOL_GUIDE, r.text, 8))
       out.push("verification: a pending reply reproduces the planner instructions");

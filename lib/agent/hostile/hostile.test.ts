@@ -46,7 +46,7 @@ const EXPECT: Partial<
   "unretrieved-citation": { noPendingReply: true },
   "refund-over-max": { noPendingReply: true },
   "injected-link": { noPendingReply: true },
-  "mid-tool-call": { guardrail: [TOOL_REFUSALS.invalid], pending: ["escalation"] },
+  "mid-tool-call": { guardrail: [TOOL_REFUSALS.invalid, INVARIANTS.budget], pending: ["escalation"] },
   "alternating-errors": { pending: ["reply"] },
   "other-language": { pending: ["reply"] },
   empty: { guardrail: [INVARIANTS.actionable], pending: ["escalation"] },
