@@ -206,6 +206,48 @@ describe("CSV", () => {
     expect(record.model).toBe("offline");
   });
 
+  it("neutralises a formula prefix at the start of every text cell, and leaves numbers alone", () => {
+    const prefixes = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"];
+    for (const prefix of prefixes) {
+      const hostile = `${prefix}HYPERLINK("http://evil.example/","x")`;
+      const text = csvRows([
+        {
+          ...row,
+          subject: hostile,
+          body: hostile,
+          externalId: hostile,
+          channel: hostile,
+          comment: hostile,
+          reason: hostile,
+          originalText: hostile,
+          finalText: hostile,
+          model: hostile,
+          reasonTags: [hostile],
+          rating: -1,
+          costMicroUsd: -5,
+        },
+      ]);
+      const [cells] = parse(text) as string[][];
+      const record = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c.header, cells?.[i]]));
+      for (const column of [
+        "ticket_subject",
+        "ticket_body",
+        "ticket_external_id",
+        "ticket_channel",
+        "comment",
+        "reason",
+        "original_text",
+        "final_text",
+        "model",
+        "reason_tags",
+      ]) {
+        expect(record[column], `${column} starting with ${JSON.stringify(prefix)}`).toBe(`'${hostile}`);
+      }
+      expect(record.rating).toBe("-1");
+      expect(record.cost_micro_usd).toBe("-5");
+    }
+  });
+
   it("turns micro-dollars into exact dollars", () => {
     expect(microUsdToDollars(0)).toBe("0.000000");
     expect(microUsdToDollars(1)).toBe("0.000001");
