@@ -63,12 +63,22 @@ test.describe("reviewer", () => {
     await expect(orders.getByRole("row").nth(1)).toContainText(/ORD-\d{6}/);
   });
 
-  test("signs out", async ({ page }) => {
-    await page.goto("/tickets");
+  test("signs out, and the old session cookie no longer works", async ({ browser }) => {
+    // A session of its own: signing out ends it, and the shared one must live on for other tests.
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await signIn(page, ACCOUNTS.reviewer, DEMO_PASSWORD);
+    await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
+    const cookies = await context.cookies();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
     await page.goto("/tickets");
     await expect(page).toHaveURL(/\/login/);
+    // Replaying the cookie from before signing out: the API refuses it.
+    await context.addCookies(cookies);
+    const replay = await page.request.get("/api/v1/queue");
+    expect(replay.status()).toBe(401);
+    await context.close();
   });
 });
 
