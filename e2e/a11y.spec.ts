@@ -2,6 +2,8 @@ import { expectNoSeriousA11yViolations } from "./axe";
 import { expect, test } from "./fixtures";
 
 // Read-only visits: axe-core on every page, 0 serious or critical violations.
+// Several pages and a full axe scan each: more than the default 30 s on a busy machine.
+test.describe.configure({ timeout: 180_000 });
 
 test.describe("a reviewer's pages", () => {
   test.use({ role: "reviewer" });

@@ -10,7 +10,7 @@ async function openPendingReply(page: Page): Promise<string> {
   await page.goto("/queue?kind=reply&state=pending_review");
   const table = page.getByRole("table", { name: "Actions waiting for review" });
   await table.getByRole("row").nth(1).getByRole("link").click();
-  await expect(page).toHaveURL(/\/tickets\/[0-9a-f-]+\?action=/);
+  await expect(page).toHaveURL(/\/tickets\/[0-9a-f-]+\?action=/, { timeout: 15_000 });
   await expect(page.getByRole("article", { name: "Reply draft (pending review)" })).toBeVisible();
   return page.url();
 }

@@ -136,7 +136,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
             type="search"
             defaultValue={params.q}
             placeholder="Subject, sender or external id"
-            className="w-72 rounded border border-slate-300 px-2 py-1 text-sm"
+            className="w-full max-w-72 min-w-0 rounded border border-slate-300 px-2 py-1 text-sm"
           />
           <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
             Search
@@ -204,76 +204,78 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
       ) : items.length === 0 && query.isSuccess ? (
         <p className="mt-6 text-slate-600">Nothing waiting for review here.</p>
       ) : (
-        <table
-          className="mt-4 w-full border-collapse rounded bg-white text-sm shadow-sm"
-          aria-label="Actions waiting for review"
-        >
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">Ticket</th>
-              <th className="px-3 py-2">Kind</th>
-              <th className="px-3 py-2">Age</th>
-              <th className="px-3 py-2">Intent</th>
-              <th className="px-3 py-2">Triage</th>
-              <th className="px-3 py-2">Model</th>
-              <th className="px-3 py-2">Policy</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((row, i) => (
-              <tr
-                key={row.id}
-                aria-current={i === selected ? "true" : undefined}
-                className={`border-t border-slate-100 ${i === selected ? "bg-sky-50 outline-2 outline-sky-400" : ""}`}
-              >
-                <td className="px-3 py-2">
-                  <Link
-                    ref={(el) => {
-                      links.current[i] = el;
-                    }}
-                    href={`/tickets/${row.ticketId}?action=${row.id}`}
-                    onFocus={() => setSelected(i)}
-                    className="text-sky-800 hover:underline"
-                  >
-                    {row.subject}
-                  </Link>
-                  {row.beingReviewedBy ? (
-                    <div className="text-xs text-amber-800">being reviewed by {row.beingReviewedBy}</div>
-                  ) : null}
-                </td>
-                <td className="px-3 py-2">
-                  <Badge
-                    tone={
-                      row.status === "blocked" ? "danger" : row.kind === "escalation" ? "info" : "neutral"
-                    }
-                  >
-                    {kindLabel(row)}
-                  </Badge>
-                </td>
-                <td className="px-3 py-2">
-                  {age(row.ageMinutes)} {row.overSla ? <Badge tone="warn">SLA</Badge> : null}
-                </td>
-                <td className="px-3 py-2 text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</td>
-                <td className="px-3 py-2 text-slate-600">
-                  {row.triage ? (
-                    <>
-                      <Badge tone={row.triage.category === "none" ? "neutral" : "warn"}>
-                        {row.triage.category.replace("_", " ")}
-                      </Badge>{" "}
-                      {row.triage.intent.replaceAll("_", " ")} ({Math.round(row.triage.confidence * 100)} %)
-                    </>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td className="px-3 py-2">{row.model}</td>
-                <td className="px-3 py-2">v{row.policyVersion ?? "?"}</td>
+        <div className="mt-4 overflow-x-auto">
+          <table
+            className="w-full border-collapse rounded bg-white text-sm shadow-sm [&_td]:[overflow-wrap:anywhere]"
+            aria-label="Actions waiting for review"
+          >
+            <thead className="bg-slate-100 text-left">
+              <tr>
+                <th className="px-3 py-2">Ticket</th>
+                <th className="px-3 py-2">Kind</th>
+                <th className="px-3 py-2">Age</th>
+                <th className="px-3 py-2">Intent</th>
+                <th className="px-3 py-2">Triage</th>
+                <th className="px-3 py-2">Model</th>
+                <th className="px-3 py-2">Policy</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((row, i) => (
+                <tr
+                  key={row.id}
+                  aria-current={i === selected ? "true" : undefined}
+                  className={`border-t border-slate-100 ${i === selected ? "bg-sky-50 outline-2 outline-sky-400" : ""}`}
+                >
+                  <td className="px-3 py-2">
+                    <Link
+                      ref={(el) => {
+                        links.current[i] = el;
+                      }}
+                      href={`/tickets/${row.ticketId}?action=${row.id}`}
+                      onFocus={() => setSelected(i)}
+                      className="text-sky-800 hover:underline"
+                    >
+                      {row.subject}
+                    </Link>
+                    {row.beingReviewedBy ? (
+                      <div className="text-xs text-amber-800">being reviewed by {row.beingReviewedBy}</div>
+                    ) : null}
+                  </td>
+                  <td className="px-3 py-2">
+                    <Badge
+                      tone={
+                        row.status === "blocked" ? "danger" : row.kind === "escalation" ? "info" : "neutral"
+                      }
+                    >
+                      {kindLabel(row)}
+                    </Badge>
+                  </td>
+                  <td className="px-3 py-2">
+                    {age(row.ageMinutes)} {row.overSla ? <Badge tone="warn">SLA</Badge> : null}
+                  </td>
+                  <td className="px-3 py-2 text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</td>
+                  <td className="px-3 py-2 text-slate-600">
+                    {row.triage ? (
+                      <>
+                        <Badge tone={row.triage.category === "none" ? "neutral" : "warn"}>
+                          {row.triage.category.replace("_", " ")}
+                        </Badge>{" "}
+                        {row.triage.intent.replaceAll("_", " ")} ({Math.round(row.triage.confidence * 100)} %)
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td className="px-3 py-2">{row.model}</td>
+                  <td className="px-3 py-2">v{row.policyVersion ?? "?"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
-      <nav aria-label="Queue pages" className="mt-3 flex gap-4 text-sm">
+      <nav aria-label="Queue pages" className="mt-3 flex flex-wrap gap-4 text-sm">
         {params.cursor ? (
           <button
             type="button"

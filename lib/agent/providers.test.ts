@@ -258,7 +258,12 @@ describe("an OpenAI-compatible provider over HTTP", () => {
       {
         kind: "reply",
         status: "pending_review",
-        payload: { text: REPLY_TEXT, citations: [{ type: "article", slug: cited }], model: MODEL_ID },
+        payload: {
+          text: REPLY_TEXT,
+          citations: [{ type: "article", slug: cited }],
+          model: MODEL_ID,
+          grounding: expect.any(Object),
+        },
       },
     ]);
 
