@@ -14,7 +14,7 @@ import {
   type VerificationRound,
   verificationBlock,
   verificationBlockReason,
-  verificationStepName,
+  verificationStep,
 } from "./chain";
 import type { Exhausted } from "./invariants";
 import { LIMITS } from "./limits";
@@ -197,11 +197,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
       customerText: `${input.ticket.subject}\n${input.ticket.body}`,
     });
     for (const r of results) {
-      await recorder.record({
-        kind: "verification",
-        name: verificationStepName(r.check, round),
-        output: { passed: r.passed, detail: r.detail },
-      });
+      await recorder.record(verificationStep(r.check, round, r));
     }
     return results;
   };

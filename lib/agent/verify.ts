@@ -1,3 +1,4 @@
+import { VERIFICATION_CHECKS, type VerificationCheck } from "@/db/schema";
 import type { FiredRule } from "@/lib/guardrails/evaluate";
 import { amountsInText, datesInText, orderNumbersInText } from "./facts";
 import type { BlockedProposal, Proposal, Retrieved } from "./types";

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
+import { failedCheckSql } from "@/lib/agent/chain";
 import { addDays, DEFAULT_PERIOD_DAYS, isMidnight, isoDay, type Range, startOfUtcDay } from "./period";
 import {
   aggregate,
@@ -79,9 +80,9 @@ function stepsSource(runs: string): SQL {
     select r.id as run_id, r.ticket_id, r.day, s.kind, s.name
     from ${sql.raw(runs)} r join agent_steps s on s.run_id = r.id and s.kind = 'guardrail'
     union all
-    select r.id, r.ticket_id, r.day, s.kind, regexp_replace(s.name, '^repair: ', '')
+    select r.id, r.ticket_id, r.day, s.kind, s.check_name
     from ${sql.raw(runs)} r
-    join agent_steps s on s.run_id = r.id and s.kind = 'verification' and (s.output->>'passed') = 'false'`;
+    join agent_steps s on s.run_id = r.id and ${failedCheckSql("s")}`;
 }
 
 /** Reviews matching `where` (on `v`), with their outcome flags, day and cut columns. */
