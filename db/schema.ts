@@ -296,6 +296,8 @@ export const agentActions = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     blockedBy: text("blocked_by"),
     blockedReason: text("blocked_reason"),
+    // A reply set aside by verification: the (first) check it failed; null for a block by a policy rule.
+    blockedCheck: text("blocked_check", { enum: VERIFICATION_CHECKS }),
     // Optimistic lock: a decision is `UPDATE ... WHERE id = $1 AND version = $2`.
     version: integer("version").notNull().default(1),
     claimedBy: uuid("claimed_by").references(() => users.id, { onDelete: "set null" }),

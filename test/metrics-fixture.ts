@@ -9,7 +9,7 @@ import {
   tickets,
   users,
 } from "@/db/schema";
-import { readVerificationStep, verificationStep } from "@/lib/agent/chain";
+import { blockedCheck, readVerificationStep, verificationStep } from "@/lib/agent/chain";
 
 /**
  * A small, hand-built history for the metric tests: every row inserted
@@ -101,6 +101,7 @@ export async function insertRun(db: Db, ids: FixtureIds, spec: RunSpec): Promise
         status: decided,
         payload,
         blockedBy: a.blockedBy ?? null,
+        blockedCheck: blockedCheck(a.blockedBy),
         createdAt: T(a.created),
         decidedAt: a.review ? T(a.review.at) : null,
       })

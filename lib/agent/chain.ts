@@ -88,6 +88,19 @@ export function verificationBlockReason(checks: CheckName[], details: string[]):
   return `Failed verification (${checks.join(", ")}): ${details.join(" ")}`.slice(0, 2_000);
 }
 
+/** The stored block of a reply set aside by verification: `blocked_by`, its reason and the typed `blocked_check`. */
+export function verificationBlockFields(
+  checks: CheckName[],
+  details: string[],
+): { blockedBy: string; blockedReason: string; blockedCheck: CheckName } {
+  const first = checks[0] ?? "facts_grounded";
+  return {
+    blockedBy: verificationBlock(first),
+    blockedReason: verificationBlockReason(checks, details),
+    blockedCheck: first,
+  };
+}
+
 /** Whether an action was blocked by verification (not by a policy rule of the gate). */
 export function isVerificationBlock(blockedBy: string | null | undefined): boolean {
   return Boolean(blockedBy?.startsWith(VERIFY_PREFIX));

@@ -10,12 +10,7 @@ import {
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
 import { FACTS_READ_STEP, factsRead } from "./cache";
-import {
-  type VerificationRound,
-  verificationBlock,
-  verificationBlockReason,
-  verificationStep,
-} from "./chain";
+import { type VerificationRound, verificationBlockFields, verificationStep } from "./chain";
 import type { Exhausted } from "./invariants";
 import { LIMITS } from "./limits";
 import { DEFAULT_RESILIENCE, type ResilienceOptions, resilientModel } from "./models/resilience";
@@ -277,8 +272,7 @@ function setAsideFailedReplies(ctx: ToolContext, failed: CheckResult[]) {
   for (const p of ctx.proposals.filter((p) => p.kind === "reply")) {
     ctx.blocked.push({
       ...p,
-      blockedBy: verificationBlock(replyChecks[0]?.check ?? "facts_grounded"),
-      blockedReason: verificationBlockReason(
+      ...verificationBlockFields(
         replyChecks.map((f) => f.check),
         replyChecks.map((f) => f.detail),
       ),
