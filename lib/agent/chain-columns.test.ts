@@ -3,7 +3,7 @@ import { MockLanguageModelV4 } from "ai/test";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { agentSteps, tickets } from "@/db/schema";
+import { agentActions, agentSteps, tickets } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { loadFailingChecks } from "@/lib/metrics/breakdowns";
 import { resolvePeriod } from "@/lib/metrics/period";
@@ -85,7 +85,7 @@ describe("the typed decision chain", () => {
   });
   afterAll(() => handle?.destroy());
 
-  it("a repaired run writes check, round and result as columns, and the metrics count them", async () => {
+  it("a repaired run writes check, round, result and the blocked check as columns, and the metrics count them", async () => {
     const [ticket] = await db
       .select({ id: tickets.id })
       .from(tickets)
@@ -121,6 +121,21 @@ describe("the typed decision chain", () => {
       ["citations_valid", 0],
     ]);
     expect(steps.every((s) => s.passed !== null && s.budget === null)).toBe(true);
+
+    // The first draft, set aside by verification, names its failed check as a column.
+    const actions = await db
+      .select({
+        status: agentActions.status,
+        blockedBy: agentActions.blockedBy,
+        blockedCheck: agentActions.blockedCheck,
+      })
+      .from(agentActions)
+      .where(eq(agentActions.runId, outcome.runId))
+      .orderBy(asc(agentActions.status));
+    expect(actions).toEqual([
+      { status: "blocked", blockedBy: "verify:citations_valid", blockedCheck: "citations_valid" },
+      { status: "pending_review", blockedBy: null, blockedCheck: null },
+    ]);
 
     // The failing-checks figure and its ticket link read the typed columns.
     const range = resolvePeriod({}, new Date(now.getTime() + 60_000)).current;
