@@ -260,6 +260,23 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** The verification checks a reply draft goes through (lib/agent/verify.ts runs them in this order). */
+export const VERIFICATION_CHECKS = [
+  "citations_present",
+  "citations_valid",
+  "facts_grounded",
+  "no_blocked_topic",
+  "required_escalations",
+  "customer_scope",
+  "no_instruction_leak",
+  "customer_text_quoted",
+] as const;
+export type VerificationCheck = (typeof VERIFICATION_CHECKS)[number];
+
+/** The budgets a run can exhaust. */
+export const BUDGETS = ["steps", "tokens", "wall_time"] as const;
+export type Budget = (typeof BUDGETS)[number];
+
 export const agentSteps = pgTable(
   "agent_steps",
   {
@@ -269,7 +286,14 @@ export const agentSteps = pgTable(
       .references(() => agentRuns.id, { onDelete: "cascade" }),
     seq: integer("seq").notNull(),
     kind: text("kind", { enum: STEP_KINDS }).notNull(),
+    // Display name; the typed columns below are what readers count by.
     name: text("name").notNull(),
+    // Verification steps: the check, the round (0 first pass, 1 repair) and whether it passed.
+    check: text("check_name", { enum: VERIFICATION_CHECKS }),
+    round: smallint("round"),
+    passed: boolean("passed"),
+    // The budget-exhausted guardrail step: which budget ran out.
+    budget: text("budget", { enum: BUDGETS }),
     input: jsonb("input"),
     output: jsonb("output"),
     model: text("model"),
@@ -285,9 +309,7 @@ export const agentSteps = pgTable(
     // failing checks and hallucination rate read only those.
     index("agent_steps_signals_idx")
       .on(t.kind, t.runId, t.name)
-      .where(
-        sql`${t.kind} = 'guardrail' or (${t.kind} = 'verification' and (${t.output}->>'passed') = 'false')`,
-      ),
+      .where(sql`${t.kind} = 'guardrail' or (${t.kind} = 'verification' and ${t.passed} = false)`),
   ],
 );
 
@@ -318,6 +340,8 @@ export const agentActions = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     blockedBy: text("blocked_by"),
     blockedReason: text("blocked_reason"),
+    // A reply set aside by verification: the (first) check it failed; null for a block by a policy rule.
+    blockedCheck: text("blocked_check", { enum: VERIFICATION_CHECKS }),
     // Optimistic lock: a decision is `UPDATE ... WHERE id = $1 AND version = $2`.
     version: integer("version").notNull().default(1),
     claimedBy: uuid("claimed_by").references(() => users.id, { onDelete: "set null" }),

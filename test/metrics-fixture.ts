@@ -9,6 +9,7 @@ import {
   tickets,
   users,
 } from "@/db/schema";
+import { blockedCheck, readVerificationStep, verificationStep } from "@/lib/agent/chain";
 
 /**
  * A small, hand-built history for the metric tests: every row inserted
@@ -68,6 +69,7 @@ export async function insertRun(db: Db, ids: FixtureIds, spec: RunSpec): Promise
       seq: seq + 1,
       kind: step.kind,
       name: step.name,
+      ...typedColumns(step),
       output:
         step.kind === "verification" ? { passed: step.passed ?? true, detail: "" } : { rule: step.name },
       createdAt: T(spec.started),
@@ -99,6 +101,7 @@ export async function insertRun(db: Db, ids: FixtureIds, spec: RunSpec): Promise
         status: decided,
         payload,
         blockedBy: a.blockedBy ?? null,
+        blockedCheck: blockedCheck(a.blockedBy),
         createdAt: T(a.created),
         decidedAt: a.review ? T(a.review.at) : null,
       })
@@ -166,4 +169,17 @@ export async function addTickets(db: Db, ids: FixtureIds, names: string[]): Prom
       .returning({ id: tickets.id });
     ids.tickets[name] = t?.id as string;
   }
+}
+
+/** The typed chain columns the recorder writes for a verification step of this display name. */
+function typedColumns(step: { kind: string; name: string; passed?: boolean }) {
+  const verification = step.kind === "verification" ? readVerificationStep(step.name) : null;
+  if (!verification) return {};
+  const {
+    kind: _kind,
+    name: _name,
+    output: _output,
+    ...columns
+  } = verificationStep(verification.check, verification.round, { passed: step.passed ?? true, detail: "" });
+  return columns;
 }

@@ -135,8 +135,8 @@ export async function generateBulkHistory(db: Db, options: BulkHistoryOptions): 
     if (steps > 0) {
       // route, plan, tool_call x3, reflection, verification x4, repeating for longer chains.
       await tx.execute(sql`
-        insert into agent_steps (run_id, seq, kind, name, input, output, model, input_tokens, output_tokens,
-                                 cost_micro_usd, latency_ms, created_at)
+        insert into agent_steps (run_id, seq, kind, name, check_name, round, passed, input, output, model,
+                                 input_tokens, output_tokens, cost_micro_usd, latency_ms, created_at)
         select s.run_id, q.seq, k.kind,
                case k.kind
                  when 'route' then case when s.model = 'openai:gpt-4.1' then 'large' else 'small' end
@@ -145,6 +145,11 @@ export async function generateBulkHistory(db: Db, options: BulkHistoryOptions): 
                  when 'reflection' then 'reflection'
                  else (array['citations_present', 'citations_valid', 'facts_grounded', 'no_blocked_topic'])[1 + (q.seq - 1) % 10 - 6]
                end,
+               case when k.kind = 'verification' then
+                 (array['citations_present', 'citations_valid', 'facts_grounded', 'no_blocked_topic'])[1 + (q.seq - 1) % 10 - 6]
+               end,
+               case when k.kind = 'verification' then 0 end,
+               case when k.kind = 'verification' then true end,
                case k.kind
                  when 'route' then case when s.model = 'offline'
                    then jsonb_build_object('small', 'offline', 'large', 'offline')

@@ -1,3 +1,7 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Budget } from "@/db/schema";
+import type { BudgetName } from "./invariants";
+import type { StepRecord } from "./recorder";
 import { CHECKS, type CheckName } from "./verify";
 
 /**
@@ -5,6 +9,11 @@ import { CHECKS, type CheckName } from "./verify";
  * only: the step name of a check in the first or the repair round, the
  * `blocked_by` of a reply set aside by verification and the checks it failed.
  * Other modules call these instead of building or parsing the strings.
+ *
+ * Verification steps carry their check, round and result as typed columns
+ * (`agent_steps.check_name`, `round`, `passed`) and the budget step the budget
+ * that ran out (`agent_steps.budget`); the name stays for display. Readers
+ * count by the columns through the SQL below.
  */
 export type VerificationRound = "first" | "repair";
 
@@ -14,6 +23,43 @@ const FAILED_REASON = /^Failed verification \(([^)]*)\)/;
 
 export function verificationStepName(check: CheckName, round: VerificationRound): string {
   return round === "repair" ? `${REPAIR_PREFIX}${check}` : check;
+}
+
+/** The round's number in `agent_steps.round`. */
+export const ROUND_NUMBER: Record<VerificationRound, number> = { first: 0, repair: 1 };
+
+/** The step recording one check's result in a round: display name and typed columns. */
+export function verificationStep(
+  check: CheckName,
+  round: VerificationRound,
+  result: { passed: boolean; detail: string },
+): StepRecord {
+  return {
+    kind: "verification",
+    name: verificationStepName(check, round),
+    check,
+    round: ROUND_NUMBER[round],
+    passed: result.passed,
+    output: { passed: result.passed, detail: result.detail },
+  };
+}
+
+/** The `agent_steps.budget` value of an exhausted budget. */
+export function budgetColumn(budget: BudgetName): Budget {
+  return budget === "wall time" ? "wall_time" : budget;
+}
+
+/** The checks whose failure means the draft stated something not grounded in what was retrieved. */
+export const GROUNDING_CHECKS: readonly CheckName[] = ["facts_grounded", "citations_valid"];
+
+/** A failed verification step `alias` (of either round), optionally of one of `checks`; matches the signals index. */
+export function failedCheckSql(alias: string, checks?: readonly CheckName[]): SQL {
+  const failed = sql.raw(`(${alias}.kind = 'verification' and ${alias}.passed = false)`);
+  if (!checks) return failed;
+  return sql`(${failed} and ${sql.raw(alias)}.check_name in (${sql.join(
+    checks.map((c) => sql`${c}::text`),
+    sql`, `,
+  )}))`;
 }
 
 /** Both rounds' step names of one check (a figure counts a check in either round). */
@@ -40,6 +86,19 @@ export function verificationBlock(check: CheckName): string {
 /** The blocked reason listing every failed check, then their details. */
 export function verificationBlockReason(checks: CheckName[], details: string[]): string {
   return `Failed verification (${checks.join(", ")}): ${details.join(" ")}`.slice(0, 2_000);
+}
+
+/** The stored block of a reply set aside by verification: `blocked_by`, its reason and the typed `blocked_check`. */
+export function verificationBlockFields(
+  checks: CheckName[],
+  details: string[],
+): { blockedBy: string; blockedReason: string; blockedCheck: CheckName } {
+  const first = checks[0] ?? "facts_grounded";
+  return {
+    blockedBy: verificationBlock(first),
+    blockedReason: verificationBlockReason(checks, details),
+    blockedCheck: first,
+  };
 }
 
 /** Whether an action was blocked by verification (not by a policy rule of the gate). */

@@ -1,7 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentActions, agentSteps, kbArticles, orders, tickets } from "@/db/schema";
-import { verificationStepNames } from "./chain";
 import { runAgent } from "./run";
 import type { ReplyPayload } from "./types";
 
@@ -102,15 +101,16 @@ export async function evaluateAgent(
         ),
       );
     const checks = await db
-      .select({ output: agentSteps.output })
+      .select({ passed: agentSteps.passed })
       .from(agentSteps)
       .where(
         and(
           eq(agentSteps.runId, outcome.runId),
-          inArray(agentSteps.name, verificationStepNames("citations_valid")),
+          eq(agentSteps.kind, "verification"),
+          eq(agentSteps.check, "citations_valid"),
         ),
       );
-    const checkPassed = checks.every((c) => (c.output as { passed?: boolean }).passed);
+    const checkPassed = checks.every((c) => c.passed === true);
     for (const r of replies) {
       for (const c of (r.payload as ReplyPayload).citations) {
         citationsTotal++;

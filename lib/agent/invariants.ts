@@ -1,3 +1,4 @@
+import { budgetColumn } from "./chain";
 import { LIMITS } from "./limits";
 import type { StepRecorder } from "./recorder";
 import type { BlockedProposal, EscalationPayload, Proposal } from "./types";
@@ -70,6 +71,7 @@ export async function enforceInvariants(outcome: Outcome, ctx: InvariantContext)
     await ctx.recorder.record({
       kind: "guardrail",
       name: INVARIANTS.budget,
+      budget: budgetColumn(ctx.exhausted.budget),
       output: {
         escalated: true,
         budget: ctx.exhausted.budget,

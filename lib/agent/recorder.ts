@@ -1,11 +1,17 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { agentRuns, agentSteps, type StepKind } from "@/db/schema";
+import { agentRuns, agentSteps, type Budget, type StepKind, type VerificationCheck } from "@/db/schema";
 import { capJson } from "./limits";
 
 export interface StepRecord {
   kind: StepKind;
   name: string;
+  /** Verification steps: the check, its round (0 first pass, 1 repair) and result (see lib/agent/chain.ts). */
+  check?: VerificationCheck;
+  round?: number;
+  passed?: boolean;
+  /** The budget-exhausted step: which budget ran out. */
+  budget?: Budget;
   input?: unknown;
   output?: unknown;
   model?: string | null;
@@ -44,6 +50,10 @@ export class StepRecorder {
       seq,
       kind: step.kind,
       name: step.name,
+      check: step.check ?? null,
+      round: step.round ?? null,
+      passed: step.passed ?? null,
+      budget: step.budget ?? null,
       input: capJson(step.input ?? null),
       output: capJson(step.output ?? null),
       model: step.model ?? null,

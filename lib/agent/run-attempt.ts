@@ -11,12 +11,7 @@ import {
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
 import { FACTS_READ_STEP, factsRead } from "./cache";
-import {
-  type VerificationRound,
-  verificationBlock,
-  verificationBlockReason,
-  verificationStepName,
-} from "./chain";
+import { type VerificationRound, verificationBlockFields, verificationStep } from "./chain";
 import { withGrounding } from "./grounding";
 import type { Exhausted } from "./invariants";
 import { LIMITS } from "./limits";
@@ -199,11 +194,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
       customerText: `${input.ticket.subject}\n${input.ticket.body}`,
     });
     for (const r of results) {
-      await recorder.record({
-        kind: "verification",
-        name: verificationStepName(r.check, round),
-        output: { passed: r.passed, detail: r.detail },
-      });
+      await recorder.record(verificationStep(r.check, round, r));
     }
     return results;
   };
@@ -283,8 +274,7 @@ function setAsideFailedReplies(ctx: ToolContext, failed: CheckResult[]) {
   for (const p of ctx.proposals.filter((p) => p.kind === "reply")) {
     ctx.blocked.push({
       ...p,
-      blockedBy: verificationBlock(replyChecks[0]?.check ?? "facts_grounded"),
-      blockedReason: verificationBlockReason(
+      ...verificationBlockFields(
         replyChecks.map((f) => f.check),
         replyChecks.map((f) => f.detail),
       ),

@@ -86,6 +86,7 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
       status: BLOCKED,
       blockedBy: b.blockedBy,
       blockedReason: b.blockedReason,
+      blockedCheck: b.blockedCheck ?? null,
     })),
   ];
   const actions = await db.transaction(async (tx) => {

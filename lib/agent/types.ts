@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VerificationCheck } from "@/db/schema";
 import { TEAMS } from "@/lib/guardrails/rules";
 import { groundingSchema } from "./grounding";
 
@@ -38,7 +39,12 @@ export type Proposal =
   | { kind: "refund"; payload: RefundPayload };
 
 /** A proposal the gate or verification refused: shown to the reviewer as a blocked action. */
-export type BlockedProposal = Proposal & { blockedBy: string; blockedReason: string };
+export type BlockedProposal = Proposal & {
+  blockedBy: string;
+  blockedReason: string;
+  /** Set when verification (not a policy rule) blocked it: the first check it failed. */
+  blockedCheck?: VerificationCheck;
+};
 
 export interface RetrievedOrder {
   number: string;

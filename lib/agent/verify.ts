@@ -1,18 +1,11 @@
+import { VERIFICATION_CHECKS, type VerificationCheck } from "@/db/schema";
 import type { FiredRule } from "@/lib/guardrails/evaluate";
 import { amountsInText, datesInText, orderNumbersInText } from "./facts";
 import type { BlockedProposal, Proposal, Retrieved } from "./types";
 
-export const CHECKS = [
-  "citations_present",
-  "citations_valid",
-  "facts_grounded",
-  "no_blocked_topic",
-  "required_escalations",
-  "customer_scope",
-  "no_instruction_leak",
-  "customer_text_quoted",
-] as const;
-export type CheckName = (typeof CHECKS)[number];
+/** The checks, in the order they run (the list lives with the `agent_steps.check_name` column). */
+export const CHECKS = VERIFICATION_CHECKS;
+export type CheckName = VerificationCheck;
 
 export interface CheckResult {
   check: CheckName;

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, notExists, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { agentActions, agentRuns, agentSteps, tickets, users } from "@/db/schema";
+import { failedCheckSql, GROUNDING_CHECKS } from "@/lib/agent/chain";
 import { runAgent } from "@/lib/agent/run";
 import type { EscalationPayload, ReplyPayload } from "@/lib/agent/types";
 import { decideAction, type Reviewer } from "@/lib/review/decide";
@@ -224,14 +225,7 @@ async function decisionsForRun(
   const [grounding] = await db
     .select({ failed: sql<number>`count(*)::int` })
     .from(agentSteps)
-    .where(
-      and(
-        eq(agentSteps.runId, runId),
-        eq(agentSteps.kind, "verification"),
-        sql`${agentSteps.output}->>'passed' = 'false'`,
-        sql`${agentSteps.name} ~ '(^|: )(facts_grounded|citations_valid)$'`,
-      ),
-    );
+    .where(and(eq(agentSteps.runId, runId), failedCheckSql("agent_steps", GROUNDING_CHECKS)));
   const run = {
     groundingFailed: Number(grounding?.failed ?? 0) > 0,
     hasEscalation: actions.some((a) => a.kind === "escalation" && a.status === "pending_review"),

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
+import { failedCheckSql } from "@/lib/agent/chain";
 import { addDays, DEFAULT_PERIOD_DAYS, isMidnight, isoDay, type Range, startOfUtcDay } from "./period";
 import {
   aggregate,
@@ -79,9 +80,9 @@ function stepsSource(runs: string): SQL {
     select r.id as run_id, r.ticket_id, r.day, s.kind, s.name
     from ${sql.raw(runs)} r join agent_steps s on s.run_id = r.id and s.kind = 'guardrail'
     union all
-    select r.id, r.ticket_id, r.day, s.kind, regexp_replace(s.name, '^repair: ', '')
+    select r.id, r.ticket_id, r.day, s.kind, s.check_name
     from ${sql.raw(runs)} r
-    join agent_steps s on s.run_id = r.id and s.kind = 'verification' and (s.output->>'passed') = 'false'`;
+    join agent_steps s on s.run_id = r.id and ${failedCheckSql("s")}`;
 }
 
 /** Reviews matching `where` (on `v`), with their outcome flags, day and cut columns. */
@@ -179,7 +180,7 @@ function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
     with runs_in as materialized (${runsSource(inRange(sql`r.started_at`, range))}),
     steps_in as materialized (${stepsSource("runs_in")}),
     actions_in as materialized (
-      select a.run_id, a.kind, a.status, a.blocked_by, a.payload->'ruleIds' as rule_ids, r.day
+      select a.run_id, a.kind, a.status, a.blocked_by, a.blocked_check, a.payload->'ruleIds' as rule_ids, r.day
       from runs_in r join agent_actions a on a.run_id = r.id),
     reviews_in as materialized (${reviewsSource(inRange(sql`v.created_at`, range))}),
     cur as materialized (
@@ -224,7 +225,7 @@ function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
       select day, name as rule, 1 as fired, 0 as blocks, 0 as forced, 0 as overrides
       from steps_in where kind = 'guardrail'
       union all
-      select day, blocked_by, 0, 1, 0, 0 from actions_in where blocked_by is not null and blocked_by not like 'verify:%'
+      select day, blocked_by, 0, 1, 0, 0 from actions_in where blocked_by is not null and blocked_check is null
       union all
       select a.day, e.rule, 0, 0, 1, (a.status = 'rejected')::int
       from actions_in a

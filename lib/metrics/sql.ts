@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
+import { failedCheckSql, GROUNDING_CHECKS } from "@/lib/agent/chain";
 import type { Range } from "./period";
 
 /**
@@ -47,15 +48,14 @@ export function autoResolvedSql(review: string): SQL {
 /**
  * A reviewed reply counted as a hallucination: the reviewer tagged it
  * `hallucination`, or its run failed a grounding check (facts_grounded or
- * citations_valid) in the first round or the repair round ("repair:
- * facts_grounded"): the agent made something up in that run even when the
- * repair then fixed it. Found through the steps' signals index.
+ * citations_valid) in the first round or the repair round: the agent made
+ * something up in that run even when the repair then fixed it. Read from the
+ * steps' typed columns, through the steps' signals index.
  */
 export function hallucinatedSql(review: string): SQL {
-  return sql.raw(`(${review}.action_kind = 'reply' and ('hallucination' = any(${review}.reason_tags) or exists (
+  return sql`(${sql.raw(review)}.action_kind = 'reply' and ('hallucination' = any(${sql.raw(review)}.reason_tags) or exists (
     select 1 from agent_steps s
-    where s.kind = 'verification' and s.run_id = ${review}.run_id and (s.output->>'passed') = 'false'
-      and s.name in ('facts_grounded', 'citations_valid', 'repair: facts_grounded', 'repair: citations_valid'))))`);
+    where s.run_id = ${sql.raw(review)}.run_id and ${failedCheckSql("s", GROUNDING_CHECKS)})))`;
 }
 
 /**

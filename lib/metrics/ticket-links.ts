@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { tickets } from "@/db/schema";
-import { verificationStepNames } from "@/lib/agent/chain";
+import { failedCheckSql } from "@/lib/agent/chain";
 import { CHECKS } from "@/lib/agent/verify";
 import { REASON_LABELS, REASON_TAGS } from "@/lib/review/schema";
 import { type Range, resolvePeriod } from "./period";
@@ -85,8 +85,7 @@ export function ticketMetricCondition(filter: TicketMetricFilter): SQL {
       break;
     case "check":
       ids = sql`select r.ticket_id from agent_steps s join agent_runs r on r.id = s.run_id
-                where s.kind = 'verification' and s.output->>'passed' = 'false'
-                  and s.name in (${verificationStepNames(filter.check)[0]}::text, ${verificationStepNames(filter.check)[1]}::text)
+                where ${failedCheckSql("s", [filter.check])}
                   and ${inRange(sql`r.started_at`, range)}`;
       break;
     case "outcome":

@@ -2,8 +2,10 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { agentActions, users } from "@/db/schema";
+import { UNDECIDED_ACTIONS } from "@/lib/agent/transitions";
 
-export const UNDECIDED = ["pending_review", "blocked"] as const;
+/** Actions waiting for a person (the status transitions live in lib/agent/transitions.ts). */
+export const UNDECIDED = UNDECIDED_ACTIONS;
 
 /** How many of the oldest free actions per status Next considers before looking at all of them. */
 const NEXT_CANDIDATES = 64;

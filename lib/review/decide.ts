@@ -4,12 +4,17 @@ import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { auditInsert } from "@/db/queries/audit";
 import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
+import {
+  ACTION_AFTER_DECISION,
+  isUndecided,
+  ticketStatusOfRunSql,
+  UNDECIDED_ACTIONS,
+} from "@/lib/agent/transitions";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
-import { UNDECIDED } from "./claims";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
@@ -58,13 +63,6 @@ function checkAllowed(action: ActionRow, input: DecisionInput) {
   }
 }
 
-const STATUS_AFTER: Record<DecisionInput["decision"], ActionRow["status"]> = {
-  approve: "approved",
-  edit: "approved",
-  escalate: "escalated",
-  reject: "rejected",
-};
-
 /**
  * Starts every query before awaiting any, in argument order: on PostgreSQL they
  * share one round trip (postgres.js pipelines them on the transaction's
@@ -75,29 +73,6 @@ function sendInOrder<T extends { execute: () => Promise<unknown> }[]>(
   ...queries: T
 ): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]["execute"]>> }> {
   return Promise.all(queries.map((query) => query.execute())) as never;
-}
-
-/**
- * The ticket's status from the decisions made so far on the proposals of its
- * run (one round of drafting; a redraft supersedes the undecided ones of
- * earlier runs): escalated once any decision put it in a person's hands,
- * otherwise awaiting review while a proposal is undecided, resolved when a
- * reply was approved, and back to new when everything was rejected. The order
- * of the decisions does not matter. Read after the ticket row is locked, so decisions
- * on one ticket's actions take turns here and the last one sees them all.
- */
-export function ticketStatusOfRun(runId: string, ticketId: string) {
-  return sql<TicketStatus>`(
-    select case
-      when bool_or(a.status = 'escalated' or (a.kind = 'escalation' and a.status = 'approved')) then 'escalated'
-      when bool_or(a.status in ('pending_review', 'blocked')) then 'awaiting_review'
-      when bool_or(a.kind = 'reply' and a.status = 'approved') then 'resolved'
-      -- A follow-up that was turned down leaves a ticket whose reply went out resolved.
-      when exists (select 1 from outbox o where o.ticket_id = ${ticketId}::uuid and o.payload->>'kind' = 'reply') then 'resolved'
-      else 'new'
-    end
-    from agent_actions a
-    where a.run_id = ${runId}::uuid)`;
 }
 
 type TicketContact = { id: string; externalId: string; fromEmail: string; subject: string };
@@ -148,7 +123,7 @@ async function explainConflict(db: Db, actionId: string): Promise<never> {
       { decidedBy: decided.by, decision: decided.decision },
     );
   }
-  if (!(UNDECIDED as readonly string[]).includes(current.status)) {
+  if (!isUndecided(current.status)) {
     throw new AppError(
       "conflict:review",
       `This action is no longer waiting for review (it is ${current.status.replace("_", " ")}). Reload the page.`,
@@ -211,7 +186,7 @@ export async function decideAction(
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
   const { action, ticket } = found;
-  if (!(UNDECIDED as readonly string[]).includes(action.status)) return explainConflict(db, input.actionId);
+  if (!isUndecided(action.status)) return explainConflict(db, input.actionId);
   checkAllowed(action, input);
   if ((input.decision === "approve" || input.decision === "edit") && action.kind === "reply") {
     await checkFollowUp(db, ticket.id, action.id, input.followUpAcknowledged === true);
@@ -238,7 +213,7 @@ export async function decideAction(
       const claimedDecision = tx
         .update(agentActions)
         .set({
-          status: STATUS_AFTER[input.decision],
+          status: ACTION_AFTER_DECISION[input.decision],
           version: sql`${agentActions.version} + 1`,
           decidedAt,
           claimedBy: null,
@@ -248,7 +223,7 @@ export async function decideAction(
           and(
             eq(agentActions.id, action.id),
             eq(agentActions.version, input.version),
-            inArray(agentActions.status, [...UNDECIDED]),
+            inArray(agentActions.status, [...UNDECIDED_ACTIONS]),
           ),
         )
         .returning({ id: agentActions.id });
@@ -288,7 +263,7 @@ export async function decideAction(
         .for("no key update");
       const settleTicket = tx
         .update(tickets)
-        .set({ status: ticketStatusOfRun(action.runId, ticket.id), updatedAt: decidedAt })
+        .set({ status: ticketStatusOfRunSql(action.runId, ticket.id), updatedAt: decidedAt })
         .where(eq(tickets.id, ticket.id))
         .returning({ status: tickets.status });
       const audit = auditInsert(tx, {
@@ -326,7 +301,7 @@ export async function decideAction(
       if (!ticketStatus) throw new Error(`ticket ${ticket.id} vanished during the decision`);
       return {
         reviewId,
-        actionStatus: STATUS_AFTER[input.decision],
+        actionStatus: ACTION_AFTER_DECISION[input.decision],
         ticketId: ticket.id,
         ticketStatus,
         outboxId,

@@ -2,10 +2,10 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditInsert } from "@/db/queries/audit";
 import { agentActions, agentRuns, outbox, reviews, type TicketStatus, tickets } from "@/db/schema";
+import { ticketStatusOfRunSql } from "@/lib/agent/transitions";
 import { UNDO_WINDOW_MS } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import type { Reviewer } from "./decide";
-import { ticketStatusOfRun } from "./decide";
 
 export interface UndoOutcome {
   actionId: string;
@@ -87,7 +87,7 @@ export async function undoDecision(db: Db, reviewer: Reviewer, reviewId: string)
       .where(eq(agentActions.id, review.actionId));
     const [settled] = await tx
       .update(tickets)
-      .set({ status: ticketStatusOfRun(review.runId, review.ticketId), updatedAt: new Date() })
+      .set({ status: ticketStatusOfRunSql(review.runId, review.ticketId), updatedAt: new Date() })
       .where(eq(tickets.id, review.ticketId))
       .returning({ status: tickets.status });
     await auditInsert(tx, {

@@ -7,6 +7,8 @@ import { OtherRuleFigures } from "@/components/policies/rule-figures";
 import { VersionHistory } from "@/components/policies/version-history";
 import { getDb } from "@/db";
 import { listPolicyVersions, type PolicyVersionSummary } from "@/db/queries/policies";
+import { verificationBlock } from "@/lib/agent/chain";
+import { CHECKS } from "@/lib/agent/verify";
 import { requirePageScope } from "@/lib/auth/guards";
 import { diffPolicies } from "@/lib/guardrails/diff";
 import { loadRuleFigures } from "@/lib/guardrails/figures";
@@ -42,10 +44,7 @@ function compare(versions: PolicyVersionSummary[], from?: number, to?: number): 
 /** Names for rule ids that are not rules of any version. */
 const PSEUDO_RULES: Record<string, string> = {
   ...Object.fromEntries(FAIL_CLOSED_RULES.map((r) => [r.id, r.name])),
-  "verify:citations_present": "Verification: citations present",
-  "verify:citations_valid": "Verification: citations valid",
-  "verify:facts_grounded": "Verification: facts grounded",
-  "verify:no_blocked_topic": "Verification: no blocked topic",
+  ...Object.fromEntries(CHECKS.map((c) => [verificationBlock(c), `Verification: ${c.replaceAll("_", " ")}`])),
 };
 
 export default async function PoliciesPage({
