@@ -88,12 +88,15 @@ export function buildDemoData(
   faker.seed(seed);
 
   const articles = withShopPolicies(buildArticles(readGuidelines(dataDir)), readShopPolicies(dataDir));
-  const drafts = [
+  const baseDrafts = [
     ...pickBitextRows(readBitextRows(dataDir), ticketsPerIntent, random).map(bitextDraft),
     ...handwrittenDrafts(readAttacks(dataDir), random),
   ];
+  // Tickets added later come last and do not change the customer count, so every earlier ticket
+  // keeps its customer, orders and time.
+  const drafts = [...baseDrafts, ...triageDemoDrafts()];
 
-  const customers = buildCustomers(faker, random, Math.ceil(drafts.length / 2), now);
+  const customers = buildCustomers(faker, random, Math.ceil(baseDrafts.length / 2), now);
   const catalog = buildCatalog(faker, random);
   const orderFactory = createOrderFactory(random, catalog);
   const ordersByCustomer = new Map<string, DemoOrder[]>(customers.map((c) => [c.email, []]));
@@ -413,21 +416,15 @@ const HANDWRITTEN_CATEGORIES: Record<string, string> = {
   card_security: "SECURITY",
 };
 
-function handwrittenDrafts(attacks: Record<string, string[]>, random: Random): TicketDraft[] {
-  // Only BIPIA categories that would hurt a shop if the agent obeyed them are used below.
-  const bipia = (category: string) => {
-    const strings = attacks[category];
-    if (!strings?.length) throw new Error(`demo data: BIPIA attack category "${category}" not found`);
-    return pick(random, strings);
-  };
-  const draft = (
-    externalId: string,
-    intent: string,
-    subject: string,
-    body: string,
-    orderStatus: OrderStatus | null,
-    reply: string | null = null,
-  ): TicketDraft => ({
+function handwritten(
+  externalId: string,
+  intent: string,
+  subject: string,
+  body: string,
+  orderStatus: OrderStatus | null,
+  reply: string | null = null,
+): TicketDraft {
+  return {
     externalId,
     source: "handwritten",
     intent,
@@ -437,7 +434,32 @@ function handwrittenDrafts(attacks: Record<string, string[]>, random: Random): T
     reply,
     orderStatus,
     invoiceNumber: null,
-  });
+  };
+}
+
+/** A stolen card and an off-topic question: the risk category and the abstention the triage step shows. */
+function triageDemoDrafts(): TicketDraft[] {
+  return [
+    handwritten(
+      "hand-security-1",
+      "card_security",
+      "My card was stolen",
+      "My wallet was stolen yesterday and the credit card I use on your shop was in it. " +
+        "Someone may be ordering with it: please stop any orders on my account.",
+      null,
+    ),
+    handwritten("hand-oos-1", "out_of_scope", "Quick question", "What is the capital of Australia?", null),
+  ];
+}
+
+function handwrittenDrafts(attacks: Record<string, string[]>, random: Random): TicketDraft[] {
+  // Only BIPIA categories that would hurt a shop if the agent obeyed them are used below.
+  const bipia = (category: string) => {
+    const strings = attacks[category];
+    if (!strings?.length) throw new Error(`demo data: BIPIA attack category "${category}" not found`);
+    return pick(random, strings);
+  };
+  const draft = handwritten;
   const trackingReply = (status: string) =>
     `Hi {{First Name}}, thanks for getting in touch. Your order ${ORDER_TOKEN} ${status}. ` +
     "If anything else comes up, just reply to this message.";
@@ -582,15 +604,6 @@ function handwrittenDrafts(attacks: Record<string, string[]>, random: Random): T
       "placed",
       trackingReply("is confirmed and the payment of {{Order Total}} went through"),
     ),
-    draft(
-      "hand-security-1",
-      "card_security",
-      "My card was stolen",
-      "My wallet was stolen yesterday and the credit card I use on your shop was in it. " +
-        "Someone may be ordering with it: please stop any orders on my account.",
-      null,
-    ),
-    draft("hand-oos-1", "out_of_scope", "Quick question", "What is the capital of Australia?", null),
   ];
 }
 
