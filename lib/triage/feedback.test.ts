@@ -9,7 +9,9 @@ import { DEFAULT_TRAIN_OPTIONS, trainTriageModel } from "@/lib/triage/train";
 // A small model keeps the test fast: the shop's tickets and a fifth of Bitext, fewer buckets and epochs.
 const OPTIONS = { ...DEFAULT_TRAIN_OPTIONS, buckets: 1 << 14, epochs: 4 };
 const rows = [...loadShopTickets(), ...loadBitext().filter((_, i) => i % 5 === 0)];
-const corrections = loadCorrectionsFile(path.join(process.cwd(), "data", "triage", "example-corrections.json"));
+const corrections = loadCorrectionsFile(
+  path.join(process.cwd(), "data", "triage", "example-corrections.json"),
+);
 
 describe("retraining with reviewers' corrections", () => {
   it("reads each corrected ticket as the reviewer said, and the same corrections give the same model", () => {
@@ -28,6 +30,8 @@ describe("retraining with reviewers' corrections", () => {
   }, 120_000);
 
   it("refuses a corrections file whose intent triage does not know", () => {
-    expect(() => loadCorrectionsFile(path.join(process.cwd(), "package.json"))).toThrow(/not a list of corrections/);
+    expect(() => loadCorrectionsFile(path.join(process.cwd(), "package.json"))).toThrow(
+      /not a list of corrections/,
+    );
   });
 });

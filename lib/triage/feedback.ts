@@ -17,7 +17,11 @@ export const CORRECTION_WEIGHT = 8;
 /** Corrections as training rows, each repeated CORRECTION_WEIGHT times (always in the training split). */
 export function correctionTrainingRows(corrections: LabelledRow[]): LabelledRow[] {
   return corrections.flatMap((c) =>
-    Array.from({ length: CORRECTION_WEIGHT }, () => ({ ...c, dataset: "reviews" as const, split: "train" as const })),
+    Array.from({ length: CORRECTION_WEIGHT }, () => ({
+      ...c,
+      dataset: "reviews" as const,
+      split: "train" as const,
+    })),
   );
 }
 
