@@ -4,6 +4,10 @@
  * held-out rows the triage model never trained on, with each goal marked met
  * or missed. `npm run eval -- --agent` runs the whole agent over the seeded
  * demo tickets instead (DATABASE_URL when set; otherwise an in-memory database).
+ * `npm run eval -- --with-reviews` also retrains the model in memory with the
+ * reviewers' corrections from DATABASE_URL (or `--corrections <file.json>`)
+ * and prints what they changed: held-out figures before and after, and how
+ * each corrected ticket reads.
  */
 import { statSync } from "node:fs";
 import { migrateDatabase, openDatabase } from "@/db/client";
@@ -11,10 +15,16 @@ import { seedDemo } from "@/db/seed";
 import { evaluateAgent, formatReport } from "@/lib/agent/eval";
 import { env } from "@/lib/env";
 import { DEFAULT_RULES } from "@/lib/guardrails/default-policy";
-import { loadAllDatasets } from "@/lib/triage/datasets";
+import { type LabelledRow, loadAllDatasets } from "@/lib/triage/datasets";
 import { scoreDatasets } from "@/lib/triage/eval";
-import { formatScores } from "@/lib/triage/eval-report";
-import { classify, loadTriageModel, MODEL_PATH } from "@/lib/triage/model";
+import { formatFeedback, formatScores } from "@/lib/triage/eval-report";
+import {
+  CORRECTION_WEIGHT,
+  compareWithCorrections,
+  loadCorrectionsFile,
+  retrainWithCorrections,
+} from "@/lib/triage/feedback";
+import { classify, loadTriageModel, MODEL_PATH, type TriageModel } from "@/lib/triage/model";
 
 async function agentEval() {
   const url = env().DATABASE_URL;
@@ -31,7 +41,35 @@ async function agentEval() {
   }
 }
 
-function triageEval() {
+async function corrections() {
+  const at = process.argv.indexOf("--corrections");
+  if (at >= 0) {
+    const file = process.argv[at + 1];
+    if (!file) throw new Error("--corrections needs a JSON file, e.g. data/triage/example-corrections.json");
+    return loadCorrectionsFile(file);
+  }
+  const { loadReviewCorrections } = await import("@/lib/triage/corrections");
+  return loadReviewCorrections();
+}
+
+async function feedbackEval(model: TriageModel, rows: LabelledRow[]) {
+  const found = await corrections();
+  console.log(`\nReviewers' corrections: ${found.length}.`);
+  if (found.length === 0) {
+    console.log(
+      "No corrections to learn from: correct a ticket's intent or category on the review screen first.",
+    );
+    return;
+  }
+  const started = performance.now();
+  const retrained = retrainWithCorrections(rows, found);
+  console.log(
+    `Retrained in memory with them (each counted ${CORRECTION_WEIGHT} times) in ${((performance.now() - started) / 1000).toFixed(1)} s; the base model is ${MODEL_PATH}.\n`,
+  );
+  console.log(formatFeedback(compareWithCorrections(model, retrained, DEFAULT_RULES, rows, found)));
+}
+
+async function triageEval() {
   const started = performance.now();
   const model = loadTriageModel();
   const loadMs = performance.now() - started;
@@ -47,9 +85,11 @@ function triageEval() {
     `Held-out rows: the ${held.length} of ${rows.length} whose normalised text hashes to 0 or 5 mod 10 (FNV-1a); training never reads them.\n`,
   );
   console.log(formatScores(scoreDatasets(model, DEFAULT_RULES, rows)));
+  if (process.argv.includes("--with-reviews") || process.argv.includes("--corrections"))
+    await feedbackEval(model, rows);
 }
 
-(process.argv.includes("--agent") ? agentEval() : Promise.resolve(triageEval())).catch((error: unknown) => {
+(process.argv.includes("--agent") ? agentEval() : triageEval()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { loadAllDatasets } from "@/lib/triage/datasets";
+import { CORRECTION_WEIGHT, correctionTrainingRows } from "@/lib/triage/feedback";
 import { MODEL_PATH, serializeModel } from "@/lib/triage/model";
 import { DEFAULT_TRAIN_OPTIONS, trainTriageModel } from "@/lib/triage/train";
 
@@ -15,8 +16,10 @@ async function main() {
   if (withReviews) {
     const { loadReviewCorrections } = await import("@/lib/triage/corrections");
     const corrections = await loadReviewCorrections();
-    console.log(`${corrections.length} reviewer corrections added to the training rows`);
-    rows.push(...corrections);
+    console.log(
+      `${corrections.length} reviewer corrections added to the training rows (each counted ${CORRECTION_WEIGHT} times)`,
+    );
+    rows.push(...correctionTrainingRows(corrections));
   }
   const counts = { train: 0, calibration: 0, test: 0 };
   for (const r of rows) counts[r.split]++;

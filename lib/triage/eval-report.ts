@@ -1,4 +1,5 @@
 import type { DatasetScores } from "./eval";
+import type { FeedbackComparison } from "./feedback";
 import { RISK_CATEGORIES } from "./labels";
 
 interface Ratio {
@@ -65,5 +66,29 @@ export function formatScores(scores: DatasetScores[]): string {
     lines.push("", "Ten most confused intents (all held-out rows): true → predicted (count)");
     for (const c of all.confused) lines.push(`- ${c.truth} → ${c.predicted} (${c.count})`);
   }
+  return lines.join("\n");
+}
+
+/** The held-out figures before and after training with reviewers' corrections, and how each corrected ticket reads now. */
+export function formatFeedback(f: FeedbackComparison): string {
+  const lines = [
+    `| measure (held-out rows, ${f.excluded} with a corrected text left out) | goal | ${f.before.map((s) => `${s.dataset}: before → after`).join(" | ")} |`,
+    `|---|---|${f.before.map(() => "---").join("|")}|`,
+    ...GOALS.map(
+      (g) =>
+        `| ${g.label} | ${g.goal} | ${f.before
+          .map((s, i) => {
+            const after = f.after[i];
+            return `${cell(g.value(s), g)} → ${after ? cell(g.value(after), g) : "n/a"}`;
+          })
+          .join(" | ")} |`,
+    ),
+    "",
+    `Corrected tickets read as the reviewer said after retraining: ${f.corrections.filter((c) => c.followed).length} of ${f.corrections.length}`,
+  ];
+  for (const c of f.corrections)
+    lines.push(
+      `- "${c.subject || c.body.slice(0, 60)}": reviewer ${c.corrected.intent}/${c.corrected.category}; before ${c.before.intent}/${c.before.category}; after ${c.after.intent}/${c.after.category}${c.followed ? "" : " (not followed)"}`,
+    );
   return lines.join("\n");
 }
