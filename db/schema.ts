@@ -340,6 +340,13 @@ export const reviews = pgTable(
     // Why the reviewer rejected or escalated.
     reason: text("reason"),
     escalation: jsonb("escalation").$type<{ team: string; reason: string; note?: string }>(),
+    /** An approved escalation's arguments as sent (the reviewer's edits applied, checked against the policy). */
+    finalArguments: jsonb("final_arguments").$type<{
+      team: string;
+      urgency: string;
+      reason: string;
+      note?: string;
+    }>(),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
   },

@@ -4,21 +4,16 @@ import { useEffect, useId, useState, useTransition } from "react";
 import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
 import type { Grounding } from "@/lib/agent/grounding";
 import { REASON_TAGS } from "@/lib/review/schema";
-import {
-  EditForm,
-  EscalateForm,
-  type Escalation,
-  type FieldErrors,
-  RejectForm,
-  type Rejection,
-} from "./decision-forms";
+import { EditForm, type FieldErrors, RejectForm, type Rejection } from "./decision-forms";
+import { EditEscalationForm, EscalateForm, type Escalation, type EscalationEdits } from "./escalation-forms";
 import { type Feedback, FeedbackFields } from "./feedback-fields";
 import { REASON_KEYS } from "./reason-keys";
 import { useAfterDecision, useStayPreference } from "./use-after-decision";
 import { useReviewKeys } from "./use-review-keys";
 
 type Mode = "edit" | "escalate" | "reject" | null;
-type Decision = "approve" | "edit" | "escalate" | "reject";
+/** Approving an escalation with the reviewer's team, urgency and note. */
+type Decision = "approve" | "approve-edited" | "edit" | "escalate" | "reject";
 
 export interface ReviewableAction {
   id: string;
@@ -28,6 +23,7 @@ export interface ReviewableAction {
   version: number;
   text: string;
   team?: string;
+  urgency?: string;
   grounding?: Grounding;
 }
 
@@ -66,6 +62,11 @@ export function ActionReview({
     reason: "",
     note: "",
   });
+  const [escalationEdits, setEscalationEdits] = useState<EscalationEdits>({
+    team: action.team ?? "support",
+    urgency: action.urgency ?? "normal",
+    note: "",
+  });
   const [rejection, setRejection] = useState<Rejection>({ reason: "", sendBack: false, guidance: "" });
   const [followUp, setFollowUp] = useState(false);
   const [error, setError] = useState<{ text: string; fields: FieldErrors } | null>(null);
@@ -75,7 +76,7 @@ export function ActionReview({
   const afterDecision = useAfterDecision(action.ticketId, [action.id, ...skipOnNext]);
   const isFollowUp = action.kind === "reply" && alreadySent.length > 0;
   const approvable = action.status !== "blocked" && action.kind !== "refund";
-  const editable = action.kind === "reply" && action.status !== "blocked";
+  const editable = (action.kind === "reply" || action.kind === "escalation") && action.status !== "blocked";
 
   useEffect(() => {
     claimActionAction(action.id).then((r) => {
@@ -110,7 +111,13 @@ export function ActionReview({
                   reason: rejection.reason,
                   redraftGuidance: rejection.sendBack ? rejection.guidance || rejection.reason : undefined,
                 }
-              : { ...base, ...acknowledged, decision };
+              : decision === "approve-edited"
+                ? {
+                    ...base,
+                    decision: "approve",
+                    arguments: { ...escalationEdits, note: escalationEdits.note || undefined },
+                  }
+                : { ...base, ...acknowledged, decision };
       const r = await decideActionAction(input);
       if (!r.ok) {
         setError({ text: r.error, fields: r.fieldErrors ?? {} });
@@ -245,7 +252,17 @@ export function ActionReview({
           {error.text}
         </p>
       ) : null}
-      {mode === "edit" ? (
+      {mode === "edit" && action.kind === "escalation" ? (
+        <EditEscalationForm
+          uid={uid}
+          value={escalationEdits}
+          onChange={setEscalationEdits}
+          errors={fields}
+          pending={pending}
+          onSubmit={() => submit("approve-edited")}
+        />
+      ) : null}
+      {mode === "edit" && action.kind === "reply" ? (
         <EditForm
           uid={uid}
           original={action.text}

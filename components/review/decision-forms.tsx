@@ -3,16 +3,16 @@
 import type { ReactNode } from "react";
 import { FieldNote } from "@/components/ui/field-note";
 import type { Grounding } from "@/lib/agent/grounding";
-import { TEAMS } from "@/lib/guardrails/rules";
 import { LIMITS } from "@/lib/review/schema";
 import { EditDiff } from "./edit-diff";
 import { groundEdited } from "./edit-grounding";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
-const FIELD = "mt-1 block w-full rounded border border-slate-300 p-1 aria-[invalid=true]:border-red-700";
+export const FIELD =
+  "mt-1 block w-full rounded border border-slate-300 p-1 aria-[invalid=true]:border-red-700";
 
-function TextField({
+export function TextField({
   id,
   label,
   field,
@@ -59,7 +59,7 @@ function TextField({
   );
 }
 
-function Form({
+export function Form({
   onSubmit,
   children,
   className,
@@ -81,7 +81,7 @@ function Form({
   );
 }
 
-const SUBMIT = "rounded px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
+export const SUBMIT = "rounded px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
 
 function SentenceMarks({
   original,
@@ -145,77 +145,6 @@ export function EditForm(props: {
       <EditDiff original={props.original} edited={props.value} />
       <button type="submit" disabled={props.pending || props.blocked} className={`${SUBMIT} bg-emerald-700`}>
         Approve edited reply
-      </button>
-    </Form>
-  );
-}
-
-export interface Escalation {
-  team: string;
-  reason: string;
-  note: string;
-}
-
-export function EscalateForm(props: {
-  uid: string;
-  value: Escalation;
-  onChange: (v: Escalation) => void;
-  errors: FieldErrors;
-  pending: boolean;
-  onSubmit: () => void;
-}) {
-  const { uid, value, onChange, errors } = props;
-  const teamError = errors.team?.[0];
-  return (
-    <Form onSubmit={props.onSubmit} className="grid gap-2 sm:grid-cols-2">
-      <div>
-        <label htmlFor={`${uid}-team`} className="block text-sm font-medium">
-          Team
-        </label>
-        <select
-          id={`${uid}-team`}
-          value={value.team}
-          onChange={(e) => onChange({ ...value, team: e.target.value })}
-          aria-invalid={teamError ? true : undefined}
-          aria-describedby={`${uid}-team-note`}
-          className={FIELD}
-        >
-          {TEAMS.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-        <p id={`${uid}-team-note`} className="mt-0.5 text-xs text-red-800">
-          {teamError}
-        </p>
-      </div>
-      <TextField
-        id={`${uid}-reason`}
-        label="Reason for escalating"
-        field="reason for escalating"
-        name="reason"
-        value={value.reason}
-        onChange={(reason) => onChange({ ...value, reason })}
-        max={LIMITS.reason}
-        errors={errors}
-        autoFocus
-      />
-      <div className="sm:col-span-2">
-        <TextField
-          id={`${uid}-note`}
-          label="Note for the team"
-          field="note for the team"
-          name="note"
-          value={value.note}
-          onChange={(note) => onChange({ ...value, note })}
-          max={LIMITS.note}
-          errors={errors}
-          rows={2}
-        />
-      </div>
-      <button type="submit" disabled={props.pending} className={`${SUBMIT} w-fit bg-sky-800`}>
-        Confirm escalation
       </button>
     </Form>
   );
