@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useState, useTransition } from "react";
 import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
+import { Button } from "@/components/ui/button";
 import type { Grounding } from "@/lib/agent/grounding";
 import { REASON_TAGS } from "@/lib/review/schema";
 import { EditForm, type FieldErrors, RejectForm, type Rejection } from "./decision-forms";
@@ -32,9 +33,6 @@ export interface SentReplySummary {
   status: string;
   queuedAt: string;
 }
-
-const BUTTON = "rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40";
-const OUTLINE = `${BUTTON} border border-slate-400 bg-white text-slate-900 aria-pressed:bg-slate-200`;
 
 /**
  * The decision controls for one action: approve, edit (with a live diff),
@@ -203,40 +201,20 @@ export function ActionReview({
         aria-label="Decide"
         className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center gap-2 border-t border-slate-200 bg-white/95 px-4 py-2"
       >
-        <button
-          type="button"
-          disabled={!approvable || pending}
-          onClick={approve}
-          className={`${BUTTON} bg-emerald-700 text-white`}
-        >
+        <Button variant="approve" disabled={!approvable || pending} onClick={approve}>
           Approve
-        </button>
+        </Button>
         {editable ? (
-          <button
-            type="button"
-            aria-pressed={mode === "edit"}
-            onClick={() => setMode("edit")}
-            className={OUTLINE}
-          >
+          <Button aria-pressed={mode === "edit"} onClick={() => setMode("edit")}>
             Edit
-          </button>
+          </Button>
         ) : null}
-        <button
-          type="button"
-          aria-pressed={mode === "escalate"}
-          onClick={() => setMode("escalate")}
-          className={OUTLINE}
-        >
+        <Button aria-pressed={mode === "escalate"} onClick={() => setMode("escalate")}>
           Escalate
-        </button>
-        <button
-          type="button"
-          aria-pressed={mode === "reject"}
-          onClick={() => setMode("reject")}
-          className={OUTLINE}
-        >
+        </Button>
+        <Button aria-pressed={mode === "reject"} onClick={() => setMode("reject")}>
           Reject
-        </button>
+        </Button>
         <label className="ml-auto flex items-center gap-1 text-sm">
           <input type="checkbox" checked={stay} onChange={(e) => setStay(e.target.checked)} />
           Stay on this ticket

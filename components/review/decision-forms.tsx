@@ -1,6 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { FieldNote } from "@/components/ui/field-note";
 import type { Grounding } from "@/lib/agent/grounding";
 import { LIMITS } from "@/lib/review/schema";
@@ -81,8 +82,6 @@ export function Form({
   );
 }
 
-export const SUBMIT = "rounded px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
-
 function SentenceMarks({
   original,
   grounding,
@@ -143,9 +142,9 @@ export function EditForm(props: {
       />
       <SentenceMarks original={props.original} grounding={props.grounding} edited={props.value} />
       <EditDiff original={props.original} edited={props.value} />
-      <button type="submit" disabled={props.pending || props.blocked} className={`${SUBMIT} bg-emerald-700`}>
+      <Button type="submit" variant="approve" disabled={props.pending || props.blocked}>
         Approve edited reply
-      </button>
+      </Button>
     </Form>
   );
 }
@@ -199,9 +198,9 @@ export function RejectForm(props: {
           rows={2}
         />
       ) : null}
-      <button type="submit" disabled={props.pending} className={`${SUBMIT} bg-red-800`}>
+      <Button type="submit" variant="danger" disabled={props.pending}>
         Confirm rejection
-      </button>
+      </Button>
     </Form>
   );
 }

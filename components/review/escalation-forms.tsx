@@ -1,8 +1,9 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
 import { TEAMS } from "@/lib/guardrails/rules";
 import { LIMITS, URGENCIES } from "@/lib/review/schema";
-import { FIELD, type FieldErrors, Form, SUBMIT, TextField } from "./decision-forms";
+import { FIELD, type FieldErrors, Form, TextField } from "./decision-forms";
 
 export interface Escalation {
   team: string;
@@ -68,9 +69,9 @@ export function EscalateForm(props: {
           rows={2}
         />
       </div>
-      <button type="submit" disabled={props.pending} className={`${SUBMIT} w-fit bg-sky-800`}>
+      <Button type="submit" variant="escalate" disabled={props.pending} className="w-fit">
         Confirm escalation
-      </button>
+      </Button>
     </Form>
   );
 }
@@ -156,9 +157,9 @@ export function EditEscalationForm(props: {
           rows={2}
         />
       </div>
-      <button type="submit" disabled={props.pending} className={`${SUBMIT} w-fit bg-emerald-700`}>
+      <Button type="submit" variant="approve" disabled={props.pending} className="w-fit">
         Approve edited escalation
-      </button>
+      </Button>
     </Form>
   );
 }
