@@ -12,7 +12,7 @@ test("an escalation's team, urgency and note are edited, checked against the pol
 
   const escalation = page.getByRole("article", { name: "Escalation (pending review)" });
   await escalation.getByRole("button", { name: "Edit" }).click();
-  const team = escalation.getByLabel("Team");
+  const team = escalation.getByLabel("Team", { exact: true });
   await team.selectOption("support");
   await escalation.getByRole("button", { name: "Approve edited escalation" }).click();
   // The policy sends a legal threat to legal: refused next to the field, nothing decided.
