@@ -411,6 +411,13 @@ export const reviews = pgTable(
     // A reviewer's correction of the triage reading (npm run triage:train -- --with-reviews learns from it).
     correctedIntent: text("corrected_intent"),
     correctedCategory: text("corrected_category"),
+    /** An approved escalation's arguments as sent (the reviewer's edits applied, checked against the policy). */
+    finalArguments: jsonb("final_arguments").$type<{
+      team: string;
+      urgency: string;
+      reason: string;
+      note?: string;
+    }>(),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
   },

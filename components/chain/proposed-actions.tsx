@@ -116,6 +116,12 @@ function Decided({ review }: { review: ReviewRow }) {
           {review.escalation.note ? `: ${review.escalation.note}` : ""}
         </p>
       ) : null}
+      {review.finalArguments ? (
+        <p>
+          Sent to {review.finalArguments.team}, urgency {review.finalArguments.urgency}
+          {review.finalArguments.note ? `: ${review.finalArguments.note}` : ""}
+        </p>
+      ) : null}
       {review.reasonTags.length ? <p>Tags: {review.reasonTags.join(", ").replaceAll("_", " ")}</p> : null}
       {review.comment ? <p>Comment: {review.comment}</p> : null}
       {review.decision === "edit" && review.finalText ? (
@@ -200,6 +206,10 @@ export function ProposedActions({
                       action.kind === "reply" ? (action.payload as ReplyPayload).grounding : undefined,
                     team:
                       action.kind === "escalation" ? (action.payload as EscalationPayload).team : undefined,
+                    urgency:
+                      action.kind === "escalation"
+                        ? (action.payload as EscalationPayload).urgency
+                        : undefined,
                   }}
                   focused={action.id === focusedId}
                   alreadySent={action.kind === "reply" ? alreadySent : []}

@@ -26,7 +26,7 @@ export function RuleTable({ rules }: { rules: MetricsReport["rules"] }) {
             Rule
           </th>
           <th scope="col" className="px-3 py-2 text-right">
-            Fired
+            Fired (runs)
           </th>
           <th scope="col" className="px-3 py-2 text-right">
             Blocks

@@ -9,12 +9,14 @@ import {
   savePolicyDraftAction,
 } from "@/app/(app)/policies/actions";
 import type { DryRunResult } from "@/lib/guardrails/dry-run";
-import { DEFAULT_DRY_RUN_LIMIT, describeIssue } from "@/lib/guardrails/inputs";
+import { DEFAULT_DRY_RUN_LIMIT } from "@/lib/guardrails/inputs";
 import { RULE_TYPE_LABELS, RULE_TYPES, type RuleType } from "@/lib/guardrails/rules";
 import type { DraftIssue } from "@/lib/guardrails/validate";
 import { DryRunResults } from "./dry-run-results";
 import { RuleFields } from "./rule-fields";
 import { emptyRuleForm, formToRule, issueTarget, type RuleForm, ruleToForm } from "./rule-form";
+import { type LinkedIssue, PolicySaveBar } from "./save-bar";
+import { type EditorSnapshot, unsavedChanges } from "./unsaved-changes";
 
 export interface WorkbenchProps {
   published: { id: string; version: number } | null;
@@ -51,10 +53,16 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
   const [pending, startTransition] = useTransition();
   const [current, setCurrent] = useState(draft ? { id: draft.id, version: draft.version } : null);
   const [editing, setEditing] = useState(Boolean(draft));
-  const [forms, setForms] = useState<RuleForm[]>(() => (draft?.rules ?? base.rules).map(ruleToForm));
-  const [instructions, setInstructions] = useState(draft?.instructions ?? base.instructions);
-  const [note, setNote] = useState(draft?.note ?? "");
-  const [dirty, setDirty] = useState(false);
+  const [saved, setSaved] = useState<EditorSnapshot>(() => ({
+    forms: (draft?.rules ?? base.rules).map(ruleToForm),
+    instructions: draft?.instructions ?? base.instructions,
+    note: draft?.note ?? "",
+  }));
+  const [forms, setForms] = useState<RuleForm[]>(saved.forms);
+  const [instructions, setInstructions] = useState(saved.instructions);
+  const [note, setNote] = useState(saved.note);
+  const changes = unsavedChanges(saved, { forms, instructions, note });
+  const dirty = changes.length > 0;
   const [issues, setIssues] = useState<DraftIssue[]>([]);
   const [saveResult, setSaveResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [newType, setNewType] = useState<RuleType>("escalate_keywords");
@@ -65,7 +73,6 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
   const [publishError, setPublishError] = useState<string | null>(null);
 
   const changed = (structural = false) => {
-    setDirty(true);
     setDryRun(null);
     setConfirming(false);
     setSaveResult(null);
@@ -93,6 +100,17 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
     }
     return out;
   };
+  const linkedIssues: LinkedIssue[] = issues.map((issue) => {
+    const target = issueTarget(issue.path);
+    return {
+      ...issue,
+      target: target
+        ? `${uid}-rule-${target.index}`
+        : issue.path === "instructions"
+          ? `${uid}-instructions`
+          : `${uid}-heading`,
+    };
+  });
   const instructionErrors = issues.filter((i) => i.path === "instructions").map((i) => i.message);
 
   const save = () =>
@@ -110,18 +128,19 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
       }
       if (result.data) setCurrent({ id: result.data.id, version: result.data.version });
       setIssues([]);
-      setDirty(false);
+      setSaved({ forms, instructions, note });
       setSaveResult({ ok: true, text: result.message ?? "Draft saved." });
       router.refresh();
     });
 
   const reset = (message: string | null) => {
+    const fresh = base.rules.map(ruleToForm);
     setCurrent(null);
     setEditing(false);
-    setDirty(false);
+    setSaved({ forms: fresh, instructions: base.instructions, note: "" });
     setIssues([]);
     setDryRun(null);
-    setForms(base.rules.map(ruleToForm));
+    setForms(fresh);
     setInstructions(base.instructions);
     setNote("");
     setSaveResult(message ? { ok: true, text: message } : null);
@@ -207,19 +226,6 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
           save();
         }}
       >
-        {saveResult && !saveResult.ok ? (
-          <div role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
-            <p className="font-medium">{saveResult.text}</p>
-            {issues.length > 1 ? (
-              <ul className="mt-1 list-disc pl-5">
-                {issues.map((issue) => (
-                  <li key={`${issue.path}:${issue.message}`}>{describeIssue(issue)}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ) : null}
-
         <div>
           <label htmlFor={`${uid}-instructions`} className="block text-sm font-medium">
             Planner instructions
@@ -253,7 +259,11 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
               const errors = errorsOf(i);
               return (
                 <li key={form.key}>
-                  <fieldset className="rounded border border-slate-200 p-3">
+                  <fieldset
+                    id={`${uid}-rule-${i}`}
+                    tabIndex={-1}
+                    className="scroll-mb-40 rounded border border-slate-200 p-3"
+                  >
                     <legend className="px-1 text-sm font-semibold">
                       Rule {i + 1}: {form.name.trim() || RULE_TYPE_LABELS[form.type] || "new rule"}
                     </legend>
@@ -344,109 +354,87 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
           />
         </div>
 
-        <div className="flex flex-wrap items-center gap-2">
-          <button type="submit" disabled={pending} className={PRIMARY}>
-            {pending ? "Working…" : "Save draft"}
-          </button>
-          <button type="button" disabled={pending} onClick={discard} className={BUTTON}>
-            {current ? "Discard draft" : "Cancel"}
-          </button>
-          <p role="status" aria-live="polite" className="text-sm">
-            {saveResult?.ok ? saveResult.text : dirty ? "Unsaved changes." : null}
-          </p>
-        </div>
-      </form>
-
-      {current ? (
-        <section aria-labelledby={`${uid}-dry-run`} className="space-y-2 border-t border-slate-200 pt-4">
-          <h3 id={`${uid}-dry-run`} className="font-medium">
-            Dry-run against decided runs
-          </h3>
-          <p className="text-sm text-slate-600">
-            Replays the recorded tool calls, reply drafts and tickets of the last decided runs through this
-            draft's gate, verification and escalation rules, without calling any model, and shows what would
-            change and whether reviewers' decisions agree.
-          </p>
-          <div className="flex flex-wrap items-end gap-2">
-            <div>
-              <label htmlFor={`${uid}-limit`} className="block text-sm font-medium">
-                Decided runs to replay
-              </label>
-              <input
-                id={`${uid}-limit`}
-                type="number"
-                min={1}
-                max={5000}
-                value={limit}
-                onChange={(e) => setLimit(e.target.value)}
-                className="mt-1 w-28 rounded border border-slate-300 px-2 py-1 text-sm"
-              />
-            </div>
-            <button type="button" disabled={pending || dirty} onClick={runDryRun} className={PRIMARY}>
-              Run dry-run
-            </button>
-          </div>
-          {dirty ? (
-            <p className="text-sm text-amber-800">
-              Save the draft first: the dry-run replays the saved draft.
+        {current ? (
+          <section aria-labelledby={`${uid}-dry-run`} className="space-y-2 border-t border-slate-200 pt-4">
+            <h3 id={`${uid}-dry-run`} className="font-medium">
+              Dry-run against decided runs
+            </h3>
+            <p className="text-sm text-slate-600">
+              Replays the recorded tool calls, reply drafts and tickets of the last decided runs through this
+              draft's gate, verification and escalation rules, without calling any model, and shows what would
+              change and whether reviewers' decisions agree.
             </p>
-          ) : null}
-          {dryRunError ? (
-            <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
-              {dryRunError}
-            </p>
-          ) : null}
-          {dryRun ? <DryRunResults result={dryRun} /> : null}
-        </section>
-      ) : null}
-
-      {current ? (
-        <section aria-labelledby={`${uid}-publish`} className="space-y-2 border-t border-slate-200 pt-4">
-          <h3 id={`${uid}-publish`} className="font-medium">
-            Publish
-          </h3>
-          <p className="text-sm text-slate-600">
-            Publishing makes version {current.version} the one new runs use
-            {published ? ` and retires version ${published.version}` : ""}. Runs already made keep the version
-            they ran under; you can roll back from the history.
-          </p>
-          {dirty ? (
-            <p className="text-sm text-amber-800">
-              Save the draft first: publishing publishes the saved draft.
-            </p>
-          ) : null}
-          {confirming ? (
-            <fieldset className="space-y-2 rounded bg-amber-50 p-3 text-sm">
-              <legend className="font-medium">
-                Publish version {current.version} now?
-                {dryRun ? "" : " You have not dry-run this draft yet."}
-              </legend>
-              <div className="flex gap-2">
-                <button type="button" disabled={pending} onClick={publish} className={PRIMARY}>
-                  Confirm publish
-                </button>
-                <button type="button" onClick={() => setConfirming(false)} className={BUTTON}>
-                  Cancel
-                </button>
+            <div className="flex flex-wrap items-end gap-2">
+              <div>
+                <label htmlFor={`${uid}-limit`} className="block text-sm font-medium">
+                  Decided runs to replay
+                </label>
+                <input
+                  id={`${uid}-limit`}
+                  type="number"
+                  min={1}
+                  max={5000}
+                  value={limit}
+                  onChange={(e) => setLimit(e.target.value)}
+                  onKeyDown={(e) => {
+                    // Enter replays the draft here rather than saving the form around it.
+                    if (e.key === "Enter") {
+                      e.preventDefault();
+                      if (!dirty) runDryRun();
+                    }
+                  }}
+                  className="mt-1 w-28 rounded border border-slate-300 px-2 py-1 text-sm"
+                />
               </div>
-            </fieldset>
-          ) : (
-            <button
-              type="button"
-              disabled={pending || dirty}
-              onClick={() => setConfirming(true)}
-              className={PRIMARY}
-            >
-              Publish version {current.version}
-            </button>
-          )}
-          {publishError ? (
-            <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
-              {publishError}
+              <button type="button" disabled={pending || dirty} onClick={runDryRun} className={PRIMARY}>
+                Run dry-run
+              </button>
+            </div>
+            {dirty ? (
+              <p className="text-sm text-amber-800">
+                Save the draft first: the dry-run replays the saved draft.
+              </p>
+            ) : null}
+            {dryRunError ? (
+              <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
+                {dryRunError}
+              </p>
+            ) : null}
+            {dryRun ? <DryRunResults result={dryRun} /> : null}
+          </section>
+        ) : null}
+
+        {current ? (
+          <section aria-labelledby={`${uid}-publish`} className="space-y-2 border-t border-slate-200 pt-4">
+            <h3 id={`${uid}-publish`} className="font-medium">
+              Publish
+            </h3>
+            <p className="text-sm text-slate-600">
+              Publishing makes version {current.version} the one new runs use
+              {published ? ` and retires version ${published.version}` : ""}. Runs already made keep the
+              version they ran under; you can roll back from the history.
             </p>
-          ) : null}
-        </section>
-      ) : null}
+            <p className="text-sm text-slate-600">
+              {dirty
+                ? "Save the draft first: publishing publishes the saved draft."
+                : "Publish from the bar at the bottom of the editor."}
+            </p>
+          </section>
+        ) : null}
+        <PolicySaveBar
+          pending={pending}
+          version={current?.version ?? null}
+          changes={changes}
+          issues={linkedIssues}
+          saveResult={saveResult}
+          onDiscard={discard}
+          confirming={confirming}
+          onConfirming={setConfirming}
+          onPublish={publish}
+          dryRunDone={dryRun !== null}
+          publishError={publishError}
+        />
+      </form>
     </section>
   );
 }

@@ -54,6 +54,10 @@ function Field({
   );
 }
 
+/** Regular expressions can run to hundreds of characters: they get a box that wraps them. */
+const PATTERN_FIELDS = new Set<keyof RuleForm>(["pattern", "unless"]);
+const patternRows = (value: string) => Math.min(8, Math.max(2, Math.ceil(value.length / 60)));
+
 /** The inputs of one rule: the common ones, then those of its type. */
 export function RuleFields({
   form,
@@ -67,16 +71,30 @@ export function RuleFields({
   const uid = useId();
   const text = (field: keyof RuleForm, label: string, hint?: string) => (
     <Field id={`${uid}-${field}`} label={label} hint={hint} errors={errors[field]}>
-      {(describedBy, invalid) => (
-        <input
-          id={`${uid}-${field}`}
-          value={form[field] as string}
-          onChange={(e) => onChange({ [field]: e.target.value })}
-          aria-describedby={describedBy}
-          aria-invalid={invalid}
-          className={INPUT}
-        />
-      )}
+      {(describedBy, invalid) =>
+        PATTERN_FIELDS.has(field) ? (
+          <textarea
+            id={`${uid}-${field}`}
+            value={form[field] as string}
+            rows={patternRows(form[field] as string)}
+            spellCheck={false}
+            // One line however it wraps: a line break would become part of the expression.
+            onChange={(e) => onChange({ [field]: e.target.value.replace(/\r?\n/g, "") })}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={`${INPUT} font-mono break-all`}
+          />
+        ) : (
+          <input
+            id={`${uid}-${field}`}
+            value={form[field] as string}
+            onChange={(e) => onChange({ [field]: e.target.value })}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={INPUT}
+          />
+        )
+      }
     </Field>
   );
   const lines = (field: "keywords" | "intents", label: string, hint: string) => (

@@ -1,4 +1,5 @@
 import type { RuleFigures } from "@/lib/guardrails/figures";
+import { firedSummary } from "@/lib/metrics/rule-fired";
 
 const pct = (rate: number) => `${Math.round(rate * 100)}%`;
 
@@ -9,9 +10,12 @@ export function RuleFigureLine({ figures }: { figures: RuleFigures | undefined }
   }
   return (
     <p className="mt-1 text-xs text-slate-600">
-      Fired in {figures.firedRuns} run{figures.firedRuns === 1 ? "" : "s"} · blocked {figures.blocks} action
-      {figures.blocks === 1 ? "" : "s"} · forced {figures.escalations} escalation
-      {figures.escalations === 1 ? "" : "s"} · overridden {figures.overrides} of {figures.reviewed} reviewed
+      {firedSummary({
+        firedRuns: figures.firedRuns,
+        blocks: figures.blocks,
+        forcedEscalations: figures.escalations,
+      })}{" "}
+      · overridden {figures.overrides} of {figures.reviewed} reviewed
       {figures.overrideRate === null ? "" : ` (${pct(figures.overrideRate)})`}
     </p>
   );

@@ -2,16 +2,11 @@
 
 import { useEffect, useId, useState, useTransition } from "react";
 import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
+import { Button } from "@/components/ui/button";
 import type { Grounding } from "@/lib/agent/grounding";
 import { REASON_TAGS } from "@/lib/review/schema";
-import {
-  EditForm,
-  EscalateForm,
-  type Escalation,
-  type FieldErrors,
-  RejectForm,
-  type Rejection,
-} from "./decision-forms";
+import { EditForm, type FieldErrors, RejectForm, type Rejection } from "./decision-forms";
+import { EditEscalationForm, EscalateForm, type Escalation, type EscalationEdits } from "./escalation-forms";
 import { type Feedback, FeedbackFields } from "./feedback-fields";
 import { REASON_KEYS } from "./reason-keys";
 import { TriageCorrection, type TriageCorrectionValue } from "./triage-correction";
@@ -19,7 +14,8 @@ import { useAfterDecision, useStayPreference } from "./use-after-decision";
 import { useReviewKeys } from "./use-review-keys";
 
 type Mode = "edit" | "escalate" | "reject" | null;
-type Decision = "approve" | "edit" | "escalate" | "reject";
+/** Approving an escalation with the reviewer's team, urgency and note. */
+type Decision = "approve" | "approve-edited" | "edit" | "escalate" | "reject";
 
 export interface ReviewableAction {
   id: string;
@@ -29,6 +25,7 @@ export interface ReviewableAction {
   version: number;
   text: string;
   team?: string;
+  urgency?: string;
   grounding?: Grounding;
 }
 
@@ -37,9 +34,6 @@ export interface SentReplySummary {
   status: string;
   queuedAt: string;
 }
-
-const BUTTON = "rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40";
-const OUTLINE = `${BUTTON} border border-slate-400 bg-white text-slate-900 aria-pressed:bg-slate-200`;
 
 /**
  * The decision controls for one action: approve, edit (with a live diff),
@@ -67,6 +61,11 @@ export function ActionReview({
     reason: "",
     note: "",
   });
+  const [escalationEdits, setEscalationEdits] = useState<EscalationEdits>({
+    team: action.team ?? "support",
+    urgency: action.urgency ?? "normal",
+    note: "",
+  });
   const [rejection, setRejection] = useState<Rejection>({ reason: "", sendBack: false, guidance: "" });
   const [followUp, setFollowUp] = useState(false);
   const [correction, setCorrection] = useState<TriageCorrectionValue>({ intent: "", category: "" });
@@ -77,7 +76,7 @@ export function ActionReview({
   const afterDecision = useAfterDecision(action.ticketId, [action.id, ...skipOnNext]);
   const isFollowUp = action.kind === "reply" && alreadySent.length > 0;
   const approvable = action.status !== "blocked" && action.kind !== "refund";
-  const editable = action.kind === "reply" && action.status !== "blocked";
+  const editable = (action.kind === "reply" || action.kind === "escalation") && action.status !== "blocked";
 
   useEffect(() => {
     claimActionAction(action.id).then((r) => {
@@ -114,7 +113,13 @@ export function ActionReview({
                   reason: rejection.reason,
                   redraftGuidance: rejection.sendBack ? rejection.guidance || rejection.reason : undefined,
                 }
-              : { ...base, ...acknowledged, decision };
+              : decision === "approve-edited"
+                ? {
+                    ...base,
+                    decision: "approve",
+                    arguments: { ...escalationEdits, note: escalationEdits.note || undefined },
+                  }
+                : { ...base, ...acknowledged, decision };
       const r = await decideActionAction(input);
       if (!r.ok) {
         setError({ text: r.error, fields: r.fieldErrors ?? {} });
@@ -200,40 +205,20 @@ export function ActionReview({
         aria-label="Decide"
         className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center gap-2 border-t border-slate-200 bg-white/95 px-4 py-2"
       >
-        <button
-          type="button"
-          disabled={!approvable || pending}
-          onClick={approve}
-          className={`${BUTTON} bg-emerald-700 text-white`}
-        >
+        <Button variant="approve" disabled={!approvable || pending} onClick={approve}>
           Approve
-        </button>
+        </Button>
         {editable ? (
-          <button
-            type="button"
-            aria-pressed={mode === "edit"}
-            onClick={() => setMode("edit")}
-            className={OUTLINE}
-          >
+          <Button aria-pressed={mode === "edit"} onClick={() => setMode("edit")}>
             Edit
-          </button>
+          </Button>
         ) : null}
-        <button
-          type="button"
-          aria-pressed={mode === "escalate"}
-          onClick={() => setMode("escalate")}
-          className={OUTLINE}
-        >
+        <Button aria-pressed={mode === "escalate"} onClick={() => setMode("escalate")}>
           Escalate
-        </button>
-        <button
-          type="button"
-          aria-pressed={mode === "reject"}
-          onClick={() => setMode("reject")}
-          className={OUTLINE}
-        >
+        </Button>
+        <Button aria-pressed={mode === "reject"} onClick={() => setMode("reject")}>
           Reject
-        </button>
+        </Button>
         <label className="ml-auto flex items-center gap-1 text-sm">
           <input type="checkbox" checked={stay} onChange={(e) => setStay(e.target.checked)} />
           Stay on this ticket
@@ -249,7 +234,17 @@ export function ActionReview({
           {error.text}
         </p>
       ) : null}
-      {mode === "edit" ? (
+      {mode === "edit" && action.kind === "escalation" ? (
+        <EditEscalationForm
+          uid={uid}
+          value={escalationEdits}
+          onChange={setEscalationEdits}
+          errors={fields}
+          pending={pending}
+          onSubmit={() => submit("approve-edited")}
+        />
+      ) : null}
+      {mode === "edit" && action.kind === "reply" ? (
         <EditForm
           uid={uid}
           original={action.text}

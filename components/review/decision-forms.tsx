@@ -1,18 +1,19 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { FieldNote } from "@/components/ui/field-note";
 import type { Grounding } from "@/lib/agent/grounding";
-import { TEAMS } from "@/lib/guardrails/rules";
 import { LIMITS } from "@/lib/review/schema";
 import { EditDiff } from "./edit-diff";
 import { groundEdited } from "./edit-grounding";
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
-const FIELD = "mt-1 block w-full rounded border border-slate-300 p-1 aria-[invalid=true]:border-red-700";
+export const FIELD =
+  "mt-1 block w-full rounded border border-slate-300 p-1 aria-[invalid=true]:border-red-700";
 
-function TextField({
+export function TextField({
   id,
   label,
   field,
@@ -59,7 +60,7 @@ function TextField({
   );
 }
 
-function Form({
+export function Form({
   onSubmit,
   children,
   className,
@@ -80,8 +81,6 @@ function Form({
     </form>
   );
 }
-
-const SUBMIT = "rounded px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
 
 function SentenceMarks({
   original,
@@ -143,80 +142,9 @@ export function EditForm(props: {
       />
       <SentenceMarks original={props.original} grounding={props.grounding} edited={props.value} />
       <EditDiff original={props.original} edited={props.value} />
-      <button type="submit" disabled={props.pending || props.blocked} className={`${SUBMIT} bg-emerald-700`}>
+      <Button type="submit" variant="approve" disabled={props.pending || props.blocked}>
         Approve edited reply
-      </button>
-    </Form>
-  );
-}
-
-export interface Escalation {
-  team: string;
-  reason: string;
-  note: string;
-}
-
-export function EscalateForm(props: {
-  uid: string;
-  value: Escalation;
-  onChange: (v: Escalation) => void;
-  errors: FieldErrors;
-  pending: boolean;
-  onSubmit: () => void;
-}) {
-  const { uid, value, onChange, errors } = props;
-  const teamError = errors.team?.[0];
-  return (
-    <Form onSubmit={props.onSubmit} className="grid gap-2 sm:grid-cols-2">
-      <div>
-        <label htmlFor={`${uid}-team`} className="block text-sm font-medium">
-          Team
-        </label>
-        <select
-          id={`${uid}-team`}
-          value={value.team}
-          onChange={(e) => onChange({ ...value, team: e.target.value })}
-          aria-invalid={teamError ? true : undefined}
-          aria-describedby={`${uid}-team-note`}
-          className={FIELD}
-        >
-          {TEAMS.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-        <p id={`${uid}-team-note`} className="mt-0.5 text-xs text-red-800">
-          {teamError}
-        </p>
-      </div>
-      <TextField
-        id={`${uid}-reason`}
-        label="Reason for escalating"
-        field="reason for escalating"
-        name="reason"
-        value={value.reason}
-        onChange={(reason) => onChange({ ...value, reason })}
-        max={LIMITS.reason}
-        errors={errors}
-        autoFocus
-      />
-      <div className="sm:col-span-2">
-        <TextField
-          id={`${uid}-note`}
-          label="Note for the team"
-          field="note for the team"
-          name="note"
-          value={value.note}
-          onChange={(note) => onChange({ ...value, note })}
-          max={LIMITS.note}
-          errors={errors}
-          rows={2}
-        />
-      </div>
-      <button type="submit" disabled={props.pending} className={`${SUBMIT} w-fit bg-sky-800`}>
-        Confirm escalation
-      </button>
+      </Button>
     </Form>
   );
 }
@@ -270,9 +198,9 @@ export function RejectForm(props: {
           rows={2}
         />
       ) : null}
-      <button type="submit" disabled={props.pending} className={`${SUBMIT} bg-red-800`}>
+      <Button type="submit" variant="danger" disabled={props.pending}>
         Confirm rejection
-      </button>
+      </Button>
     </Form>
   );
 }

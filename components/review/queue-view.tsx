@@ -6,6 +6,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Table, TableHead, Td, Th } from "@/components/ui/table";
 import type { QueuePage, QueueParams, QueueRow } from "@/lib/review/queue";
 import { queueKey } from "@/lib/review/queue-key";
 import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
@@ -101,17 +103,12 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
         <h1 id="queue-heading" className="text-xl font-semibold">
           Review queue
         </h1>
-        <button
-          type="button"
-          onClick={next}
-          disabled={pending}
-          className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
-        >
+        <Button variant="primary" onClick={next} disabled={pending}>
           {pending ? "Claiming…" : "Next"}
-        </button>
-        <button type="button" onClick={() => setHelp(true)} className="text-sm text-sky-800 underline">
+        </Button>
+        <Button variant="link" onClick={() => setHelp(true)}>
           Keyboard shortcuts (?)
-        </button>
+        </Button>
       </div>
       {error ? (
         <p role="alert" className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -204,22 +201,17 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
       ) : items.length === 0 && query.isSuccess ? (
         <p className="mt-6 text-slate-600">Nothing waiting for review here.</p>
       ) : (
-        <div className="mt-4 overflow-x-auto">
-          <table
-            className="w-full border-collapse rounded bg-white text-sm shadow-sm [&_td]:[overflow-wrap:anywhere]"
-            aria-label="Actions waiting for review"
-          >
-            <thead className="bg-slate-100 text-left">
-              <tr>
-                <th className="px-3 py-2">Ticket</th>
-                <th className="px-3 py-2">Kind</th>
-                <th className="px-3 py-2">Age</th>
-                <th className="px-3 py-2">Intent</th>
-                <th className="px-3 py-2">Triage</th>
-                <th className="px-3 py-2">Model</th>
-                <th className="px-3 py-2">Policy</th>
-              </tr>
-            </thead>
+        <div className="mt-4">
+          <Table label="Actions waiting for review">
+            <TableHead>
+              <Th>Ticket</Th>
+              <Th>Kind</Th>
+              <Th>Age</Th>
+              <Th>Intent</Th>
+              <Th>Triage</Th>
+              <Th>Model</Th>
+              <Th>Policy</Th>
+            </TableHead>
             <tbody>
               {items.map((row, i) => (
                 <tr
@@ -227,7 +219,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                   aria-current={i === selected ? "true" : undefined}
                   className={`border-t border-slate-100 ${i === selected ? "bg-sky-50 outline-2 outline-sky-400" : ""}`}
                 >
-                  <td className="px-3 py-2">
+                  <Td>
                     <Link
                       ref={(el) => {
                         links.current[i] = el;
@@ -241,8 +233,8 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                     {row.beingReviewedBy ? (
                       <div className="text-xs text-amber-800">being reviewed by {row.beingReviewedBy}</div>
                     ) : null}
-                  </td>
-                  <td className="px-3 py-2">
+                  </Td>
+                  <Td>
                     <Badge
                       tone={
                         row.status === "blocked" ? "danger" : row.kind === "escalation" ? "info" : "neutral"
@@ -250,12 +242,12 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                     >
                       {kindLabel(row)}
                     </Badge>
-                  </td>
-                  <td className="px-3 py-2">
+                  </Td>
+                  <Td>
                     {age(row.ageMinutes)} {row.overSla ? <Badge tone="warn">SLA</Badge> : null}
-                  </td>
-                  <td className="px-3 py-2 text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</td>
-                  <td className="px-3 py-2 text-slate-600">
+                  </Td>
+                  <Td className="text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</Td>
+                  <Td className="text-slate-600">
                     {row.triage ? (
                       <>
                         <Badge tone={row.triage.category === "none" ? "neutral" : "warn"}>
@@ -266,33 +258,28 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                     ) : (
                       "—"
                     )}
-                  </td>
-                  <td className="px-3 py-2">{row.model}</td>
-                  <td className="px-3 py-2">v{row.policyVersion ?? "?"}</td>
+                  </Td>
+                  <Td>{row.model}</Td>
+                  <Td>v{row.policyVersion ?? "?"}</Td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       )}
       <nav aria-label="Queue pages" className="mt-3 flex flex-wrap gap-4 text-sm">
         {params.cursor ? (
-          <button
-            type="button"
-            className="text-sky-800 underline"
-            onClick={() => setParams({ ...params, cursor: undefined })}
-          >
+          <Button variant="link" onClick={() => setParams({ ...params, cursor: undefined })}>
             First page
-          </button>
+          </Button>
         ) : null}
         {query.data?.nextCursor ? (
-          <button
-            type="button"
-            className="text-sky-800 underline"
+          <Button
+            variant="link"
             onClick={() => setParams({ ...params, cursor: query.data?.nextCursor ?? undefined })}
           >
             Next page
-          </button>
+          </Button>
         ) : null}
       </nav>
       <ShortcutsHelp open={help} onClose={() => setHelp(false)} />

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { ruleFiringsSql } from "@/lib/metrics/rule-fired";
 import { type Db, rowsOf } from "../client";
 import {
   agentActions,
@@ -190,7 +191,8 @@ export interface RuleFigureRow {
 }
 
 /**
- * Aggregated in the database: guardrail steps are named after the rule, blocked
+ * Aggregated in the database: "fired" is defined once in lib/metrics/rule-fired.ts
+ * (runs in which the rule fired); guardrail steps are named after the rule, blocked
  * actions carry it in blocked_by, and escalations list the rules that forced
  * them in payload.ruleIds. The definitions of an override live in
  * lib/guardrails/figures.ts.
@@ -198,12 +200,10 @@ export interface RuleFigureRow {
 export async function ruleFigureRows(db: Db): Promise<RuleFigureRow[]> {
   const result = await db.execute(sql`
     with fired as (
-      select rule_id, count(distinct run_id)::int as runs from (
-        select name as rule_id, run_id from agent_steps
-          where kind = 'guardrail' and name <> 'verification-escalation'
-        union all
-        select blocked_by, run_id from agent_actions where blocked_by is not null
-      ) f group by rule_id
+      select rule_id, count(*)::int as runs from (${ruleFiringsSql(
+        sql`(select run_id, kind, name, null::date as day from agent_steps)`,
+        sql`(select run_id, blocked_by, null::date as day from agent_actions)`,
+      )}) f group by rule_id
     ),
     blocks as (
       select a.blocked_by as rule_id, count(*)::int as blocks, count(rv.id)::int as reviewed,

@@ -60,6 +60,7 @@ export async function getReviewsForActions(db: Db, actionIds: string[]) {
       comment: reviews.comment,
       reason: reviews.reason,
       escalation: reviews.escalation,
+      finalArguments: reviews.finalArguments,
       createdAt: reviews.createdAt,
       reviewer: users.name,
     })

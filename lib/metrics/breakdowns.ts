@@ -9,7 +9,7 @@ export interface RuleFigures {
   ruleId: string;
   /** The rule's name in the newest policy version that has it (or a description of a built-in step). */
   name: string;
-  /** Guardrail steps recorded under the rule: one per blocked tool call or required escalation. */
+  /** Runs in which the rule fired (lib/metrics/rule-fired.ts), the same figure as on the Policies page. */
   fired: number;
   /** Proposals the rule blocked (kept as blocked actions for a person). */
   blocks: number;

@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { failedCheckSql } from "@/lib/agent/chain";
 import { addDays, DEFAULT_PERIOD_DAYS, isMidnight, isoDay, type Range, startOfUtcDay } from "./period";
+import { ruleFiringsSql } from "./rule-fired";
 import {
   aggregate,
   agreedSql,
@@ -24,7 +25,7 @@ import {
  * Rows, one per day and:
  * - `runs` / `reviews`, key `all`, `policy:<version|none>` or `model:<id>`:
  *   the day's additive counts and sums, and its own percentiles;
- * - `rule` (key: rule id): fired, blocks, forced escalations, overrides;
+ * - `rule` (key: rule id): fired (runs), blocks, forced escalations, overrides;
  * - `reason` (key: tag): reviews carrying it; `check` (key: check): failures;
  * - `tickets` (key `<chain>|<cut>`): the tickets with an event of the chain
  *   that day (a review, an escalating decision, a run, a failed check…), by
@@ -216,14 +217,14 @@ function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
     from reviews_in b
     group by ${cutSets(cuts)}
     union all
-    -- Per rule: guardrail steps recorded under it, proposals it blocked, escalations it forced and,
-    -- of those, the ones a reviewer rejected.
+    -- Per rule: runs in which it fired (lib/metrics/rule-fired.ts), proposals it blocked,
+    -- escalations it forced and, of those, the ones a reviewer rejected.
     select x.day, 'rule', x.rule, jsonb_build_object(
       'fired', sum(x.fired), 'blocks', sum(x.blocks), 'forcedEscalations', sum(x.forced),
       'overrides', sum(x.overrides))
     from (
-      select day, name as rule, 1 as fired, 0 as blocks, 0 as forced, 0 as overrides
-      from steps_in where kind = 'guardrail'
+      select day, rule_id as rule, 1 as fired, 0 as blocks, 0 as forced, 0 as overrides
+      from (${ruleFiringsSql(sql.raw("steps_in"), sql.raw("actions_in"))}) firings
       union all
       select day, blocked_by, 0, 1, 0, 0 from actions_in where blocked_by is not null and blocked_check is null
       union all

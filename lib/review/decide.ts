@@ -16,6 +16,7 @@ import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
+import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
 
@@ -84,19 +85,21 @@ function outboxMessage(
   ticket: TicketContact,
   finalText: string | null,
   escalation: { team: string; reason: string; note?: string } | null,
+  approvedEscalation: FinalEscalationArguments | null,
 ): OutboxMessage | null {
   const base = { ticketId: ticket.id, externalId: ticket.externalId, to: ticket.fromEmail };
   if ((input.decision === "approve" || input.decision === "edit") && action.kind === "reply" && finalText) {
     return { ...base, kind: "reply", subject: `Re: ${ticket.subject}`, text: finalText };
   }
-  if (input.decision === "approve" && action.kind === "escalation") {
-    const p = action.payload as EscalationPayload;
+  if (input.decision === "approve" && action.kind === "escalation" && approvedEscalation) {
+    const { team, reason, note } = approvedEscalation;
     return {
       ...base,
       kind: "escalation",
       subject: `Escalation: ${ticket.subject}`,
-      team: p.team,
-      reason: p.reason,
+      team,
+      reason,
+      ...(note ? { note } : {}),
     };
   }
   if (escalation)
@@ -192,6 +195,14 @@ export async function decideAction(
     await checkFollowUp(db, ticket.id, action.id, input.followUpAcknowledged === true);
   }
 
+  if (input.decision === "approve" && input.arguments && action.kind !== "escalation") {
+    refuse("Only an escalation's team, urgency and note can be changed before approving.");
+  }
+  const finalArguments =
+    input.decision === "approve" && action.kind === "escalation"
+      ? await checkEscalationArguments(db, ticket.id, action.payload as EscalationPayload, input.arguments)
+      : null;
+
   const original = actionText(action);
   const finalText =
     input.decision === "edit" ? input.finalText : input.decision === "approve" ? original : null;
@@ -201,7 +212,7 @@ export async function decideAction(
       ? { team: input.team, reason: input.reason, ...(input.note ? { note: input.note } : {}) }
       : null;
 
-  const message = outboxMessage(input, action, ticket, finalText, escalation);
+  const message = outboxMessage(input, action, ticket, finalText, escalation, finalArguments);
   // The ids are chosen here, so every write can be sent without waiting for another's answer.
   const reviewId = randomUUID();
   const outboxId = message ? randomUUID() : null;
@@ -253,6 +264,7 @@ export async function decideAction(
         correctedCategory: input.correctedCategory ?? null,
         reason: input.decision === "reject" || input.decision === "escalate" ? input.reason : null,
         escalation,
+        finalArguments,
       });
       // Decisions on the same ticket take turns from here: the status below is read by a later
       // statement, which sees every decision committed while this one waited for the lock.

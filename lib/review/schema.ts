@@ -50,12 +50,28 @@ const feedback = {
   correctedCategory: z.enum(CATEGORIES, `Pick a risk category: ${CATEGORIES.join(", ")}.`).optional(),
 };
 
+export const URGENCIES = ["low", "normal", "high"] as const;
+
+/** What a reviewer may change on an escalation before approving it; the policy is checked again on the server. */
+export const escalationArgumentsSchema = z.object({
+  team: z.enum(TEAMS, `Choose a team: ${TEAMS.join(", ")}.`),
+  urgency: z.enum(URGENCIES, `Choose an urgency: ${URGENCIES.join(", ")}.`),
+  note: z.string().trim().max(LIMITS.note, tooLong("note for the team", LIMITS.note)).optional(),
+});
+export type EscalationArguments = z.infer<typeof escalationArgumentsSchema>;
+
 /** Set when the reviewer confirmed this reply is a follow-up to one the customer was already sent. */
 const followUp = { followUpAcknowledged: z.boolean().optional() };
 
 /** One decision on one action, validated on the server whatever the client sends. */
 export const decisionSchema = z.discriminatedUnion("decision", [
-  z.object({ ...feedback, ...followUp, decision: z.literal("approve") }),
+  z.object({
+    ...feedback,
+    ...followUp,
+    decision: z.literal("approve"),
+    /** An escalation's team, urgency and note as the reviewer edited them. */
+    arguments: escalationArgumentsSchema.optional(),
+  }),
   z.object({
     ...feedback,
     ...followUp,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { requireScope } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
-import { type ActionResult, actionError } from "@/lib/errors";
+import { type ActionResult, AppError, actionError } from "@/lib/errors";
 import { appQueue } from "@/lib/jobs/app-queue";
 import { enqueueDeliveries, enqueueDrafts } from "@/lib/jobs/queue";
 import { type ClaimResult, claimAction } from "@/lib/review/claims";
@@ -27,7 +27,7 @@ export async function claimActionAction(actionId: string): Promise<ActionResult<
 }
 
 const DONE: Record<string, string> = {
-  approve: "Approved: the reply is in the outbox.",
+  approve: "Approved: the message is in the outbox.",
   edit: "Your edited reply is approved and in the outbox.",
   escalate: "Escalated.",
   reject: "Rejected.",
@@ -44,7 +44,7 @@ export async function decideActionAction(
       return {
         ok: false,
         error: parsed.error.issues[0]?.message ?? "Check the form.",
-        fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+        fieldErrors: fieldErrorsOf(parsed.error),
       };
     }
     const outcome = await decideAction(await getDb(), user, parsed.data);
@@ -80,8 +80,23 @@ export async function decideActionAction(
       message: guidance ? `${done} The ticket went back to the agent with your guidance.` : done,
     };
   } catch (error) {
-    return actionError(error);
+    // A refusal that names a field (an escalation's edited team) is shown next to that field.
+    const fieldErrors = error instanceof AppError ? error.details?.fieldErrors : undefined;
+    return fieldErrors
+      ? { ...actionError(error), fieldErrors: fieldErrors as Record<string, string[]> }
+      : actionError(error);
   }
+}
+
+/** Field errors keyed by the form's field names: an escalation's edited arguments by their own name. */
+function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path[0] === "arguments" ? issue.path.slice(1) : issue.path;
+    const key = String(path[0] ?? "form");
+    out[key] = [...(out[key] ?? []), issue.message];
+  }
+  return out;
 }
 
 /** Takes back the caller's own decision while its message is still held in the outbox. */
