@@ -124,36 +124,38 @@ export default async function TicketsPage({
           No tickets {status ? `with status “${humanize(status)}”` : "yet"}.
         </p>
       ) : (
-        <table className="mt-4 w-full border-collapse overflow-hidden rounded bg-white text-sm shadow-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">Subject</th>
-              <th className="px-3 py-2">Status</th>
-              <th className="px-3 py-2">Intent</th>
-              <th className="px-3 py-2">Customer</th>
-              <th className="px-3 py-2">Age</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tickets.map((t) => (
-              <tr key={t.id} className="border-t border-slate-100">
-                <td className="px-3 py-2">
-                  <Link href={`/tickets/${t.id}`} className="text-sky-800 hover:underline">
-                    {t.subject}
-                  </Link>
-                </td>
-                <td className="px-3 py-2">
-                  <TicketStatusBadge status={t.status} />
-                </td>
-                <td className="px-3 py-2 text-slate-600">{t.intent ? humanize(t.intent) : "—"}</td>
-                <td className="px-3 py-2">{t.customerName ?? t.customerEmail}</td>
-                <td className="px-3 py-2 text-slate-600">
-                  <time dateTime={t.createdAt.toISOString()}>{formatAge(t.createdAt, now)}</time>
-                </td>
+        <div className="mt-4 overflow-x-auto">
+          <table className="w-full border-collapse rounded bg-white text-sm shadow-sm [&_td]:[overflow-wrap:anywhere]">
+            <thead className="bg-slate-100 text-left">
+              <tr>
+                <th className="px-3 py-2">Subject</th>
+                <th className="px-3 py-2">Status</th>
+                <th className="px-3 py-2">Intent</th>
+                <th className="px-3 py-2">Customer</th>
+                <th className="px-3 py-2">Age</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tickets.map((t) => (
+                <tr key={t.id} className="border-t border-slate-100">
+                  <td className="px-3 py-2">
+                    <Link href={`/tickets/${t.id}`} className="text-sky-800 hover:underline">
+                      {t.subject}
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2">
+                    <TicketStatusBadge status={t.status} />
+                  </td>
+                  <td className="px-3 py-2 text-slate-600">{t.intent ? humanize(t.intent) : "—"}</td>
+                  <td className="px-3 py-2">{t.customerName ?? t.customerEmail}</td>
+                  <td className="px-3 py-2 text-slate-600">
+                    <time dateTime={t.createdAt.toISOString()}>{formatAge(t.createdAt, now)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <nav aria-label="Pagination" className="mt-4 flex gap-4 text-sm">
         {cursor ? (
