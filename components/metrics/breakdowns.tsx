@@ -18,58 +18,60 @@ export function RuleTable({ rules }: { rules: MetricsReport["rules"] }) {
   if (rules.length === 0)
     return <p className="mt-2 text-sm text-slate-600">No guardrail rule fired in this period.</p>;
   return (
-    <table className="mt-2 w-full rounded bg-white text-sm shadow-sm">
-      <caption className="sr-only">Guardrail rules</caption>
-      <thead className="bg-slate-100 text-left">
-        <tr>
-          <th scope="col" className="px-3 py-2">
-            Rule
-          </th>
-          <th scope="col" className="px-3 py-2 text-right">
-            Fired (runs)
-          </th>
-          <th scope="col" className="px-3 py-2 text-right">
-            Blocks
-          </th>
-          <th scope="col" className="px-3 py-2 text-right">
-            Forced escalations
-          </th>
-          <th scope="col" className="px-3 py-2 text-right">
-            Reviewer overrides
-          </th>
-          <th scope="col" className="px-3 py-2">
-            <span className="sr-only">Tickets</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rules.map((r) => (
-          <tr key={r.ruleId} className="border-t border-slate-100">
-            <th scope="row" className="px-3 py-2 text-left font-normal">
-              {r.name}
-              <div className="text-xs text-slate-500">{r.ruleId}</div>
+    <div className="relative mt-2 overflow-x-auto">
+      <table className="w-full rounded bg-white text-sm shadow-sm">
+        <caption className="sr-only">Guardrail rules</caption>
+        <thead className="bg-slate-100 text-left">
+          <tr>
+            <th scope="col" className="px-3 py-2">
+              Rule
             </th>
-            <td className="px-3 py-2 text-right tabular-nums">{r.fired}</td>
-            <td className="px-3 py-2 text-right tabular-nums">{r.blocks}</td>
-            <td className="px-3 py-2 text-right tabular-nums">{r.forcedEscalations}</td>
-            <td className="px-3 py-2 text-right tabular-nums">
-              {r.overrides}
-              {r.forcedEscalations > 0 ? (
-                <span className="text-xs text-slate-500">
-                  {" "}
-                  ({formatFigure(r.overrides / r.forcedEscalations, "percent")})
-                </span>
-              ) : null}
-            </td>
-            <td className="px-3 py-2">
-              <Link href={r.ticketsHref} className="text-sky-800 underline">
-                Tickets<span className="sr-only"> where {r.ruleId} fired</span>
-              </Link>
-            </td>
+            <th scope="col" className="px-3 py-2 text-right">
+              Fired (runs)
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Blocks
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Forced escalations
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Reviewer overrides
+            </th>
+            <th scope="col" className="px-3 py-2">
+              <span className="sr-only">Tickets</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rules.map((r) => (
+            <tr key={r.ruleId} className="border-t border-slate-100">
+              <th scope="row" className="px-3 py-2 text-left font-normal">
+                {r.name}
+                <div className="text-xs text-slate-500">{r.ruleId}</div>
+              </th>
+              <td className="px-3 py-2 text-right tabular-nums">{r.fired}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{r.blocks}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{r.forcedEscalations}</td>
+              <td className="px-3 py-2 text-right tabular-nums">
+                {r.overrides}
+                {r.forcedEscalations > 0 ? (
+                  <span className="text-xs text-slate-500">
+                    {" "}
+                    ({formatFigure(r.overrides / r.forcedEscalations, "percent")})
+                  </span>
+                ) : null}
+              </td>
+              <td className="px-3 py-2">
+                <Link href={r.ticketsHref} className="text-sky-800 underline">
+                  Tickets<span className="sr-only"> where {r.ruleId} fired</span>
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

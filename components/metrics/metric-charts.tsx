@@ -113,7 +113,7 @@ function Chart({ spec, series, groupBy }: { spec: ChartSpec; series: SeriesPoint
     </>
   );
   return (
-    <figure aria-labelledby={captionId} className="rounded bg-white p-3 shadow-sm">
+    <figure aria-labelledby={captionId} className="min-w-0 rounded bg-white p-3 shadow-sm">
       <figcaption id={captionId} className="text-sm font-medium">
         {spec.title} <span className="font-normal text-slate-500">by {CUT_LABEL[groupBy]}</span>
       </figcaption>
@@ -151,37 +151,39 @@ function Chart({ spec, series, groupBy }: { spec: ChartSpec; series: SeriesPoint
       </div>
       <details className="mt-2 text-xs">
         <summary className="cursor-pointer text-sky-800">Show the numbers</summary>
-        <table className="mt-1 w-full">
-          <caption className="sr-only">
-            {spec.title} by {CUT_LABEL[groupBy]}
-          </caption>
-          <thead className="text-left text-slate-500">
-            <tr>
-              <th scope="col" className="py-0.5 pr-2">
-                {CUT_LABEL[groupBy]}
-              </th>
-              {spec.lines.map((l) => (
-                <th key={l.key} scope="col" className="py-0.5 pr-2 text-right">
-                  {l.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {series.map((p) => (
-              <tr key={p.key} className="border-t border-slate-100">
-                <th scope="row" className="py-0.5 pr-2 text-left font-normal">
-                  {p.label}
+        <div className="relative mt-1 overflow-x-auto">
+          <table className="w-full">
+            <caption className="sr-only">
+              {spec.title} by {CUT_LABEL[groupBy]}
+            </caption>
+            <thead className="text-left text-slate-500">
+              <tr>
+                <th scope="col" className="py-0.5 pr-2">
+                  {CUT_LABEL[groupBy]}
                 </th>
                 {spec.lines.map((l) => (
-                  <td key={l.key} className="py-0.5 pr-2 text-right tabular-nums">
-                    {formatFigure(p.figures[l.key] as number | null, spec.unit)}
-                  </td>
+                  <th key={l.key} scope="col" className="py-0.5 pr-2 text-right">
+                    {l.label}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {series.map((p) => (
+                <tr key={p.key} className="border-t border-slate-100">
+                  <th scope="row" className="py-0.5 pr-2 text-left font-normal">
+                    {p.label}
+                  </th>
+                  {spec.lines.map((l) => (
+                    <td key={l.key} className="py-0.5 pr-2 text-right tabular-nums">
+                      {formatFigure(p.figures[l.key] as number | null, spec.unit)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );
@@ -193,7 +195,7 @@ export function MetricCharts({ series, groupBy }: { series: SeriesPoint[]; group
     return <p className="mt-3 text-sm text-slate-600">Nothing to chart in this period.</p>;
   }
   return (
-    <div className="mt-3 grid gap-4 lg:grid-cols-2">
+    <div className="mt-3 grid grid-cols-1 gap-4 lg:grid-cols-2">
       {CHARTS.map((spec) => (
         <Chart key={spec.title} spec={spec} series={series} groupBy={groupBy} />
       ))}

@@ -124,7 +124,7 @@ export default async function TicketsPage({
           No tickets {status ? `with status “${humanize(status)}”` : "yet"}.
         </p>
       ) : (
-        <div className="mt-4 overflow-x-auto">
+        <div className="relative mt-4 overflow-x-auto">
           <table className="w-full border-collapse rounded bg-white text-sm shadow-sm [&_td]:[overflow-wrap:anywhere]">
             <thead className="bg-slate-100 text-left">
               <tr>
