@@ -10,7 +10,7 @@ const KEYWORD = "reclamation";
 async function openTicket(page: Page, externalId: string) {
   await page.goto(`/tickets?q=${externalId}`);
   await page.getByRole("row").nth(1).getByRole("link").click();
-  await expect(page.getByRole("heading", { name: "Customer" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Customer", exact: true })).toBeVisible();
 }
 
 test.describe("an admin", () => {
