@@ -3,7 +3,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readHealth } from "@/lib/jobs/health";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { restoreEnv, stubEnv } from "@/test/env";
 import { type DatabaseHandle, openDatabase } from "./client";
 import { openConfiguredDatabase } from "./index";
@@ -67,7 +67,7 @@ async function elapsed<T>(work: () => Promise<T>): Promise<{ ms: number; error: 
   }
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)("database deadlines during an outage", () => {
+describe.skipIf(!availableDrivers().includes("postgres"))("database deadlines during an outage", () => {
   let database: TestDatabase;
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   let handle: DatabaseHandle;

@@ -15,3 +15,9 @@ export function restoreEnv(): void {
   vi.unstubAllEnvs();
   resetEnvCache();
 }
+
+/** A whole number a test run may be sized by (e.g. `ERROR_RATE_TICKETS=200`), or the fallback. */
+export function testCount(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/client";
 import { policyVersions, reviews, tickets } from "@/db/schema";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { type FeedbackLabel, type FeedbackReview, seedFeedback } from "@/test/feedback";
 import { copyClientOf } from "./copy";
 import { inlineSql } from "./copy-sql";
@@ -29,7 +29,7 @@ const HOSTILE_REVIEW: { column: string; value: string }[] = [
   { column: "model", value: "＝full-width equals" },
 ];
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)("COPY exports on PostgreSQL", () => {
+describe.skipIf(!availableDrivers().includes("postgres"))("COPY exports on PostgreSQL", () => {
   let pg: TestDatabase;
   let lite: TestDatabase;
   let made: Record<FeedbackLabel, FeedbackReview>;

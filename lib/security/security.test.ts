@@ -24,6 +24,7 @@ import { createIngestHandlers } from "@/lib/ingest/http";
 import { createRateLimiter } from "@/lib/ingest/rate-limit";
 import proxy from "@/proxy";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { stubEnv } from "@/test/env";
 import { databaseFingerprint } from "@/test/fingerprint";
 
 /**
@@ -41,7 +42,7 @@ describe("security headers", () => {
     proxy(new NextRequest(`${ORIGIN}${path}`, { headers }));
 
   it("are on every page and API response, with a fresh nonce per page", async () => {
-    process.env.AUTH_SECRET = SECRET;
+    stubEnv({ AUTH_SECRET: SECRET });
     for (const path of ["/login", "/tickets", "/api/v1/queue", "/api/v1/openapi.json", "/"]) {
       const response = await through(path);
       const h = response.headers;

@@ -5,14 +5,14 @@ import { agentRuns, tickets } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { type ChatServer, startChatServer } from "@/test/chat-server";
 import { createTestDatabase, defaultDriver, type TestDatabase } from "@/test/db";
-import { restoreEnv, stubEnv } from "@/test/env";
+import { restoreEnv, stubEnv, testCount } from "@/test/env";
 import { runAgent } from "../run";
 import { getLanguageModel, OFFLINE_MODEL_ID } from "./index";
 import { DEFAULT_RESILIENCE, resetBreakers } from "./resilience";
 
 const MODEL = "compatible:scripted";
 /** 200 for the figure in the README; fewer in the everyday suite. */
-const TICKETS = Number(process.env.ERROR_RATE_TICKETS ?? 100);
+const TICKETS = testCount("ERROR_RATE_TICKETS", 100);
 const ERROR_RATE = 0.4;
 const TRANSIENT = [500, 502, 503, 429];
 
