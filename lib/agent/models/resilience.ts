@@ -5,7 +5,6 @@ import type {
 } from "@ai-sdk/provider";
 import { wrapLanguageModel } from "ai";
 import {
-  BrokenCircuitError,
   type CircuitBreakerPolicy,
   ConsecutiveBreaker,
   circuitBreaker,
@@ -163,10 +162,4 @@ export function resilientModel(
       },
     },
   });
-}
-
-export function describeModelError(error: unknown): string {
-  if (error instanceof BrokenCircuitError)
-    return "the provider's circuit breaker is open after repeated failures";
-  return errorText(error);
 }
