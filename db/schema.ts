@@ -182,6 +182,9 @@ export const tickets = pgTable(
 );
 
 export const POLICY_STATUSES = ["draft", "published", "retired"] as const;
+/** How the agent is organised (lib/agent/shapes): today's control loop, a workflow of stages, a team of agents. */
+export const AGENT_SHAPES = ["loop", "workflow", "team"] as const;
+export type AgentShape = (typeof AGENT_SHAPES)[number];
 
 export const policyVersions = pgTable(
   "policy_versions",
@@ -192,6 +195,8 @@ export const policyVersions = pgTable(
     // Typed guardrail rules; validated by zod in lib/guardrails on save and on load.
     rules: jsonb("rules").$type<unknown[]>().notNull().default([]),
     instructions: text("instructions").notNull().default(""),
+    // The agent's shape for tickets drafted under this version; older versions are the loop.
+    agentShape: text("agent_shape", { enum: AGENT_SHAPES }).notNull().default("loop"),
     note: text("note"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
@@ -219,6 +224,7 @@ export const agentRuns = pgTable(
     status: text("status", { enum: RUN_STATUSES }).notNull().default("running"),
     model: text("model").notNull(),
     routeRule: text("route_rule"),
+    shape: text("shape", { enum: AGENT_SHAPES }).notNull().default("loop"),
     guidance: text("guidance"),
     triggeredBy: uuid("triggered_by").references(() => users.id, { onDelete: "set null" }),
     inputTokens: integer("input_tokens").notNull().default(0),
@@ -257,6 +263,7 @@ export const STEP_KINDS = [
   "cache",
   "action",
   "error",
+  "scope",
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -294,6 +301,9 @@ export const agentSteps = pgTable(
     passed: boolean("passed"),
     // The budget-exhausted guardrail step: which budget ran out.
     budget: text("budget", { enum: BUDGETS }),
+    // The workflow stage or team agent the step belongs to (null: the run itself), and the scope it is nested in.
+    scope: text("scope"),
+    parentScope: text("parent_scope"),
     input: jsonb("input"),
     output: jsonb("output"),
     model: text("model"),

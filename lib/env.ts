@@ -22,6 +22,11 @@ const schema = z.object({
   AGENT_MODEL: z.string().min(1).default("offline"),
   AGENT_MODEL_SMALL: z.string().min(1).optional(),
   AGENT_MODEL_FALLBACK: z.string().min(1).default("offline"),
+  // Per-agent model ids of the team shape (lib/agent/shapes/models.ts); unset: the role's small or large model.
+  AGENT_MODEL_MANAGER: z.string().min(1).optional(),
+  AGENT_MODEL_ANALYST: z.string().min(1).optional(),
+  AGENT_MODEL_WRITER: z.string().min(1).optional(),
+  AGENT_MODEL_REVIEWER: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),

@@ -77,7 +77,8 @@ function DiffView({ comparison }: { comparison: NonNullable<Comparison> }) {
     !diff.removed.length &&
     !diff.changed.length &&
     !diff.reordered &&
-    !diff.instructions.changed;
+    !diff.instructions.changed &&
+    !diff.shape;
   return (
     <section aria-label={title} className="mt-4 space-y-3 text-sm">
       <h3 className="font-medium">{title}</h3>
@@ -155,6 +156,12 @@ function DiffView({ comparison }: { comparison: NonNullable<Comparison> }) {
       ))}
       {diff.reordered ? (
         <p>The order of the rules changed (the gate names the first rule that refuses).</p>
+      ) : null}
+      {diff.shape ? (
+        <p>
+          Agent shape: <del className="bg-red-100">{diff.shape.before}</del> →{" "}
+          <ins className="bg-emerald-100">{diff.shape.after}</ins>
+        </p>
       ) : null}
       {diff.instructions.changed ? (
         <div>

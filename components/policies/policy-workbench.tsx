@@ -11,6 +11,7 @@ import {
 import type { DryRunResult } from "@/lib/guardrails/dry-run";
 import { DEFAULT_DRY_RUN_LIMIT } from "@/lib/guardrails/inputs";
 import { RULE_TYPE_LABELS, RULE_TYPES, type RuleType } from "@/lib/guardrails/rules";
+import { AGENT_SHAPES, type AgentShape, SHAPE_DESCRIPTIONS } from "@/lib/guardrails/shape";
 import type { DraftIssue } from "@/lib/guardrails/validate";
 import { DryRunResults } from "./dry-run-results";
 import { RuleFields } from "./rule-fields";
@@ -21,12 +22,13 @@ import { type EditorSnapshot, unsavedChanges } from "./unsaved-changes";
 export interface WorkbenchProps {
   published: { id: string; version: number } | null;
   /** What a new draft starts from: the published version's content. */
-  base: { rules: unknown[]; instructions: string };
+  base: { rules: unknown[]; instructions: string; agentShape: AgentShape };
   draft: {
     id: string;
     version: number;
     rules: unknown[];
     instructions: string;
+    agentShape: AgentShape;
     note: string | null;
     /** Why the stored rules do not validate, if they do not. */
     problem: string | null;
@@ -56,12 +58,14 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
   const [saved, setSaved] = useState<EditorSnapshot>(() => ({
     forms: (draft?.rules ?? base.rules).map(ruleToForm),
     instructions: draft?.instructions ?? base.instructions,
+    agentShape: draft?.agentShape ?? base.agentShape,
     note: draft?.note ?? "",
   }));
   const [forms, setForms] = useState<RuleForm[]>(saved.forms);
   const [instructions, setInstructions] = useState(saved.instructions);
+  const [agentShape, setAgentShape] = useState<AgentShape>(saved.agentShape);
   const [note, setNote] = useState(saved.note);
-  const changes = unsavedChanges(saved, { forms, instructions, note });
+  const changes = unsavedChanges(saved, { forms, instructions, agentShape, note });
   const dirty = changes.length > 0;
   const [issues, setIssues] = useState<DraftIssue[]>([]);
   const [saveResult, setSaveResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -118,6 +122,7 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
       const result = await savePolicyDraftAction({
         draftId: current?.id,
         instructions,
+        agentShape,
         note: note.trim() || undefined,
         rules: forms.map(formToRule),
       });
@@ -128,7 +133,7 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
       }
       if (result.data) setCurrent({ id: result.data.id, version: result.data.version });
       setIssues([]);
-      setSaved({ forms, instructions, note });
+      setSaved({ forms, instructions, agentShape, note });
       setSaveResult({ ok: true, text: result.message ?? "Draft saved." });
       router.refresh();
     });
@@ -137,11 +142,12 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
     const fresh = base.rules.map(ruleToForm);
     setCurrent(null);
     setEditing(false);
-    setSaved({ forms: fresh, instructions: base.instructions, note: "" });
+    setSaved({ forms: fresh, instructions: base.instructions, agentShape: base.agentShape, note: "" });
     setIssues([]);
     setDryRun(null);
     setForms(fresh);
     setInstructions(base.instructions);
+    setAgentShape(base.agentShape);
     setNote("");
     setSaveResult(message ? { ok: true, text: message } : null);
   };
@@ -247,6 +253,31 @@ export function PolicyWorkbench({ published, base, draft }: WorkbenchProps) {
               {instructionErrors.join(" ")}
             </p>
           ) : null}
+        </div>
+
+        <div>
+          <label htmlFor={`${uid}-shape`} className="block text-sm font-medium">
+            Agent shape
+          </label>
+          <select
+            id={`${uid}-shape`}
+            value={agentShape}
+            onChange={(e) => {
+              setAgentShape(e.target.value as AgentShape);
+              changed();
+            }}
+            aria-describedby={`${uid}-shape-help`}
+            className="mt-1 block rounded border border-slate-300 p-1.5 text-sm"
+          >
+            {AGENT_SHAPES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <p id={`${uid}-shape-help`} className="mt-1 text-xs text-slate-500">
+            {SHAPE_DESCRIPTIONS[agentShape]} Every shape runs behind the same gate, verification and budgets.
+          </p>
         </div>
 
         <div>

@@ -2,6 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { formatCents, formatDateTime } from "@/lib/format";
 import type { RuleFigures } from "@/lib/guardrails/figures";
 import { RULE_TYPE_LABELS, type Rule, rulesSchema } from "@/lib/guardrails/rules";
+import { type AgentShape, SHAPE_DESCRIPTIONS } from "@/lib/guardrails/shape";
 import { RuleFigureLine } from "./rule-figures";
 
 /** The settings of a rule in a few words; long patterns are kept for the details element. */
@@ -37,7 +38,13 @@ export function PublishedPolicy({
   published,
   figures,
 }: {
-  published: { version: number; instructions: string; rules: unknown; publishedAt: Date | null } | null;
+  published: {
+    version: number;
+    instructions: string;
+    rules: unknown;
+    agentShape: AgentShape;
+    publishedAt: Date | null;
+  } | null;
   figures: Map<string, RuleFigures>;
 }) {
   if (!published) {
@@ -56,6 +63,10 @@ export function PublishedPolicy({
           {published.publishedAt ? `since ${formatDateTime(published.publishedAt)}` : null}
         </span>
       </h2>
+      <h3 className="mt-4 font-medium">Agent shape</h3>
+      <p className="mt-1 text-sm text-slate-700">
+        {published.agentShape}: {SHAPE_DESCRIPTIONS[published.agentShape]}
+      </p>
       <h3 className="mt-4 font-medium">Planner instructions</h3>
       <p className="mt-1 whitespace-pre-wrap text-sm text-slate-700">{published.instructions}</p>
       <h3 className="mt-4 font-medium">Rules</h3>

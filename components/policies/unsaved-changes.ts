@@ -1,9 +1,11 @@
+import type { AgentShape } from "@/lib/guardrails/shape";
 import type { RuleForm } from "./rule-form";
 
 /** What the editor holds: compared with the last saved state to say what is unsaved. */
 export interface EditorSnapshot {
   forms: RuleForm[];
   instructions: string;
+  agentShape: AgentShape;
   note: string;
 }
 
@@ -13,6 +15,7 @@ const content = ({ key: _key, ...rest }: RuleForm) => JSON.stringify(rest);
 export function unsavedChanges(saved: EditorSnapshot, now: EditorSnapshot): string[] {
   const out: string[] = [];
   if (saved.instructions !== now.instructions) out.push("planner instructions");
+  if (saved.agentShape !== now.agentShape) out.push("agent shape");
   const before = new Map(saved.forms.map((f) => [f.key, content(f)]));
   const after = new Set(now.forms.map((f) => f.key));
   let added = 0;

@@ -48,6 +48,7 @@ export async function listPolicyVersions(db: Db) {
       note: policyVersions.note,
       rules: policyVersions.rules,
       instructions: policyVersions.instructions,
+      agentShape: policyVersions.agentShape,
       createdAt: policyVersions.createdAt,
       createdBy: creators.name,
       publishedAt: policyVersions.publishedAt,

@@ -32,6 +32,8 @@ export class StepRecorder {
   readonly totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0, modelCalls: 0 };
   /** Time spent writing the chain, for the benchmark's breakdown. */
   writeMs = 0;
+  /** The stage or team agent steps are recorded under (lib/agent/shapes/scope.ts sets it). */
+  scope: { name: string; parent: string | null } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -54,6 +56,8 @@ export class StepRecorder {
       round: step.round ?? null,
       passed: step.passed ?? null,
       budget: step.budget ?? null,
+      scope: this.scope?.name ?? null,
+      parentScope: this.scope?.parent ?? null,
       input: capJson(step.input ?? null),
       output: capJson(step.output ?? null),
       model: step.model ?? null,

@@ -71,7 +71,7 @@ function validProposal(p: Proposal): Proposal {
 }
 
 /** Which budget (steps, tokens, wall time) this attempt has used up, if any. */
-function budgetMeter(recorder: StepRecorder, rules: Rule[], wallTimeMs: number) {
+export function budgetMeter(recorder: StepRecorder, rules: Rule[], wallTimeMs: number) {
   const budget = budgetOf(rules);
   const started = performance.now();
   const exhausted = (): Exhausted | null => {
@@ -259,7 +259,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
   }
 }
 
-function safeValid(p: Proposal): Proposal | null {
+export function safeValid(p: Proposal): Proposal | null {
   try {
     return validProposal(p);
   } catch {
@@ -268,7 +268,7 @@ function safeValid(p: Proposal): Proposal | null {
 }
 
 /** A reply that failed verification is kept for the reviewer as blocked, naming the failed checks. */
-function setAsideFailedReplies(ctx: ToolContext, failed: CheckResult[]) {
+export function setAsideFailedReplies(ctx: ToolContext, failed: CheckResult[]) {
   const replyChecks = failed.filter((f) => f.check !== "required_escalations");
   if (replyChecks.length === 0) return;
   for (const p of ctx.proposals.filter((p) => p.kind === "reply")) {

@@ -14,7 +14,12 @@ export interface CallLog {
  * marked when cut), then one `guardrail` step per tool call that cannot run:
  * unknown tool, invalid or oversized arguments.
  */
-export async function recordModelCall(recorder: StepRecorder, call: ModelCall, log: CallLog): Promise<void> {
+export async function recordModelCall(
+  recorder: StepRecorder,
+  call: ModelCall,
+  log: CallLog,
+  inputs: Parameters<typeof classifyToolCall>[0] = TOOL_INPUTS,
+): Promise<void> {
   const planning = Boolean(call.params.tools?.length);
   await recorder.record({
     kind: planning ? "plan" : "reflection",
@@ -49,7 +54,7 @@ export async function recordModelCall(recorder: StepRecorder, call: ModelCall, l
     if (c.type === "text") log.lastText = c.text.slice(0, 200);
     if (c.type !== "tool-call") continue;
     const toolName = c.toolName;
-    const refused = classifyToolCall(TOOL_INPUTS, toolName, c.input);
+    const refused = classifyToolCall(inputs, toolName, c.input);
     if (!refused) continue;
     log.refusals.push(`${toolName.slice(0, 80)}: ${refused.reason}`);
     await recorder.record({

@@ -22,9 +22,9 @@ import { draftWithRecovery } from "./models/recovery";
 import type { ResilienceOptions } from "./models/resilience";
 import { StepRecorder } from "./recorder";
 import { routeTicket } from "./router";
-import { type Attempt, attemptDraft } from "./run-attempt";
-import { deterministicFallback } from "./run-fallback";
+import type { Attempt } from "./run-attempt";
 import { failRun, finishRun, loadTicket, markDrafting, type RunOutcome } from "./run-persist";
+import { shapeDrafter } from "./shapes";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
 
 export { closeInterruptedRuns, type RunOutcome } from "./run-persist";
@@ -60,6 +60,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       "No policy version is published. An admin must publish one first.",
     );
   const policy = loadPolicy(policyRow);
+  const shape = policyRow.agentShape;
   const models = options.models ?? modelSettings();
   const triage = triageOf(ticket);
   const route = routeTicket(ticket, models, triage);
@@ -84,6 +85,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         policyVersionId: policy.id,
         model: route.modelId,
         routeRule: route.rule,
+        shape,
         guidance: options.guidance ?? null,
         triggeredBy: options.triggeredBy ?? null,
         cacheKey,
@@ -201,28 +203,29 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       });
     }
 
-    const resolve = options.resolveModel ?? getLanguageModel;
-    const attempt = (modelId: string) =>
-      attemptDraft(db, {
-        modelId,
-        resolve,
-        ticket,
-        rules: policy.rules,
-        instructions: policy.instructions,
-        required,
-        facts,
-        recorder,
-        guidance: options.guidance,
-        resilience: options.resilience,
-        wallTimeMs: options.wallTimeMs,
-      });
+    // The policy's agent shape decides how one attempt drafts (lib/agent/shapes).
+    const drafter = shapeDrafter(db, shape, {
+      modelId: route.modelId,
+      routed: route.modelId,
+      models,
+      resolve: options.resolveModel ?? getLanguageModel,
+      ticket,
+      rules: policy.rules,
+      instructions: policy.instructions,
+      required,
+      facts,
+      recorder,
+      guidance: options.guidance,
+      resilience: options.resilience,
+      wallTimeMs: options.wallTimeMs,
+    });
 
     // Transient failures reach the fallback model; configuration and other failures do not (models/recovery.ts).
     const { result, status, failure } = await draftWithRecovery({
       primary: route.modelId,
       fallback: models.fallback,
-      attempt,
-      giveUp: (f) => deterministicFallback(f.primary, f.primaryError, f.fallback, f.fallbackError),
+      attempt: drafter.attempt,
+      giveUp: drafter.giveUp,
       record: (step) => recorder.record(step),
     });
     return await finish(result, status, false, failure);

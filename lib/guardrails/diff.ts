@@ -1,4 +1,5 @@
 import { diffWords } from "diff";
+import type { AgentShape } from "@/db/schema";
 import { RULE_TYPE_LABELS, type Rule } from "./rules";
 
 /** One field of a rule that differs between two versions, in words a person reads. */
@@ -31,6 +32,8 @@ export interface PolicyDiff {
   reordered: boolean;
   unchanged: number;
   instructions: { changed: boolean; parts: TextPart[] };
+  /** The agent's shape before and after, when it changes. */
+  shape: { before: AgentShape; after: AgentShape } | null;
 }
 
 const FIELD_LABELS: Record<string, string> = {
@@ -90,9 +93,10 @@ function fieldChanges(before: Rule, after: Rule): FieldChange[] {
 
 /** What changed from one version to another: rules matched by id, and a word diff of the instructions. */
 export function diffPolicies(
-  before: { rules: Rule[]; instructions: string },
-  after: { rules: Rule[]; instructions: string },
+  before: { rules: Rule[]; instructions: string; agentShape?: AgentShape },
+  after: { rules: Rule[]; instructions: string; agentShape?: AgentShape },
 ): PolicyDiff {
+  const shapes = { before: before.agentShape ?? "loop", after: after.agentShape ?? "loop" };
   const old = new Map(before.rules.map((r) => [r.id, r]));
   const now = new Map(after.rules.map((r) => [r.id, r]));
   const changed: RuleChange[] = [];
@@ -118,5 +122,6 @@ export function diffPolicies(
     reordered: keptBefore.join("\n") !== keptAfter.join("\n"),
     unchanged,
     instructions: { changed: parts.some((p) => p.added || p.removed), parts },
+    shape: shapes.before === shapes.after ? null : shapes,
   };
 }

@@ -32,7 +32,8 @@ export async function savePolicyDraft(db: Db, actor: Actor, input: SaveDraftInpu
         .from(policyVersions)
         .where(eq(policyVersions.status, "published"))
         .limit(1);
-      const check = checkDraft(input, published ?? null);
+      const agentShape = input.agentShape ?? published?.agentShape ?? "loop";
+      const check = checkDraft({ ...input, agentShape }, published ?? null);
       if (!check.ok) throw invalidDraft(check.issues);
 
       const [current] = await tx
@@ -59,6 +60,7 @@ export async function savePolicyDraft(db: Db, actor: Actor, input: SaveDraftInpu
       const values = {
         rules: check.rules,
         instructions: input.instructions.trim(),
+        agentShape,
         note: input.note || null,
       };
       let saved: SavedDraft;
@@ -87,7 +89,7 @@ export async function savePolicyDraft(db: Db, actor: Actor, input: SaveDraftInpu
         action: saved.created ? "policy.draft_created" : "policy.draft_saved",
         entityType: "policy_version",
         entityId: saved.id,
-        data: { version: saved.version, rules: check.rules.length },
+        data: { version: saved.version, rules: check.rules.length, agentShape },
       });
       return saved;
     });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_SHAPES } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { MAX_RULES } from "./rules";
 import type { DraftIssue } from "./validate";
@@ -18,6 +19,8 @@ export const saveDraftInput = z.object({
   rules: z
     .array(z.unknown(), "The rules must be a list.")
     .max(MAX_RULES, `A policy can have at most ${MAX_RULES} rules.`),
+  /** How the agent is organised under this version; absent keeps the published version's shape. */
+  agentShape: z.enum(AGENT_SHAPES, `Choose the agent's shape: ${AGENT_SHAPES.join(", ")}.`).optional(),
 });
 export type SaveDraftInput = z.infer<typeof saveDraftInput>;
 

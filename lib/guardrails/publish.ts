@@ -157,8 +157,8 @@ export async function rollbackPolicyVersion(
         published &&
         live?.success &&
         samePolicy(
-          { rules: parsed.data, instructions: source.instructions },
-          { rules: live.data, instructions: published.instructions },
+          { rules: parsed.data, instructions: source.instructions, agentShape: source.agentShape },
+          { rules: live.data, instructions: published.instructions, agentShape: published.agentShape },
         )
       ) {
         throw new AppError(
@@ -175,6 +175,7 @@ export async function rollbackPolicyVersion(
           status: "published",
           rules: parsed.data,
           instructions: source.instructions,
+          agentShape: source.agentShape,
           note: `Rollback to version ${source.version}.`,
           createdBy: actor.id,
           publishedBy: actor.id,

@@ -1,3 +1,4 @@
+import type { AgentShape } from "@/db/schema";
 import { testPattern } from "./pattern";
 import { type Rule, rulesSchema } from "./rules";
 
@@ -10,6 +11,8 @@ export interface DraftIssue {
 export interface PolicyContent {
   rules: Rule[];
   instructions: string;
+  /** The agent's shape; a version stored before shapes existed is the loop. */
+  agentShape?: AgentShape;
 }
 
 const ESCALATING = new Set<Rule["type"]>([
@@ -111,6 +114,7 @@ function canonical(value: unknown): unknown {
 export function samePolicy(a: PolicyContent, b: PolicyContent): boolean {
   return (
     a.instructions.trim() === b.instructions.trim() &&
+    (a.agentShape ?? "loop") === (b.agentShape ?? "loop") &&
     JSON.stringify(canonical(a.rules)) === JSON.stringify(canonical(b.rules))
   );
 }
@@ -123,8 +127,8 @@ export type DraftCheck = { ok: true; rules: Rule[] } | { ok: false; issues: Draf
  * from the published version.
  */
 export function checkDraft(
-  draft: { rules: unknown; instructions: string },
-  published: { version: number; rules: unknown; instructions: string } | null,
+  draft: { rules: unknown; instructions: string; agentShape?: AgentShape },
+  published: { version: number; rules: unknown; instructions: string; agentShape?: AgentShape } | null,
 ): DraftCheck {
   const parsed = rulesSchema.safeParse(draft.rules);
   if (!parsed.success) {
@@ -145,14 +149,15 @@ export function checkDraft(
   if (issues.length > 0) return { ok: false, issues };
   if (published) {
     const live = rulesSchema.safeParse(published.rules);
-    const current = { rules: parsed.data, instructions: draft.instructions };
-    if (live.success && samePolicy(current, { rules: live.data, instructions: published.instructions })) {
+    const current = { rules: parsed.data, instructions: draft.instructions, agentShape: draft.agentShape };
+    const before = { rules: live.success ? live.data : [], instructions: published.instructions, agentShape: published.agentShape };
+    if (live.success && samePolicy(current, before)) {
       return {
         ok: false,
         issues: [
           {
             path: "",
-            message: `Nothing changed: this draft is the same as the published version ${published.version}. Change a rule or the instructions, or discard the draft.`,
+            message: `Nothing changed: this draft is the same as the published version ${published.version}. Change a rule, the instructions or the agent's shape, or discard the draft.`,
           },
         ],
       };

@@ -35,8 +35,8 @@ function compare(versions: PolicyVersionSummary[], from?: number, to?: number): 
     from: a.version,
     to: b.version,
     diff: diffPolicies(
-      { rules: before.data, instructions: a.instructions },
-      { rules: after.data, instructions: b.instructions },
+      { rules: before.data, instructions: a.instructions, agentShape: a.agentShape },
+      { rules: after.data, instructions: b.instructions, agentShape: b.agentShape },
     ),
   };
 }
@@ -100,6 +100,7 @@ export default async function PoliciesPage({
         base={{
           rules: Array.isArray(published?.rules) ? published.rules : [],
           instructions: published?.instructions ?? "",
+          agentShape: published?.agentShape ?? "loop",
         }}
         draft={
           draft
@@ -108,6 +109,7 @@ export default async function PoliciesPage({
                 version: draft.version,
                 rules: Array.isArray(draft.rules) ? draft.rules : [],
                 instructions: draft.instructions,
+                agentShape: draft.agentShape,
                 note: draft.note,
                 problem: rulesProblem(draft.rules),
               }

@@ -18,7 +18,9 @@ import {
 } from "../prompt";
 import { countTokens } from "../tokens";
 import type { RetrievedOrder } from "../types";
+import { roleOf } from "../shapes/roles";
 import { type ArticleFact, composeReply } from "./compose";
+import { analystBrief, managerNext, validateInput } from "./roles";
 
 export const OFFLINE_MODEL_ID = "offline";
 
@@ -345,11 +347,13 @@ function generate(options: LanguageModelV4CallOptions): LanguageModelV4GenerateR
     .join("\n");
   const content: LanguageModelV4Content[] = [];
   let finish: "stop" | "tool-calls" = "stop";
-  if (system.includes(REFLECTION_MARKER)) {
+  const role = roleOf(system);
+  if (system.includes(REFLECTION_MARKER) || role === "verify_output" || role === "reviewer") {
     content.push({ type: "text", text: reflect(options.prompt) });
   } else {
     const conv = readConversation(options.prompt);
-    const next = decideNext(conv);
+    const next =
+      role === "validate_input" ? validateInput(conv) : role === "manager" ? managerNext(conv) : decideNext(conv);
     const offered = new Set((options.tools ?? []).map((t) => t.name));
     for (const call of next.calls) {
       if (!offered.has(call.toolName)) continue;
@@ -361,7 +365,7 @@ function generate(options: LanguageModelV4CallOptions): LanguageModelV4GenerateR
       });
     }
     if (content.length > 0) finish = "tool-calls";
-    else content.push({ type: "text", text: next.text ?? "Done." });
+    else content.push({ type: "text", text: role === "analyst" ? analystBrief(conv) : (next.text ?? "Done.") });
   }
   const inputTokens = countTokens(promptText(options.prompt));
   const outputTokens = countTokens(
