@@ -23,6 +23,7 @@ import {
   type ResolvedPeriod,
   resolvePeriod,
 } from "./period";
+import { loadReviewerAgentFigures, loadShapeFigures, type ReviewerAgentFigures, type ShapeFigures } from "./shapes";
 import { ticketsHref } from "./ticket-links";
 
 export interface SeriesPoint {
@@ -45,6 +46,10 @@ export interface MetricsReport {
   topReasons: (ReasonCount & { label: string; ticketsHref: string })[];
   failingChecks: (CheckCount & { ticketsHref: string })[];
   anomalies: (Anomaly & { ticketsHref: string })[];
+  /** The period's runs cut by agent shape (lib/agent/shapes), read from the records. */
+  shapes: ShapeFigures[];
+  /** The team shape's reviewer agent against people's decisions on the same replies. */
+  reviewerAgent: ReviewerAgentFigures;
   generatedAt: string;
 }
 
@@ -109,7 +114,12 @@ const ANOMALY_COUNTS: Record<AnomalyMetric, (f: Figures) => DailyCount> = {
  */
 export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise<MetricsReport> {
   const range = period.current;
-  const [buckets, names] = await Promise.all([loadFigures(db, period), ruleNames(db)]);
+  const [buckets, names, shapes, reviewerAgent] = await Promise.all([
+    loadFigures(db, period),
+    ruleNames(db),
+    loadShapeFigures(db, range),
+    loadReviewerAgentFigures(db, range),
+  ]);
   const firstDay = firstDayOf(range);
   const rules = ruleFiguresOf(buckets.rows, names);
   const reasons = topReasonsOf(buckets.rows, firstDay);
@@ -153,6 +163,8 @@ export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise
       ticketsHref: ticketsHref({ kind: "check", check: c.check as CheckName, range }),
     })),
     anomalies,
+    shapes,
+    reviewerAgent,
     generatedAt: new Date().toISOString(),
   };
 }
