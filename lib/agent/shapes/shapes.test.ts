@@ -209,11 +209,17 @@ describe("agent shapes", () => {
     await publish("team");
     const outcome = await run(trackTicket().id, {
       models: { small: "flaky:x", large: "flaky:x", fallback: OFFLINE_MODEL_ID },
-      resolveModel: (id) => (id === OFFLINE_MODEL_ID ? createOfflineModel() : failingIn("reviewer", 503)),
+      resolveModel: (id) => (id === OFFLINE_MODEL_ID ? createOfflineModel() : failingIn("analyst", 503)),
     });
     expect(outcome.status).toBe("fell_back");
     const steps = await stepsOf(db, outcome.runId);
     expect(steps.find((s) => s.name === "fallback model")?.input).toMatchObject({ failedModel: "flaky:x" });
+    // The failed analyst's sub-chain is closed, naming it; the fallback's team then runs whole.
+    expect(steps.find((s) => s.kind === "scope" && s.name === "analyst")?.output).toMatchObject({ ok: false });
+    expect(steps.filter((s) => s.kind === "scope" && s.name === "manager").map((s) => (s.output as { ok: boolean }).ok)).toEqual([
+      false,
+      true,
+    ]);
     const actions = await actionsOf(db, outcome.runId);
     expect(actions.map((a) => [a.kind, a.status])).toEqual([["reply", "pending_review"]]);
   });

@@ -74,7 +74,7 @@ export async function runTeam(db: Db, input: ShapeInput, fallback: string | null
       "analyst",
       async () => {
         const result = await rt.turn("analyst", [ticket]);
-        sources = result.response.messages;
+        sources = result.responseMessages;
         brief = result.text.slice(0, 4_000);
         return { brief };
       },
@@ -98,7 +98,7 @@ export async function runTeam(db: Db, input: ShapeInput, fallback: string | null
         // The writer's turn ends with its first proposal.
         const before = ctx.proposals.length;
         const result = await rt.turn("writer", writerMessages, {}, () => ctx.proposals.length > before);
-        writerMessages.push(...result.response.messages);
+        writerMessages.push(...result.responseMessages);
         return { proposed: ctx.proposals.length > 0, proposals: ctx.proposals.map((p) => p.kind) };
       },
       (r) => r,

@@ -89,7 +89,7 @@ export async function runWorkflow(db: Db, input: ShapeInput, fallback: string | 
       // The repair goes back to process_request's model with the stage's findings.
       await rt.turn("process_request", [
         ticket,
-        ...processed.response.messages,
+        ...processed.responseMessages,
         { role: "user", content: feedback },
       ]);
       if (rt.meter.exhausted()) return { passed: false };
