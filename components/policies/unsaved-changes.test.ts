@@ -5,7 +5,12 @@ import { type EditorSnapshot, unsavedChanges } from "./unsaved-changes";
 describe("unsavedChanges", () => {
   const legal = { ...emptyRuleForm("escalate_keywords", 0), name: "Legal threats", keywords: "sue" };
   const budget = { ...emptyRuleForm("budget", 1), name: "Budget" };
-  const saved: EditorSnapshot = { forms: [legal, budget], instructions: "Be kind.", agentShape: "loop", note: "" };
+  const saved: EditorSnapshot = {
+    forms: [legal, budget],
+    instructions: "Be kind.",
+    agentShape: "loop",
+    note: "",
+  };
 
   it("says nothing when the editor holds what was saved", () => {
     expect(unsavedChanges(saved, { ...saved, forms: [...saved.forms] })).toEqual([]);

@@ -150,7 +150,11 @@ export function checkDraft(
   if (published) {
     const live = rulesSchema.safeParse(published.rules);
     const current = { rules: parsed.data, instructions: draft.instructions, agentShape: draft.agentShape };
-    const before = { rules: live.success ? live.data : [], instructions: published.instructions, agentShape: published.agentShape };
+    const before = {
+      rules: live.success ? live.data : [],
+      instructions: published.instructions,
+      agentShape: published.agentShape,
+    };
     if (live.success && samePolicy(current, before)) {
       return {
         ok: false,

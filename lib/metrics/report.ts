@@ -23,7 +23,12 @@ import {
   type ResolvedPeriod,
   resolvePeriod,
 } from "./period";
-import { loadReviewerAgentFigures, loadShapeFigures, type ReviewerAgentFigures, type ShapeFigures } from "./shapes";
+import {
+  loadReviewerAgentFigures,
+  loadShapeFigures,
+  type ReviewerAgentFigures,
+  type ShapeFigures,
+} from "./shapes";
 import { ticketsHref } from "./ticket-links";
 
 export interface SeriesPoint {

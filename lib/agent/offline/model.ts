@@ -16,9 +16,9 @@ import {
   REFLECTION_MARKER,
   VERIFICATION_FAILED,
 } from "../prompt";
+import { roleOf } from "../shapes/roles";
 import { countTokens } from "../tokens";
 import type { RetrievedOrder } from "../types";
-import { roleOf } from "../shapes/roles";
 import { type ArticleFact, composeReply } from "./compose";
 import { analystBrief, managerNext, validateInput } from "./roles";
 
@@ -353,7 +353,11 @@ function generate(options: LanguageModelV4CallOptions): LanguageModelV4GenerateR
   } else {
     const conv = readConversation(options.prompt);
     const next =
-      role === "validate_input" ? validateInput(conv) : role === "manager" ? managerNext(conv) : decideNext(conv);
+      role === "validate_input"
+        ? validateInput(conv)
+        : role === "manager"
+          ? managerNext(conv)
+          : decideNext(conv);
     const offered = new Set((options.tools ?? []).map((t) => t.name));
     for (const call of next.calls) {
       if (!offered.has(call.toolName)) continue;
@@ -365,7 +369,8 @@ function generate(options: LanguageModelV4CallOptions): LanguageModelV4GenerateR
       });
     }
     if (content.length > 0) finish = "tool-calls";
-    else content.push({ type: "text", text: role === "analyst" ? analystBrief(conv) : (next.text ?? "Done.") });
+    else
+      content.push({ type: "text", text: role === "analyst" ? analystBrief(conv) : (next.text ?? "Done.") });
   }
   const inputTokens = countTokens(promptText(options.prompt));
   const outputTokens = countTokens(

@@ -1,5 +1,3 @@
-
-
 /** The part of a conversation a role's answer reads. */
 export interface RoleConversation {
   ticket: { fromEmail: string; subject: string; body: string } | null;
@@ -15,7 +13,8 @@ function outputs(conv: RoleConversation, tool: string): unknown[] {
 /** validate_input: look the customer up once, then say whether there is a request to act on. */
 export function validateInput(conv: RoleConversation): { calls: RoleCall[]; text?: string } {
   const ticket = conv.ticket;
-  if (!ticket) return { calls: [], text: JSON.stringify({ valid: false, reason: "No ticket in the prompt." }) };
+  if (!ticket)
+    return { calls: [], text: JSON.stringify({ valid: false, reason: "No ticket in the prompt." }) };
   if (outputs(conv, "lookup_customer").length === 0)
     return { calls: [{ toolName: "lookup_customer", input: { email: ticket.fromEmail } }] };
   const words = `${ticket.subject} ${ticket.body}`.split(/\s+/).filter((w) => /\w/.test(w)).length;
@@ -31,8 +30,9 @@ export function validateInput(conv: RoleConversation): { calls: RoleCall[]; text
 
 /** analyst: the brief after its lookups, naming what was found. */
 export function analystBrief(conv: RoleConversation): string {
-  const customer = (outputs(conv, "lookup_customer").at(-1) as { customer?: { name?: string; tier?: string } })
-    ?.customer;
+  const customer = (
+    outputs(conv, "lookup_customer").at(-1) as { customer?: { name?: string; tier?: string } }
+  )?.customer;
   const orders = outputs(conv, "lookup_orders").flatMap(
     (o) => (o as { orders?: { number: string; status: string }[] })?.orders ?? [],
   );
@@ -56,11 +56,14 @@ export function managerNext(conv: RoleConversation): { calls: RoleCall[]; text?:
   const written = outputs(conv, "delegate_to_writer").length;
   const reviews = outputs(conv, "delegate_to_reviewer") as { verdict?: string; reasons?: string[] }[];
   if (outputs(conv, "delegate_to_analyst").length === 0)
-    return { calls: [{ toolName: "delegate_to_analyst", input: { question: "What does this ticket need?" } }] };
+    return {
+      calls: [{ toolName: "delegate_to_analyst", input: { question: "What does this ticket need?" } }],
+    };
   if (written === 0) return { calls: [{ toolName: "delegate_to_writer", input: { notes: "" } }] };
   if (reviews.length < written) return { calls: [{ toolName: "delegate_to_reviewer", input: {} }] };
   const last = reviews.at(-1);
-  if (last?.verdict === "pass") return { calls: [], text: "The reviewer passed the proposal: it goes to a person." };
+  if (last?.verdict === "pass")
+    return { calls: [], text: "The reviewer passed the proposal: it goes to a person." };
   const reasons = (last?.reasons ?? []).join(" ").slice(0, 1_500);
   if (written < 2) return { calls: [{ toolName: "delegate_to_writer", input: { notes: reasons } }] };
   return {
@@ -77,5 +80,3 @@ export function managerNext(conv: RoleConversation): { calls: RoleCall[]; text?:
     ],
   };
 }
-
-

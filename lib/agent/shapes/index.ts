@@ -24,7 +24,9 @@ export function shapeDrafter(db: Db, shape: AgentShape, input: ShapeInput) {
     if (shape === "loop") return attemptDraft(db, { ...input, modelId });
     const fallback = modelId === input.routed ? null : modelId;
     try {
-      return shape === "workflow" ? await runWorkflow(db, input, fallback) : await runTeam(db, input, fallback);
+      return shape === "workflow"
+        ? await runWorkflow(db, input, fallback)
+        : await runTeam(db, input, fallback);
     } catch (error) {
       if (!(error instanceof ScopeFailure)) throw error;
       failedScope = error.scope;

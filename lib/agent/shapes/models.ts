@@ -17,7 +17,12 @@ function configuredRoleModel(role: Role): string | undefined {
  * model its setting names, else the router's pick. When recovery has moved
  * the run to the fallback model, every role uses that.
  */
-export function roleModel(role: Role, models: ModelSettings, routed: string, fallback: string | null): string {
+export function roleModel(
+  role: Role,
+  models: ModelSettings,
+  routed: string,
+  fallback: string | null,
+): string {
   if (fallback) return fallback;
   const own = configuredRoleModel(role);
   if (own) return own;

@@ -6,7 +6,12 @@ import type { ToolName } from "@/lib/guardrails/rules";
  * each may call. A role's marker opens its instructions, so any model (the
  * offline one included) knows which part it plays.
  */
-export const WORKFLOW_STAGES = ["validate_input", "process_request", "verify_output", "execute_action"] as const;
+export const WORKFLOW_STAGES = [
+  "validate_input",
+  "process_request",
+  "verify_output",
+  "execute_action",
+] as const;
 export type WorkflowStage = (typeof WORKFLOW_STAGES)[number];
 
 export const TEAM_AGENTS = ["manager", "analyst", "writer", "reviewer"] as const;

@@ -61,7 +61,12 @@ export async function inScope<T>(
       .record({
         kind: "scope",
         name: role,
-        output: { totals: totals(), ok: false, failedScope: failure.scope, error: failure.message.slice(0, 500) },
+        output: {
+          totals: totals(),
+          ok: false,
+          failedScope: failure.scope,
+          error: failure.message.slice(0, 500),
+        },
         latencyMs: performance.now() - started,
       })
       .catch(() => undefined);

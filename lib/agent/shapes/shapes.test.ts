@@ -11,7 +11,7 @@ import { createTestDatabase, defaultDriver, type TestDatabase } from "@/test/db"
 import { resetBreakers } from "../models/resilience";
 import { createOfflineModel, OFFLINE_MODEL_ID } from "../offline/model";
 import { type RunOptions, runAgent } from "../run";
-import { roleMarker, type Role } from "./roles";
+import { type Role, roleMarker } from "./roles";
 import type { ScopeTotals } from "./scope";
 
 const NOW = new Date("2026-11-01T12:00:00Z");
@@ -47,11 +47,7 @@ function failingIn(role: Role, statusCode: number): LanguageModelV4 {
 }
 
 async function stepsOf(db: Db, runId: string) {
-  return db
-    .select()
-    .from(agentSteps)
-    .where(eq(agentSteps.runId, runId))
-    .orderBy(asc(agentSteps.seq));
+  return db.select().from(agentSteps).where(eq(agentSteps.runId, runId)).orderBy(asc(agentSteps.seq));
 }
 
 async function actionsOf(db: Db, runId: string) {
@@ -115,7 +111,11 @@ describe("agent shapes", () => {
       .from(tickets)
       .orderBy(asc(tickets.externalId));
     track = all.filter((t) => t.intent === "track_order" && /\bORD-\d{6}\b/.test(t.body));
-    refunds = all.filter((t) => t.intent === "get_refund" && /\b(demand|receive|get)\w*\s+an?\s+(reimbursement|compensation)\b/i.test(t.body));
+    refunds = all.filter(
+      (t) =>
+        t.intent === "get_refund" &&
+        /\b(demand|receive|get)\w*\s+an?\s+(reimbursement|compensation)\b/i.test(t.body),
+    );
     expect(track.length).toBeGreaterThanOrEqual(8);
     expect(refunds.length).toBeGreaterThanOrEqual(1);
   });
@@ -148,13 +148,17 @@ describe("agent shapes", () => {
     for (const stage of ["validate_input", "process_request", "verify_output", "execute_action"]) {
       expectOwnTotals(steps, stage);
     }
-    expect(steps.filter((s) => s.scope === "validate_input" && s.kind === "tool_call").map((s) => s.name)).toEqual(
-      ["lookup_customer"],
-    );
-    expect(steps.filter((s) => s.scope === "verify_output" && s.kind === "verification").length).toBeGreaterThan(0);
+    expect(
+      steps.filter((s) => s.scope === "validate_input" && s.kind === "tool_call").map((s) => s.name),
+    ).toEqual(["lookup_customer"]);
+    expect(
+      steps.filter((s) => s.scope === "verify_output" && s.kind === "verification").length,
+    ).toBeGreaterThan(0);
     const actions = await actionsOf(db, outcome.runId);
     expect(actions.map((a) => [a.kind, a.status])).toEqual([["reply", "pending_review"]]);
-    expect((actions[0]?.payload as { text: string }).text).toContain(ticket.body.match(/\bORD-\d{6}\b/)?.[0]);
+    expect((actions[0]?.payload as { text: string } | undefined)?.text).toContain(
+      ticket.body.match(/\bORD-\d{6}\b/)?.[0],
+    );
     // Run totals are the sum over every stage.
     expect(row?.inputTokens).toBe(steps.reduce((n, s) => n + s.inputTokens, 0));
   });
@@ -172,15 +176,20 @@ describe("agent shapes", () => {
       ["manager", null],
     ]);
     for (const agent of ["analyst", "writer", "reviewer", "manager"]) expectOwnTotals(steps, agent);
-    const manager = (scopes.at(-1)?.output as { totals: ScopeTotals }).totals;
+    const manager = (scopes.at(-1)?.output as { totals: ScopeTotals } | undefined)?.totals ?? {
+      inputTokens: 0,
+    };
     const subs = scopes.slice(0, 3).map((s) => (s.output as { totals: ScopeTotals }).totals);
     expect(manager.inputTokens).toBeGreaterThan(subs.reduce((n, t) => n + t.inputTokens, 0));
     expect(scopes[2]?.output).toMatchObject({ verdict: "pass", reasons: [] });
     const delegations = steps.filter((s) => s.scope === "manager" && s.kind === "plan");
     expect(delegations.length).toBeGreaterThanOrEqual(4);
-    expect(steps.filter((s) => s.scope === "analyst" && s.kind === "tool_call").map((s) => s.name).sort()).toEqual(
-      ["lookup_customer", "lookup_orders", "search_knowledge_base"],
-    );
+    expect(
+      steps
+        .filter((s) => s.scope === "analyst" && s.kind === "tool_call")
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["lookup_customer", "lookup_orders", "search_knowledge_base"]);
     const actions = await actionsOf(db, outcome.runId);
     expect(actions.map((a) => [a.kind, a.status])).toEqual([["reply", "pending_review"]]);
   });
@@ -198,7 +207,7 @@ describe("agent shapes", () => {
     expect(outcome.status).toBe("fell_back");
     const actions = await actionsOf(db, outcome.runId);
     expect(actions.map((a) => [a.kind, a.status])).toEqual([["escalation", "pending_review"]]);
-    expect((actions[0]?.payload as { reason: string }).reason).toContain(named);
+    expect((actions[0]?.payload as { reason: string } | undefined)?.reason).toContain(named);
     const steps = await stepsOf(db, outcome.runId);
     const failed = steps.find((s) => s.kind === "scope" && s.name === role);
     expect(failed?.output).toMatchObject({ ok: false, failedScope: role });
@@ -215,11 +224,14 @@ describe("agent shapes", () => {
     const steps = await stepsOf(db, outcome.runId);
     expect(steps.find((s) => s.name === "fallback model")?.input).toMatchObject({ failedModel: "flaky:x" });
     // The failed analyst's sub-chain is closed, naming it; the fallback's team then runs whole.
-    expect(steps.find((s) => s.kind === "scope" && s.name === "analyst")?.output).toMatchObject({ ok: false });
-    expect(steps.filter((s) => s.kind === "scope" && s.name === "manager").map((s) => (s.output as { ok: boolean }).ok)).toEqual([
-      false,
-      true,
-    ]);
+    expect(steps.find((s) => s.kind === "scope" && s.name === "analyst")?.output).toMatchObject({
+      ok: false,
+    });
+    expect(
+      steps
+        .filter((s) => s.kind === "scope" && s.name === "manager")
+        .map((s) => (s.output as { ok: boolean }).ok),
+    ).toEqual([false, true]);
     const actions = await actionsOf(db, outcome.runId);
     expect(actions.map((a) => [a.kind, a.status])).toEqual([["reply", "pending_review"]]);
   });
@@ -262,7 +274,7 @@ describe("agent shapes", () => {
     const actions = await actionsOf(db, outcome.runId);
     const pending = actions.filter((a) => a.status === "pending_review");
     expect(pending.map((a) => a.kind)).toEqual(["escalation"]);
-    expect((pending[0]?.payload as { reason: string }).reason).toContain("steps budget of 4");
+    expect((pending[0]?.payload as { reason: string } | undefined)?.reason).toContain("steps budget of 4");
     await publish("loop");
   });
 });

@@ -91,7 +91,11 @@ export async function runTeam(db: Db, input: ShapeInput, fallback: string | null
           return { proposed: false, note: "The writer already revised once: escalate instead." };
         }
         if (writerTurns === 1) {
-          writerMessages = [ticket, ...sources, { role: "user", content: `Brief from the analyst:\n${brief}` }];
+          writerMessages = [
+            ticket,
+            ...sources,
+            { role: "user", content: `Brief from the analyst:\n${brief}` },
+          ];
         } else {
           writerMessages.push({ role: "user", content: `${VERIFICATION_FAILED} ${notes}`.slice(0, 4_000) });
         }
@@ -119,7 +123,8 @@ export async function runTeam(db: Db, input: ShapeInput, fallback: string | null
             { role: "user", content: reflectionPrompt(reply.payload.text, facts.join("\n") || "none") },
           ]);
           const read = readVerdict(review.text);
-          if (read?.verdict === "revise") reasons.push(`reflection: ${read.notes.join(" ") || "revise the draft"}`);
+          if (read?.verdict === "revise")
+            reasons.push(`reflection: ${read.notes.join(" ") || "revise the draft"}`);
         }
         const failed = failedChecks(await rt.check(writerTurns > 1 ? "repair" : "first"));
         reasons.push(...failed.map((f) => `${f.check}: ${f.detail}`));
@@ -133,17 +138,20 @@ export async function runTeam(db: Db, input: ShapeInput, fallback: string | null
 
   const tools = {
     delegate_to_analyst: tool({
-      description: "Ask the analyst agent to read the customer, orders, history and knowledge base and return a brief.",
+      description:
+        "Ask the analyst agent to read the customer, orders, history and knowledge base and return a brief.",
       inputSchema: DELEGATE_INPUTS.delegate_to_analyst,
       execute: () => delegate(analyst),
     }),
     delegate_to_writer: tool({
-      description: "Ask the writer agent to draft from the analyst's brief (with the reviewer's reasons when revising).",
+      description:
+        "Ask the writer agent to draft from the analyst's brief (with the reviewer's reasons when revising).",
       inputSchema: DELEGATE_INPUTS.delegate_to_writer,
       execute: ({ notes }) => delegate(() => writer(notes)),
     }),
     delegate_to_reviewer: tool({
-      description: "Ask the reviewer agent to check the draft against the policy and its sources; it returns a verdict.",
+      description:
+        "Ask the reviewer agent to check the draft against the policy and its sources; it returns a verdict.",
       inputSchema: DELEGATE_INPUTS.delegate_to_reviewer,
       execute: () => delegate(reviewer),
     }),
@@ -161,7 +169,11 @@ export async function runTeam(db: Db, input: ShapeInput, fallback: string | null
       const verdict = lastVerdict as ReviewerVerdict | null;
       if (verdict?.verdict !== "pass" && !ctx.proposals.some((p) => p.kind === "escalation")) {
         for (const p of ctx.proposals.filter((p) => p.kind === "reply")) {
-          ctx.blocked.push({ ...p, blockedBy: REVIEWER_BLOCK, blockedReason: "The reviewer agent did not pass it." });
+          ctx.blocked.push({
+            ...p,
+            blockedBy: REVIEWER_BLOCK,
+            blockedReason: "The reviewer agent did not pass it.",
+          });
         }
         const required = ticketEscalations(input.rules, input.facts);
         const reason = verdict

@@ -15,7 +15,8 @@ const validation = z.object({ valid: z.boolean(), reason: z.string().max(1_000).
 export function readValidation(text: string): z.infer<typeof validation> {
   const json = /\{[\s\S]*\}/.exec(text)?.[0];
   const parsed = json ? validation.safeParse(safeJson(json)) : null;
-  if (!parsed?.success) throw new Error(`validate_input did not answer with a verdict: “${text.slice(0, 200)}”`);
+  if (!parsed?.success)
+    throw new Error(`validate_input did not answer with a verdict: “${text.slice(0, 200)}”`);
   return parsed.data;
 }
 
@@ -48,7 +49,9 @@ export async function runWorkflow(db: Db, input: ShapeInput, fallback: string | 
     (v) => ({ valid: v.valid, reason: v.reason }),
   );
   if (!verdict.valid) {
-    stopWith(`The workflow stopped at validate_input: ${verdict.reason || "the request is not one the shop can act on"}.`);
+    stopWith(
+      `The workflow stopped at validate_input: ${verdict.reason || "the request is not one the shop can act on"}.`,
+    );
     return rt.done(null, modelId);
   }
   let exhausted = rt.meter.exhausted();
@@ -113,7 +116,11 @@ export async function runWorkflow(db: Db, input: ShapeInput, fallback: string | 
     "execute_action",
     async () => {
       for (const p of ctx.proposals) {
-        await recorder.record({ kind: "action", name: `propose ${p.kind}`, output: { status: "pending_review" } });
+        await recorder.record({
+          kind: "action",
+          name: `propose ${p.kind}`,
+          output: { status: "pending_review" },
+        });
       }
       return rt.done(null, modelId);
     },
