@@ -7,12 +7,17 @@
  * `npm run eval -- --with-reviews` also retrains the model in memory with the
  * reviewers' corrections from DATABASE_URL (or `--corrections <file.json>`)
  * and prints what they changed: held-out figures before and after, and how
- * each corrected ticket reads.
+ * each corrected ticket reads. `npm run eval -- --shape loop,workflow,team`
+ * (or `--shape all`, or one shape) runs the demo tickets in the triage
+ * model's held-out split through each agent shape on a fresh in-memory
+ * database and prints quality, escalations, tokens, cost and latency side by side.
  */
 import { statSync } from "node:fs";
 import { migrateDatabase, openDatabase } from "@/db/client";
+import { AGENT_SHAPES, type AgentShape } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { evaluateAgent, formatReport } from "@/lib/agent/eval";
+import { evaluateShapes, formatShapeReports, heldOutTickets } from "@/lib/agent/shape-eval";
 import { env } from "@/lib/env";
 import { DEFAULT_RULES } from "@/lib/guardrails/default-policy";
 import { type LabelledRow, loadAllDatasets } from "@/lib/triage/datasets";
@@ -36,6 +41,33 @@ async function agentEval() {
       if (done % 50 === 0 || done === total) process.stderr.write(`  ${done}/${total} tickets\n`);
     });
     console.log(formatReport(report));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The shapes `--shape` names: one, a comma-separated list, or `all`. */
+function requestedShapes(): AgentShape[] {
+  const value = process.argv[process.argv.indexOf("--shape") + 1] ?? "all";
+  const names = value === "all" ? [...AGENT_SHAPES] : value.split(",").map((s) => s.trim());
+  const unknown = names.filter((n) => !(AGENT_SHAPES as readonly string[]).includes(n));
+  if (unknown.length || names.length === 0)
+    throw new Error(`--shape takes ${AGENT_SHAPES.join(", ")} (comma-separated) or all; got "${value}".`);
+  return names as AgentShape[];
+}
+
+async function shapeEval() {
+  const shapes = requestedShapes();
+  // A fresh in-memory database: switching the published policy's shape never touches real data.
+  const handle = await openDatabase({ kind: "pglite" });
+  try {
+    await migrateDatabase(handle);
+    await seedDemo(handle.db);
+    const ids = await heldOutTickets(handle.db);
+    const reports = await evaluateShapes(handle.db, shapes, ids, (shape, done, total) => {
+      if (done % 25 === 0 || done === total) process.stderr.write(`  ${shape}: ${done}/${total} tickets\n`);
+    });
+    console.log(formatShapeReports(reports));
   } finally {
     await handle.close();
   }
@@ -89,7 +121,12 @@ async function triageEval() {
     await feedbackEval(model, rows);
 }
 
-(process.argv.includes("--agent") ? agentEval() : triageEval()).catch((error: unknown) => {
+(process.argv.includes("--shape")
+  ? shapeEval()
+  : process.argv.includes("--agent")
+    ? agentEval()
+    : triageEval()
+).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
-import { agentActions, agentSteps, kbArticles, orders, tickets } from "@/db/schema";
+import { agentActions, agentRuns, agentSteps, kbArticles, orders, tickets } from "@/db/schema";
 import { runAgent } from "./run";
 import type { ReplyPayload } from "./types";
 
@@ -34,6 +34,11 @@ export interface EvalReport {
   escalationPrecision: { correct: number; escalated: number };
   verifiedDraftShare: { drafted: number; total: number };
   citationValidity: { valid: number; total: number };
+  /** Runs with an escalation pending for a person, and what the runs spent. */
+  escalations: number;
+  tokens: number;
+  costMicroUsd: number;
+  latenciesMs: number[];
   runs: number;
   seconds: number;
 }
@@ -42,10 +47,12 @@ export interface EvalReport {
 export async function evaluateAgent(
   db: Db,
   onProgress?: (done: number, total: number) => void,
+  ticketIds?: string[],
 ): Promise<EvalReport> {
   const labelled = await db
     .select({ id: tickets.id, intent: tickets.intent })
     .from(tickets)
+    .where(ticketIds ? inArray(tickets.id, ticketIds) : undefined)
     .orderBy(tickets.createdAt);
   const started = performance.now();
   const byIntent = new Map<string, IntentRow>();
@@ -57,6 +64,10 @@ export async function evaluateAgent(
   let otherTotal = 0;
   let citationsValid = 0;
   let citationsTotal = 0;
+  let escalations = 0;
+  let tokens = 0;
+  let costMicroUsd = 0;
+  const latenciesMs: number[] = [];
 
   const articleSlugs = new Set(
     (await db.select({ slug: kbArticles.slug }).from(kbArticles)).map((a) => a.slug),
@@ -76,6 +87,19 @@ export async function evaluateAgent(
     row.escalated += escalated ? 1 : 0;
     row.blocked += blocked ? 1 : 0;
     byIntent.set(intent, row);
+    escalations += escalated ? 1 : 0;
+    const [spent] = await db
+      .select({
+        tokens: agentRuns.inputTokens,
+        out: agentRuns.outputTokens,
+        cost: agentRuns.costMicroUsd,
+        ms: agentRuns.latencyMs,
+      })
+      .from(agentRuns)
+      .where(eq(agentRuns.id, outcome.runId));
+    tokens += (spent?.tokens ?? 0) + (spent?.out ?? 0);
+    costMicroUsd += spent?.cost ?? 0;
+    latenciesMs.push(spent?.ms ?? 0);
 
     if (MUST_ESCALATE.has(intent)) {
       recallTotal++;
@@ -127,12 +151,16 @@ export async function evaluateAgent(
     escalationPrecision: { correct: precisionCorrect, escalated: precisionEscalated },
     verifiedDraftShare: { drafted: otherDrafted, total: otherTotal },
     citationValidity: { valid: citationsValid, total: citationsTotal },
+    escalations,
+    tokens,
+    costMicroUsd,
+    latenciesMs,
     runs: labelled.length,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-const pct = (a: number, b: number) => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(1)} %`);
+export const pct = (a: number, b: number) => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(1)} %`);
 
 export function formatReport(r: EvalReport): string {
   const lines = [
