@@ -22,10 +22,12 @@ describe("unsavedChanges", () => {
       unsavedChanges(saved, {
         forms: [{ ...legal, keywords: "sue\nlawyer" }, added],
         instructions: "Be brief.",
+        agentShape: "team",
         note: "Lawyers too",
       }),
     ).toEqual([
       "planner instructions",
+      "agent shape",
       "rule 1 (Legal threats)",
       "1 rule added",
       "1 rule removed",

@@ -11,6 +11,12 @@ describe("diffPolicies", () => {
     expect(diff).toMatchObject({ added: [], removed: [], changed: [], reordered: false });
     expect(diff.unchanged).toBe(DEFAULT_RULES.length);
     expect(diff.instructions.changed).toBe(false);
+    expect(diff.shape).toBeNull();
+  });
+
+  it("reports a change of the agent's shape; a version without one is the loop", () => {
+    expect(diffPolicies(v1, { ...v1, agentShape: "team" }).shape).toEqual({ before: "loop", after: "team" });
+    expect(diffPolicies({ ...v1, agentShape: "loop" }, v1).shape).toBeNull();
   });
 
   it("reports an added keyword as a changed field with what was added", () => {

@@ -73,8 +73,19 @@ describe("checkDraft", () => {
       name: ` ${r.name} `,
     }));
     expect(messages(same, `${DEFAULT_INSTRUCTIONS}\n`)).toEqual([
-      ": Nothing changed: this draft is the same as the published version 1. Change a rule or the instructions, or discard the draft.",
+      ": Nothing changed: this draft is the same as the published version 1. Change a rule, the instructions or the agent's shape, or discard the draft.",
     ]);
+    // Only the agent's shape changes: that is a change (a version stored before shapes is the loop).
+    expect(
+      checkDraft({ rules: same, instructions: DEFAULT_INSTRUCTIONS, agentShape: "team" }, published),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(
+      checkDraft({ rules: same, instructions: DEFAULT_INSTRUCTIONS, agentShape: "loop" }, published),
+    ).toMatchObject({
+      ok: false,
+    });
     expect(messages(same, `${DEFAULT_INSTRUCTIONS} Be brief.`)).toEqual([]);
     expect(messages(same.slice(1), DEFAULT_INSTRUCTIONS)).toEqual([]);
   });
