@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { Agreement, ChangeKind, DryRunResult } from "@/lib/guardrails/dry-run";
+import { DryRunShapeSummary } from "./dry-run-shape";
 
 const KIND_LABEL: Record<ChangeKind, string> = {
   newly_blocked: "Newly blocked",
@@ -33,6 +34,7 @@ export function DryRunResults({ result }: { result: DryRunResult }) {
         Replayed {plural(result.runsReplayed, "decided run")} ({plural(result.ticketsReplayed, "ticket")})
         under draft version {result.draftVersion} in {result.elapsedMs.toLocaleString("en-US")} ms.
       </p>
+      <DryRunShapeSummary shape={result.shape} />
       {result.runsReplayed === 0 ? (
         <p className="text-sm text-slate-600">
           No run has been decided yet, so there is nothing to replay. Review some drafts first.

@@ -5,6 +5,7 @@ import { policyVersions } from "@/db/schema";
 import { blockedChecks, isVerificationBlock, verificationBlock } from "@/lib/agent/chain";
 import { AppError } from "@/lib/errors";
 import { triageOf } from "@/lib/triage/run-step";
+import { type DryRunShape, dryRunShape } from "./dry-run-shape";
 import { checkToolCall, type GateState, type TicketFacts, ticketEscalations } from "./evaluate";
 import { FAIL_CLOSED_RULES, rulesProblem } from "./policy";
 import { type Rule, rulesSchema, TOOL_NAMES, type ToolName } from "./rules";
@@ -530,6 +531,8 @@ export interface DryRunResult extends DryRunReport {
   elapsedMs: number;
   loadMs: number;
   replayMs: number;
+  /** The agent's shape under the published version and under the draft, with what runs of each spent lately. */
+  shape: DryRunShape;
 }
 
 /** Dry-runs a saved draft against the last `limit` decided runs. */
@@ -555,6 +558,7 @@ export async function dryRunPolicyDraft(db: Db, draftId: string, limit: number):
       `The draft's stored rules do not validate (${rulesProblem(draft.rules)}). Fix the rule in the editor and save the draft again.`,
     );
   }
+  const shape = await dryRunShape(db, draft.agentShape);
   const history = await loadDecidedRunHistory(db, limit);
   const loaded = performance.now();
   const report = replayHistory(buildReplayRuns(history), parsed.data);
@@ -567,5 +571,6 @@ export async function dryRunPolicyDraft(db: Db, draftId: string, limit: number):
     elapsedMs: Math.round(done - started),
     loadMs: Math.round(loaded - started),
     replayMs: Math.round(done - loaded),
+    shape,
   };
 }
