@@ -12,7 +12,9 @@ export const metricsOpenApi: OpenApiSection = {
         summary: "Decision quality, coverage, escalation rate, cost, latency and hallucination rate",
         description:
           "The dashboard's figures for a period, with the previous period of the same length, cut by day, " +
-          "policy version or model, plus per-rule figures, top reasons, failing checks and anomaly flags. " +
+          "policy version or model, plus per-rule figures, top reasons, failing checks and anomaly flags, " +
+          "the period's runs cut by agent shape (`shapes`) and the team shape's reviewer agent against " +
+          "people's decisions on the same replies (`reviewerAgent`). " +
           "Rates with no denominator are null.",
         security: [{ apiKey: [] }, { session: [] }],
         parameters: [
