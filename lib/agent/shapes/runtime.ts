@@ -1,4 +1,5 @@
 import { generateText, isStepCount, type ModelMessage, type Tool, type ToolSet } from "ai";
+import type { ZodType } from "zod";
 import type { Db } from "@/db";
 import { amountsInText, requiresCitations, ticketEscalations } from "@/lib/guardrails/evaluate";
 import type { ToolName } from "@/lib/guardrails/rules";
@@ -49,7 +50,7 @@ export function createRuntime(db: Db, input: ShapeInput, fallback: string | null
   });
   let currentModel = input.modelId;
   const gate = buildTools(ctx, rules, () => currentModel);
-  const extraInputs: Record<string, Parameters<typeof recordModelCall>[3][string]> = {};
+  const extraInputs: Record<string, ZodType> = {};
 
   const model = (role: Role) => {
     const modelId = roleModel(role, input.models, input.routed, fallback);
