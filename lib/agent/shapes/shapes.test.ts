@@ -1,12 +1,23 @@
 import type { LanguageModelV4, LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { APICallError } from "@ai-sdk/provider";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { type AgentShape, agentActions, agentRuns, agentSteps, policyVersions, tickets } from "@/db/schema";
+import {
+  type AgentShape,
+  agentActions,
+  agentRuns,
+  agentSteps,
+  policyVersions,
+  tickets,
+  users,
+} from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { DEFAULT_RULES } from "@/lib/guardrails/default-policy";
 import type { Rule } from "@/lib/guardrails/rules";
+import { loadReviewerAgentFigures, loadShapeFigures } from "@/lib/metrics/shapes";
+import { decideAction } from "@/lib/review/decide";
+import { decisionSchema } from "@/lib/review/schema";
 import { createTestDatabase, defaultDriver, type TestDatabase } from "@/test/db";
 import { resetBreakers } from "../models/resilience";
 import { createOfflineModel, OFFLINE_MODEL_ID } from "../offline/model";
@@ -259,6 +270,53 @@ describe("agent shapes", () => {
     expect(refundOf(team.actions)).toMatchObject({ status: "blocked", blockedBy: "no-payments" });
     expect(refundOf(loop.actions)).toMatchObject({ status: "blocked", blockedBy: "no-payments" });
     expect(team.actions.find((a) => a.kind === "escalation")?.payload).toMatchObject({ team: "billing" });
+  });
+
+  it("compares the reviewer agent's verdicts with people's decisions on the same replies, and cuts runs by shape", async () => {
+    const all = { from: new Date(0), to: new Date(Date.now() + 86_400_000) };
+    const before = await loadReviewerAgentFigures(db, all);
+    await publish("team");
+    const [person] = await db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(eq(users.email, "reviewer@example.com"));
+    if (!person) throw new Error("no seeded reviewer");
+    const decisions = [
+      { decision: "approve" },
+      { decision: "reject", reason: "The customer asked about a different order." },
+    ];
+    for (const decision of decisions) {
+      const outcome = await run(trackTicket().id);
+      const [reply] = await db
+        .select({ id: agentActions.id, version: agentActions.version })
+        .from(agentActions)
+        .where(eq(agentActions.runId, outcome.runId));
+      if (!reply) throw new Error("no reply proposed");
+      await decideAction(
+        db,
+        person,
+        decisionSchema.parse({ actionId: reply.id, version: reply.version, ...decision }),
+      );
+    }
+    const after = await loadReviewerAgentFigures(db, all);
+    expect(after.verdicts - before.verdicts).toBe(2);
+    expect(after.passed - before.passed).toBe(2);
+    expect(after.compared - before.compared).toBe(2);
+    expect(after.agreed - before.agreed).toBe(1);
+    expect(after.passedButRejected - before.passedButRejected).toBe(1);
+    expect(after.tokens).toBeGreaterThan(before.tokens);
+
+    const shapes = await loadShapeFigures(db, all);
+    expect(shapes.map((f) => f.shape)).toEqual(["loop", "workflow", "team"]);
+    const team = shapes.find((f) => f.shape === "team");
+    const [counted] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(agentRuns)
+      .where(and(eq(agentRuns.shape, "team"), ne(agentRuns.status, "running")));
+    expect(team?.runs).toBe(counted?.n);
+    expect(team?.decided).toBeGreaterThanOrEqual(2);
+    expect(team?.avgTokens).toBeGreaterThan(0);
+    await publish("loop");
   });
 
   it("budgets count across sub-agents: no agent alone exceeds it, together they do", async () => {
