@@ -8,6 +8,7 @@ import { Anomalies, FailingChecks, RuleTable, TopReasons } from "./breakdowns";
 import { HeadlineCards } from "./headline-cards";
 import { MetricCharts } from "./metric-charts";
 import { PeriodPicker } from "./period-picker";
+import { ReviewerAgent, ShapeTable } from "./shape-figures";
 
 export async function fetchMetrics(search: MetricsSearch): Promise<MetricsReport> {
   const response = await fetch(`/api/v1/metrics?${metricsQueryString(search)}`, { cache: "no-store" });
@@ -95,6 +96,14 @@ export function MetricsDashboard({
             </Section>
             <Section id="checks-heading" title="Verification checks that failed most">
               <FailingChecks checks={report.failingChecks} />
+            </Section>
+          </div>
+          <div className="grid gap-x-6 lg:grid-cols-2">
+            <Section id="shapes-heading" title="Runs by agent shape">
+              <ShapeTable shapes={report.shapes} />
+            </Section>
+            <Section id="reviewer-agent-heading" title="Reviewer agent against people">
+              <ReviewerAgent figures={report.reviewerAgent} />
             </Section>
           </div>
         </>
