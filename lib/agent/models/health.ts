@@ -2,9 +2,11 @@ import { and, desc, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { agentRuns } from "@/db/schema";
 import { ConfigError } from "@/lib/env";
+import { configuredTeamModels } from "../shapes/models";
+import type { TeamAgent } from "../shapes/roles";
 import { getLanguageModel, type ModelSettings, modelSettings, OFFLINE_MODEL_ID } from "./index";
 
-export type ModelRole = "primary" | "small" | "fallback";
+export type ModelRole = "primary" | "small" | "fallback" | TeamAgent;
 
 export interface AgentProblem {
   model: string;
@@ -30,6 +32,7 @@ function rolesByModel(settings: ModelSettings): Map<string, ModelRole[]> {
   add(settings.large, "primary");
   add(settings.small, "small");
   add(settings.fallback, "fallback");
+  for (const [agent, id] of configuredTeamModels()) add(id, agent);
   return roles;
 }
 

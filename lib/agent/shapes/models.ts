@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import type { ModelSettings } from "../models";
-import { ROLE_SETTINGS, type Role } from "./roles";
+import { ROLE_SETTINGS, type Role, TEAM_AGENTS, type TeamAgent } from "./roles";
 
 /** A team agent's own model id, when one is configured (AGENT_MODEL_MANAGER, _ANALYST, _WRITER, _REVIEWER). */
 function configuredRoleModel(role: Role): string | undefined {
@@ -10,6 +10,14 @@ function configuredRoleModel(role: Role): string | undefined {
   if (role === "writer") return e.AGENT_MODEL_WRITER;
   if (role === "reviewer") return e.AGENT_MODEL_REVIEWER;
   return undefined;
+}
+
+/** The team agents with a model id of their own, for /api/health. */
+export function configuredTeamModels(): [TeamAgent, string][] {
+  return TEAM_AGENTS.flatMap((agent) => {
+    const id = configuredRoleModel(agent);
+    return id ? [[agent, id] as [TeamAgent, string]] : [];
+  });
 }
 
 /**
