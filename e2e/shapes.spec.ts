@@ -61,11 +61,11 @@ test.describe("an admin", () => {
     for (const agent of ["Analyst agent", "Writer agent", "Reviewer agent"]) {
       const sub = manager.getByRole("group", { name: agent });
       await expect(sub).toBeVisible();
-      await expect(sub.locator("summary")).toContainText(/\d+ steps · \d+ tokens/);
+      await expect(sub.locator(":scope > summary")).toContainText(/\d+ steps · \d+ tokens/);
     }
     // A sub-agent's group collapses by its summary.
     const analyst = manager.getByRole("group", { name: "Analyst agent" });
-    await analyst.locator("summary").click();
+    await analyst.locator(":scope > summary").click();
     await expect(analyst.getByText(/^Looked up /).first()).toBeHidden();
     await expect(page.getByRole("article", { name: "Reply draft (pending review)" })).toBeVisible();
   });
