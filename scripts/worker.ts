@@ -1,11 +1,11 @@
 /**
- * `npm run worker`: drains the job queues (drafting and outbox delivery) and stores
- * the dashboard's newly closed days, in a process of its own.
+ * `npm run worker`: drains the job queues (drafting and outbox delivery), reclaims
+ * runs whose lease ran out (and redrafts their tickets) and stores the dashboard's
+ * newly closed days, in a process of its own.
  * Needs DATABASE_URL: the embedded database is held by the app's process,
  * which already works the queue itself.
  */
 import { openConfiguredDatabase } from "@/db";
-import { closeInterruptedRuns } from "@/lib/agent/run";
 import { env } from "@/lib/env";
 import { startQueue } from "@/lib/jobs/queue";
 
@@ -18,7 +18,6 @@ async function main() {
     process.exit(2);
   }
   const handle = await openConfiguredDatabase();
-  await closeInterruptedRuns(handle.db, 10 * 60_000);
   const boss = await startQueue(handle);
   console.log("Worker started: drafting queued tickets and delivering the outbox. Ctrl-C to stop.");
   const stop = async () => {
