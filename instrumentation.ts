@@ -16,7 +16,9 @@ export async function register() {
     const boss = await getQueue(getDatabase, true);
     await enqueueReclaimed(boss, reclaimed);
     if (reclaimed.length > 0)
-      console.log(`Reclaimed ${reclaimed.length} interrupted agent run(s); their tickets are queued for drafting.`);
+      console.log(
+        `Reclaimed ${reclaimed.length} interrupted agent run(s); their tickets are queued for drafting.`,
+      );
   } catch (error) {
     console.error("Startup failed:", error instanceof Error ? error.message : error);
   }

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readHealth } from "@/lib/jobs/health";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
-import { startProxy } from "@/test/pg-proxy";
 import { restoreEnv, stubEnv } from "@/test/env";
+import { startProxy } from "@/test/pg-proxy";
 import { type DatabaseHandle, openDatabase } from "./client";
 import { openConfiguredDatabase } from "./index";
 

@@ -59,7 +59,8 @@ export type Env = z.infer<typeof schema>;
 
 const refined = schema.refine((e) => e.AGENT_HEARTBEAT_SECONDS < e.AGENT_LEASE_SECONDS, {
   path: ["AGENT_HEARTBEAT_SECONDS"],
-  message: "AGENT_HEARTBEAT_SECONDS must be shorter than AGENT_LEASE_SECONDS (a lease is renewed before it runs out)",
+  message:
+    "AGENT_HEARTBEAT_SECONDS must be shorter than AGENT_LEASE_SECONDS (a lease is renewed before it runs out)",
 });
 
 export class ConfigError extends Error {

@@ -100,7 +100,11 @@ describe.each(availableDrivers())("run leases on %s", (driver) => {
     expect(runs.map((r) => r.id)[0]).toBe(dead);
     expect(runs).toHaveLength(2);
     expect(runs[0]).toMatchObject({ status: "failed", error: ABANDONED_RUN_ERROR });
-    expect(runs[1]).toMatchObject({ status: "succeeded", leaseOwner: LEASE_OWNER, guidance: "Apologise for the delay." });
+    expect(runs[1]).toMatchObject({
+      status: "succeeded",
+      leaseOwner: LEASE_OWNER,
+      guidance: "Apologise for the delay.",
+    });
     const backlog = await readBacklog(handle.db);
     expect(backlog.expiredLeases).toBe(0);
     expect(backlog.staleRuns).toBe(0);
@@ -155,7 +159,9 @@ describe.each(availableDrivers())("run leases on %s", (driver) => {
       .where(inArray(draftRequests.ticketId, ids));
     expect(requested).toHaveLength(ids.length);
     // Two workers given the same ticket's job at once: one drafts, the other finds it taken.
-    await Promise.all(ids.flatMap((ticketId) => [draftJob(handle, { ticketId }), draftJob(handle, { ticketId })]));
+    await Promise.all(
+      ids.flatMap((ticketId) => [draftJob(handle, { ticketId }), draftJob(handle, { ticketId })]),
+    );
     for (const id of ids) {
       const runs = await runsOf(id);
       expect(runs.map((r) => r.status)).toEqual(["failed", "succeeded"]);
@@ -195,7 +201,11 @@ describe.each(availableDrivers())("run leases on %s", (driver) => {
       },
     };
     try {
-      const running = runAgent(handle.db, ticketId, { models: OFFLINE, useCache: false, resolveModel: () => gated });
+      const running = runAgent(handle.db, ticketId, {
+        models: OFFLINE,
+        useCache: false,
+        resolveModel: () => gated,
+      });
       running.catch(() => undefined);
       await waitFor(async () => (await runsOf(ticketId)).some((r) => r.status === "running"));
       await handle.db

@@ -19,7 +19,8 @@ import { reclaimExpiredRuns } from "./reclaim";
 /** Who holds a lease: this machine and process (stored on the run, for an operator). */
 export const LEASE_OWNER = `${hostname()}:${process.pid}`;
 
-const expiresAfter = (settings: LeaseSettings) => sql`now() + make_interval(secs => ${settings.leaseSeconds})`;
+const expiresAfter = (settings: LeaseSettings) =>
+  sql`now() + make_interval(secs => ${settings.leaseSeconds})`;
 
 type NewRun = Omit<typeof agentRuns.$inferInsert, "leaseOwner" | "heartbeatAt" | "leaseExpiresAt">;
 
@@ -34,13 +35,19 @@ export async function openRun(db: Db, values: NewRun, settings = leaseSettings()
     try {
       const [run] = await db
         .insert(agentRuns)
-        .values({ ...values, leaseOwner: LEASE_OWNER, heartbeatAt: sql`now()`, leaseExpiresAt: expiresAfter(settings) })
+        .values({
+          ...values,
+          leaseOwner: LEASE_OWNER,
+          heartbeatAt: sql`now()`,
+          leaseExpiresAt: expiresAfter(settings),
+        })
         .returning({ id: agentRuns.id });
       return run?.id ?? "";
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const takenOver =
-        attempt === 0 && (await reclaimExpiredRuns(db, { ticketId: values.ticketId, requeue: false })).length > 0;
+        attempt === 0 &&
+        (await reclaimExpiredRuns(db, { ticketId: values.ticketId, requeue: false })).length > 0;
       if (!takenOver) {
         throw new AppError(
           "conflict:run",

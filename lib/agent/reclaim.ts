@@ -35,7 +35,12 @@ export async function reclaimExpiredRuns(db: Db, options: ReclaimOptions = {}): 
   const expired = options.everyRunning ? sql`true` : sql`r.lease_expires_at < now()`;
   const ofTicket = options.ticketId ? sql`and r.ticket_id = ${options.ticketId}::uuid` : sql``;
   const requeue = options.requeue === false ? sql`false` : sql`true`;
-  const rows = rowsOf<{ run_id: string; ticket_id: string; guidance: string | null; triggered_by: string | null }>(
+  const rows = rowsOf<{
+    run_id: string;
+    ticket_id: string;
+    guidance: string | null;
+    triggered_by: string | null;
+  }>(
     await db.execute(sql`
       with dead as (
         update agent_runs r set status = 'failed', error = ${ABANDONED_RUN_ERROR}, ended_at = now()

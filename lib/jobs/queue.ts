@@ -11,6 +11,7 @@ import { storeRecentDays } from "@/lib/metrics/rollups";
 
 import { sweepDraftRequests } from "./draft-requests";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
+import { workQueue } from "./work-loop";
 
 export { DRAFT_QUEUE, OUTBOX_QUEUE };
 
@@ -44,7 +45,13 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
   // On PostgreSQL pg-boss keeps a small pool of its own; on PGlite it shares the app's one connection.
   const boss = new PgBoss(
     handle.url
-      ? { connectionString: handle.url, schema: "pgboss", schedule: false, max: 4, maintenanceIntervalSeconds }
+      ? {
+          connectionString: handle.url,
+          schema: "pgboss",
+          schedule: false,
+          max: 4,
+          maintenanceIntervalSeconds,
+        }
       : {
           db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
           schema: "pgboss",
@@ -64,7 +71,7 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
     expireInSeconds: draftJobExpirySeconds(),
   });
   if (options.work !== false) {
-    await boss.work<DraftJob>(DRAFT_QUEUE, { batchSize: 25, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    workQueue<DraftJob>(boss, DRAFT_QUEUE, { batchSize: 25, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       for (const job of jobs) await draftJob(handle, job.data);
     });
   }
@@ -72,7 +79,7 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
   // the start-up sweep do not pile up duplicates; a row being retried can still get a fresh job.
   await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: "short", ...OUTBOX_RETRY });
   if (options.work !== false) {
-    await boss.work<OutboxJob>(OUTBOX_QUEUE, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    workQueue<OutboxJob>(boss, OUTBOX_QUEUE, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       // Each job succeeds or fails on its own: one unreachable receiver does not retry the batch.
       await Promise.all(
         jobs.map(async (job) => {
