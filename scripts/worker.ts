@@ -8,6 +8,7 @@
 import { openConfiguredDatabase } from "@/db";
 import { env } from "@/lib/env";
 import { startQueue } from "@/lib/jobs/queue";
+import { stopWorking } from "@/lib/jobs/work-loop";
 
 async function main() {
   if (!env().DATABASE_URL) {
@@ -21,6 +22,7 @@ async function main() {
   const boss = await startQueue(handle);
   console.log("Worker started: drafting queued tickets and delivering the outbox. Ctrl-C to stop.");
   const stop = async () => {
+    await stopWorking(boss);
     await boss.stop({ graceful: true, wait: true });
     await handle.close();
     process.exit(0);

@@ -22,25 +22,49 @@ export function workQueue<T>(
   options: WorkLoopOptions,
   handler: (jobs: PgBoss.Job<T>[]) => Promise<void>,
 ): void {
-  let stopped = false;
-  boss.on("stopped", () => {
-    stopped = true;
-  });
+  const state = stateOf(boss);
   const intervalMs = options.pollingIntervalSeconds * 1000;
   const loop = async () => {
-    while (!stopped) {
+    while (!state.stopping) {
       const started = performance.now();
       try {
         const jobs = await boss.fetch<T>(name, { batchSize: options.batchSize });
         if (jobs.length > 0) await settle(boss, name, jobs, handler);
       } catch (error) {
-        if (!stopped) console.error(`job queue ${name}:`, messageOf(error));
+        if (!state.stopping) console.error(`job queue ${name}:`, messageOf(error));
       }
       const wait = intervalMs - (performance.now() - started);
-      if (wait > 0) await pause(wait);
+      if (wait > 0 && !state.stopping) await pause(wait);
     }
   };
-  void loop();
+  state.loops.push(loop());
+}
+
+interface LoopState {
+  stopping: boolean;
+  loops: Promise<void>[];
+}
+
+const states = new WeakMap<PgBoss, LoopState>();
+
+function stateOf(boss: PgBoss): LoopState {
+  let state = states.get(boss);
+  if (!state) {
+    const created: LoopState = { stopping: false, loops: [] };
+    boss.on("stopped", () => {
+      created.stopping = true;
+    });
+    states.set(boss, created);
+    state = created;
+  }
+  return state;
+}
+
+/** Stops taking jobs and waits for the batches in hand to finish (a graceful stop, before `boss.stop()`). */
+export async function stopWorking(boss: PgBoss): Promise<void> {
+  const state = stateOf(boss);
+  state.stopping = true;
+  await Promise.all(state.loops);
 }
 
 async function settle<T>(
