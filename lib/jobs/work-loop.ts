@@ -78,7 +78,8 @@ async function settle<T>(
     await handler(jobs);
   } catch (error) {
     // Retried with the queue's backoff; if the database is away too, the jobs expire and are retried then.
-    await boss.fail(name, ids, { message: messageOf(error) }).catch((e: unknown) => {
+    console.error(`job queue ${name}: a batch of ${ids.length} failed:`, messageOf(error));
+    await boss.fail(name, ids).catch((e: unknown) => {
       console.error(`job queue ${name}: could not record a failure:`, messageOf(e));
     });
     return;
