@@ -2,10 +2,11 @@ import { hostname } from "node:os";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { agentRuns } from "@/db/schema";
+import { agentRuns, tickets } from "@/db/schema";
 import { type LeaseSettings, leaseSettings } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { reclaimExpiredRuns } from "./reclaim";
+import { TICKET_ON_RUN } from "./transitions";
 
 /**
  * A run's lease: a run is its process's for AGENT_LEASE_SECONDS at a time, and
@@ -25,7 +26,8 @@ const expiresAfter = (settings: LeaseSettings) =>
 type NewRun = Omit<typeof agentRuns.$inferInsert, "leaseOwner" | "heartbeatAt" | "leaseExpiresAt">;
 
 /**
- * Stores a new running run holding a fresh lease. The database allows one
+ * Stores a new running run holding a fresh lease, and marks its ticket as
+ * being drafted, in one transaction. The database allows one
  * running run per ticket: when the ticket's running run has lost its lease it
  * is taken over (closed as abandoned) and the new run starts; while that run's
  * lease is live the ticket is refused.
@@ -33,16 +35,23 @@ type NewRun = Omit<typeof agentRuns.$inferInsert, "leaseOwner" | "heartbeatAt" |
 export async function openRun(db: Db, values: NewRun, settings = leaseSettings()): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const [run] = await db
-        .insert(agentRuns)
-        .values({
-          ...values,
-          leaseOwner: LEASE_OWNER,
-          heartbeatAt: sql`now()`,
-          leaseExpiresAt: expiresAfter(settings),
-        })
-        .returning({ id: agentRuns.id });
-      return run?.id ?? "";
+      // The ticket shows as drafting exactly while a run holds it: a reclaim never finds one without the other.
+      return await db.transaction(async (tx) => {
+        const [run] = await tx
+          .insert(agentRuns)
+          .values({
+            ...values,
+            leaseOwner: LEASE_OWNER,
+            heartbeatAt: sql`now()`,
+            leaseExpiresAt: expiresAfter(settings),
+          })
+          .returning({ id: agentRuns.id });
+        await tx
+          .update(tickets)
+          .set({ status: TICKET_ON_RUN.start, updatedAt: new Date() })
+          .where(eq(tickets.id, values.ticketId));
+        return run?.id ?? "";
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const takenOver =

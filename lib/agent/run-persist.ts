@@ -50,13 +50,6 @@ export async function loadTicket(db: Db, ticketId: string): Promise<TicketInput>
   };
 }
 
-export async function markDrafting(db: Db, ticketId: string) {
-  await db
-    .update(tickets)
-    .set({ status: TICKET_ON_RUN.start, updatedAt: new Date() })
-    .where(eq(tickets.id, ticketId));
-}
-
 export interface Finish {
   runId: string;
   ticketId: string;

@@ -24,7 +24,7 @@ import { StepRecorder } from "./recorder";
 import { routeTicket } from "./router";
 import { type Attempt, attemptDraft } from "./run-attempt";
 import { deterministicFallback } from "./run-fallback";
-import { failRun, finishRun, loadTicket, markDrafting, type RunOutcome } from "./run-persist";
+import { failRun, finishRun, loadTicket, type RunOutcome } from "./run-persist";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
 
 export type { RunOutcome } from "./run-persist";
@@ -85,7 +85,6 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     cacheKey,
     demo: options.demo ?? false,
   });
-  await markDrafting(db, ticketId);
 
   const lease = holdLease(db, runId);
   const recorder = new StepRecorder(db, runId);
