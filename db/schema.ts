@@ -233,10 +233,17 @@ export const agentRuns = pgTable(
     demo: boolean("demo").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
+    // The run's lease (lib/agent/lease.ts): the process drafting it, its last heartbeat, and until
+    // when the run is its own. A running run past its lease is reclaimed and its ticket redrafted.
+    leaseOwner: text("lease_owner"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // One run per ticket at a time, enforced by the database.
     uniqueIndex("agent_runs_one_running_per_ticket").on(t.ticketId).where(sql`${t.status} = 'running'`),
+    // The reclaim sweep and /api/health look for running runs past their lease.
+    index("agent_runs_running_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
     index("agent_runs_ticket_idx").on(t.ticketId, t.startedAt),
     index("agent_runs_started_idx").on(t.startedAt),
     index("agent_runs_cache_idx").on(t.cacheKey),

@@ -17,6 +17,8 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(5),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  AGENT_LEASE_SECONDS: z.coerce.number().positive().max(3_600).default(30),
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().positive().max(3_600).default(10),
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AGENT_MODEL: z.string().min(1).default("offline"),
@@ -55,6 +57,12 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+const refined = schema.refine((e) => e.AGENT_HEARTBEAT_SECONDS < e.AGENT_LEASE_SECONDS, {
+  path: ["AGENT_HEARTBEAT_SECONDS"],
+  message:
+    "AGENT_HEARTBEAT_SECONDS must be shorter than AGENT_LEASE_SECONDS (a lease is renewed before it runs out)",
+});
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -65,7 +73,7 @@ export function env(): Env {
   if (cached) return cached;
   // An empty variable means "not set" (e.g. `AUTH_SECRET= npm start`).
   const vars = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
-  const parsed = schema.safeParse(vars);
+  const parsed = refined.safeParse(vars);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
@@ -103,6 +111,17 @@ export interface DatabaseDeadlines {
   connectTimeoutSeconds: number;
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+}
+
+/** How long a run's lease lasts and how often its heartbeat renews it (lib/agent/lease.ts). */
+export interface LeaseSettings {
+  leaseSeconds: number;
+  heartbeatSeconds: number;
+}
+
+export function leaseSettings(): LeaseSettings {
+  const e = env();
+  return { leaseSeconds: e.AGENT_LEASE_SECONDS, heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS };
 }
 
 export function defaultModelId(): string {

@@ -1,8 +1,7 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Db } from "@/db";
-import { isUniqueViolation } from "@/db/errors";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
-import { agentRuns, type RunStatus } from "@/db/schema";
+import type { RunStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
@@ -16,6 +15,7 @@ import {
   knowledgeStamp,
 } from "./cache";
 import { enforceInvariants } from "./invariants";
+import { holdLease, openRun } from "./lease";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
 import { type ModelFailure, runErrorKind } from "./models/errors";
 import { draftWithRecovery } from "./models/recovery";
@@ -24,10 +24,10 @@ import { StepRecorder } from "./recorder";
 import { routeTicket } from "./router";
 import { type Attempt, attemptDraft } from "./run-attempt";
 import { deterministicFallback } from "./run-fallback";
-import { failRun, finishRun, loadTicket, markDrafting, type RunOutcome } from "./run-persist";
+import { failRun, finishRun, loadTicket, type RunOutcome } from "./run-persist";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
 
-export { closeInterruptedRuns, type RunOutcome } from "./run-persist";
+export type { RunOutcome } from "./run-persist";
 
 export interface RunOptions {
   guidance?: string | null;
@@ -75,33 +75,18 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     customerTier: ticket.customer?.tier ?? null,
   });
 
-  let runId: string;
-  try {
-    const [run] = await db
-      .insert(agentRuns)
-      .values({
-        ticketId,
-        policyVersionId: policy.id,
-        model: route.modelId,
-        routeRule: route.rule,
-        guidance: options.guidance ?? null,
-        triggeredBy: options.triggeredBy ?? null,
-        cacheKey,
-        demo: options.demo ?? false,
-      })
-      .returning({ id: agentRuns.id });
-    runId = run?.id ?? "";
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        "conflict:run",
-        "The agent is already drafting this ticket. Wait for that run to finish.",
-      );
-    }
-    throw error;
-  }
-  await markDrafting(db, ticketId);
+  const runId = await openRun(db, {
+    ticketId,
+    policyVersionId: policy.id,
+    model: route.modelId,
+    routeRule: route.rule,
+    guidance: options.guidance ?? null,
+    triggeredBy: options.triggeredBy ?? null,
+    cacheKey,
+    demo: options.demo ?? false,
+  });
 
+  const lease = holdLease(db, runId);
   const recorder = new StepRecorder(db, runId);
   const started = performance.now();
   try {
@@ -233,6 +218,8 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       .catch(() => undefined);
     await failRun(db, runId, ticketId, message, recorder, started, runErrorKind(error));
     throw error;
+  } finally {
+    lease.release();
   }
 }
 
