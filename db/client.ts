@@ -55,7 +55,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     const client = postgres(options.url, {
       max: options.max ?? 10,
       onnotice: () => {},
-      ...(options.onStatement ? { debug: (_connection: number, text: string) => options.onStatement?.(text) } : {}),
+      ...(options.onStatement
+        ? { debug: (_connection: number, text: string) => options.onStatement?.(text) }
+        : {}),
       connect_timeout: deadlines?.connectTimeoutSeconds ?? 30,
       // Connections unused for a minute are closed, so none outlives an outage half-open.
       idle_timeout: 60,

@@ -33,7 +33,10 @@ function slowModel(release: Promise<void>) {
       calls++;
       if (calls === 1) {
         const input = JSON.stringify({ query: "where is my order" });
-        return result([{ type: "tool-call", toolCallId: "s1", toolName: "search_knowledge_base", input }], true);
+        return result(
+          [{ type: "tool-call", toolCallId: "s1", toolName: "search_knowledge_base", input }],
+          true,
+        );
       }
       if (calls === 2) {
         await release;
@@ -61,9 +64,9 @@ describe.each(availableDrivers())("the step recorder (%s)", (driver) => {
     handle = await createTestDatabase(driver);
     db = handle.db;
     await seedDemo(db);
-    ticketIds = (await db.select({ id: tickets.id }).from(tickets).orderBy(asc(tickets.externalId)).limit(3)).map(
-      (t) => t.id,
-    );
+    ticketIds = (
+      await db.select({ id: tickets.id }).from(tickets).orderBy(asc(tickets.externalId)).limit(3)
+    ).map((t) => t.id);
   });
   afterAll(() => handle?.destroy());
 
@@ -78,7 +81,10 @@ describe.each(availableDrivers())("the step recorder (%s)", (driver) => {
     });
     const [run] = await vi.waitFor(
       async () => {
-        const rows = await db.select({ id: agentRuns.id }).from(agentRuns).where(eq(agentRuns.ticketId, ticketId));
+        const rows = await db
+          .select({ id: agentRuns.id })
+          .from(agentRuns)
+          .where(eq(agentRuns.ticketId, ticketId));
         expect(rows).toHaveLength(1);
         return rows;
       },

@@ -158,17 +158,18 @@ export class StepRecorder {
   private async write(executor: Executor, batch: StepRow[]): Promise<void> {
     const started = performance.now();
     const stored = JSON.stringify(this.totals);
-    const totals = executor
-      .update(agentRuns)
-      .set({
-        inputTokens: this.totals.inputTokens,
-        outputTokens: this.totals.outputTokens,
-        costMicroUsd: sql`${this.totals.costMicroUsd}`,
-      })
-      .where(eq(agentRuns.id, this.runId));
+    const totals = {
+      inputTokens: this.totals.inputTokens,
+      outputTokens: this.totals.outputTokens,
+      costMicroUsd: sql`${this.totals.costMicroUsd}`,
+    };
     // One round trip: the batch and the totals it adds up to, in one statement.
-    if (batch.length) await executor.execute(sql`with steps as (${executor.insert(agentSteps).values(batch)}) ${totals}`);
-    else await totals;
+    if (batch.length) {
+      const steps = executor
+        .$with("steps")
+        .as(executor.insert(agentSteps).values(batch).returning({ seq: agentSteps.seq }));
+      await executor.with(steps).update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
+    } else await executor.update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
     this.storedTotals = stored;
     this.writes++;
     this.writeMs += performance.now() - started;

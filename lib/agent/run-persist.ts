@@ -2,6 +2,8 @@ import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentActions, agentRuns, customers, type RunStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { Triage } from "@/lib/triage/model";
+import { triageColumns } from "@/lib/triage/run-step";
 import type { ModelFailure, RunErrorKind } from "./models/errors";
 import type { StepRecorder, Transaction } from "./recorder";
 import { BLOCKED, PROPOSED, SUPERSEDED, TICKET_ON_RUN, UNDECIDED_ACTIONS } from "./transitions";
@@ -47,10 +49,11 @@ export async function loadTicket(db: Db, ticketId: string): Promise<TicketInput>
   };
 }
 
-export async function markDrafting(db: Db, ticketId: string) {
+/** The ticket is drafting, with this run's triage reading, in one statement. */
+export async function markDrafting(db: Db, ticketId: string, triage: Triage) {
   await db
     .update(tickets)
-    .set({ status: TICKET_ON_RUN.start, updatedAt: new Date() })
+    .set({ status: TICKET_ON_RUN.start, updatedAt: new Date(), ...triageColumns(triage) })
     .where(eq(tickets.id, ticketId));
 }
 

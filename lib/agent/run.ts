@@ -100,12 +100,12 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     }
     throw error;
   }
-  await markDrafting(db, ticketId);
+  await markDrafting(db, ticketId, triage);
 
   const recorder = new StepRecorder(db, runId);
   const started = performance.now();
   try {
-    await recordTriageStep(db, recorder, ticketId, triage);
+    await recordTriageStep(recorder, ticketId, triage);
     await recorder.record({
       kind: "route",
       name: route.size,

@@ -18,7 +18,7 @@ const concurrency = Number(args.concurrency ?? 8);
 const databaseName = args.database ?? "countersign_bench_agent";
 
 const statements = { counting: false, all: 0, chain: 0 };
-const CHAIN_WRITE = /^(insert into "agent_steps"|with steps as \(insert into "agent_steps")/;
+const CHAIN_WRITE = /^(insert into "agent_steps"|with "steps" as \(insert into "agent_steps")/;
 const handle = await freshBenchDatabase(databaseName, {
   onStatement: (text) => {
     if (!statements.counting) return;
