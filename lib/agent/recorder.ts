@@ -111,7 +111,7 @@ export class StepRecorder {
   }
 
   /**
-   * Runs `fn` in one transaction that first stores every step not stored
+   * Runs `fn` in one transaction that also stores every step not stored
    * yet: the run's outcome commits with the rest of its chain. If the
    * transaction rolls back, the steps stay unsaved for the next attempt.
    */
@@ -119,8 +119,11 @@ export class StepRecorder {
     const batch = await this.take();
     try {
       return await db.transaction(async (tx) => {
-        if (batch.length) await this.write(tx, batch);
-        return fn(tx);
+        // Sent with fn's first statement on the transaction's connection, not a round trip before it.
+        const [done, wrote] = await Promise.allSettled([fn(tx), batch.length ? this.write(tx, batch) : null]);
+        if (wrote.status === "rejected") throw wrote.reason;
+        if (done.status === "rejected") throw done.reason;
+        return done.value;
       });
     } catch (error) {
       return this.keep(batch, error);
