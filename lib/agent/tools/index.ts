@@ -27,9 +27,15 @@ export const TOOL_INPUTS = {
 } as const;
 
 /** The same schemas as the SDK sends and checks them: converted to JSON Schema once, not on every model call. */
-const TOOL_SCHEMAS = Object.fromEntries(
-  Object.entries(TOOL_INPUTS).map(([name, input]) => [name, zodSchema(input)]),
-) as Record<ToolName, Schema>;
+const TOOL_SCHEMAS: Record<ToolName, Schema> = {
+  search_knowledge_base: zodSchema(searchKnowledgeBaseInput),
+  lookup_customer: zodSchema(lookupCustomerInput),
+  lookup_orders: zodSchema(lookupOrdersInput),
+  get_ticket_history: zodSchema(getTicketHistoryInput),
+  draft_reply: zodSchema(draftReplyInput),
+  escalate_to_human: zodSchema(escalateToHumanInput),
+  issue_refund: zodSchema(issueRefundInput),
+};
 
 export type { ToolContext } from "./context";
 
