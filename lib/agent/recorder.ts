@@ -51,8 +51,6 @@ export class StepRecorder {
   readonly totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0, modelCalls: 0 };
   /** Time spent writing the chain, for the benchmark's breakdown. */
   writeMs = 0;
-  /** Statements that wrote the chain, for the benchmark. */
-  writes = 0;
 
   constructor(
     private readonly db: Db,
@@ -174,7 +172,6 @@ export class StepRecorder {
       await executor.with(steps).update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
     } else await executor.update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
     this.storedTotals = stored;
-    this.writes++;
     this.writeMs += performance.now() - started;
   }
 }
