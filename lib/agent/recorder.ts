@@ -36,10 +36,11 @@ type StepRow = typeof agentSteps.$inferInsert;
  * Steps are written in batches: a step waits at most `LIMITS.stepFlushMs`
  * before its batch is stored with the run's running totals in one statement,
  * so the ticket page shows the chain as the run works and a crashed run
- * still shows what it spent. The run's last steps
- * are written by `flush(tx)` in the transaction that stores its outcome (see
- * run-persist.ts), so a finished or failed run always has its whole chain. A
- * background write that fails keeps its steps for the next one.
+ * still shows what it spent (a process that dies loses at most its last
+ * `stepFlushMs` of steps). The steps still unsaved when the run ends are
+ * written by `inTransaction` with its outcome (see run-persist.ts), so a
+ * finished or failed run always has its whole chain. A background write that
+ * fails keeps its steps for the next one.
  */
 export class StepRecorder {
   private seq = 0;
