@@ -27,12 +27,17 @@ type NewRun = Omit<typeof agentRuns.$inferInsert, "leaseOwner" | "heartbeatAt" |
 
 /**
  * Stores a new running run holding a fresh lease, and marks its ticket as
- * being drafted, in one transaction. The database allows one
+ * being drafted (with `ticketColumns`, e.g. its triage reading), in one transaction. The database allows one
  * running run per ticket: when the ticket's running run has lost its lease it
  * is taken over (closed as abandoned) and the new run starts; while that run's
  * lease is live the ticket is refused.
  */
-export async function openRun(db: Db, values: NewRun, settings = leaseSettings()): Promise<string> {
+export async function openRun(
+  db: Db,
+  values: NewRun,
+  ticketColumns: Partial<typeof tickets.$inferInsert> = {},
+  settings = leaseSettings(),
+): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
       // The ticket shows as drafting exactly while a run holds it: a reclaim never finds one without the other.
@@ -48,7 +53,7 @@ export async function openRun(db: Db, values: NewRun, settings = leaseSettings()
           .returning({ id: agentRuns.id });
         await tx
           .update(tickets)
-          .set({ status: TICKET_ON_RUN.start, updatedAt: new Date() })
+          .set({ ...ticketColumns, status: TICKET_ON_RUN.start, updatedAt: new Date() })
           .where(eq(tickets.id, values.ticketId));
         return run?.id ?? "";
       });

@@ -143,7 +143,6 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
     stopWhen: [isStepCount(meter.budget.maxSteps), meter.stop],
     maxRetries: 0,
   });
-  await recorder.flushTotals();
   const notes = () => [
     ...(log.refusals.length ? [`Refused tool calls: ${log.refusals.slice(0, 3).join("; ")}.`] : []),
     ...(log.lastText ? [`The model's last words: “${log.lastText}”.`] : []),
@@ -214,7 +213,6 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
       stopWhen: [isStepCount(3), meter.stop],
       maxRetries: 0,
     });
-    await recorder.flushTotals();
     const exhaustedRepair = meter.exhausted();
     if (exhaustedRepair) return done(exhaustedRepair);
     failed = failedChecks(await check("repair"));

@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { agentActions, agentRuns, customers, type RunStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { ModelFailure, RunErrorKind } from "./models/errors";
-import type { StepRecorder } from "./recorder";
+import type { StepRecorder, Transaction } from "./recorder";
 import { BLOCKED, PROPOSED, SUPERSEDED, TICKET_ON_RUN, UNDECIDED_ACTIONS } from "./transitions";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
 
@@ -64,7 +64,7 @@ export interface Finish {
   failure?: ModelFailure | null;
 }
 
-/** Actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
+/** The rest of the chain, actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
 export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
   const rows = [
     ...f.proposals.map((p) => ({
@@ -85,7 +85,7 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
       blockedCheck: b.blockedCheck ?? null,
     })),
   ];
-  const actions = await db.transaction(async (tx) => {
+  const actions = await f.recorder.inTransaction(db, async (tx) => {
     await tx
       .update(agentActions)
       .set({ status: SUPERSEDED, version: sql`${agentActions.version} + 1` })
@@ -146,7 +146,7 @@ export async function failRun(
   started: number,
   errorKind: RunErrorKind | null = null,
 ) {
-  await db.transaction(async (tx) => {
+  const close = async (tx: Transaction) => {
     const [kept] = await tx
       .update(agentRuns)
       .set({
@@ -167,5 +167,7 @@ export async function failRun(
       .update(tickets)
       .set({ status: TICKET_ON_RUN.fail, updatedAt: new Date() })
       .where(eq(tickets.id, ticketId));
-  });
+  };
+  // The run is closed with the rest of its chain, or without it when that cannot be stored.
+  await recorder.inTransaction(db, close).catch(() => db.transaction(close));
 }

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import { TEAMS } from "@/lib/guardrails/rules";
-import { recordTriageStep, triageOf } from "@/lib/triage/run-step";
+import { recordTriageStep, triageColumns, triageOf } from "@/lib/triage/run-step";
 import {
   CACHE_HIT_STEP,
   CACHE_STALE_STEP,
@@ -75,22 +75,26 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     customerTier: ticket.customer?.tier ?? null,
   });
 
-  const runId = await openRun(db, {
-    ticketId,
-    policyVersionId: policy.id,
-    model: route.modelId,
-    routeRule: route.rule,
-    guidance: options.guidance ?? null,
-    triggeredBy: options.triggeredBy ?? null,
-    cacheKey,
-    demo: options.demo ?? false,
-  });
+  const runId = await openRun(
+    db,
+    {
+      ticketId,
+      policyVersionId: policy.id,
+      model: route.modelId,
+      routeRule: route.rule,
+      guidance: options.guidance ?? null,
+      triggeredBy: options.triggeredBy ?? null,
+      cacheKey,
+      demo: options.demo ?? false,
+    },
+    triageColumns(triage),
+  );
 
   const lease = holdLease(db, runId);
   const recorder = new StepRecorder(db, runId);
   const started = performance.now();
   try {
-    await recordTriageStep(db, recorder, ticketId, triage);
+    await recordTriageStep(recorder, ticketId, triage);
     await recorder.record({
       kind: "route",
       name: route.size,

@@ -1,4 +1,4 @@
-import type { Tool } from "ai";
+import { type Schema, type Tool, zodSchema } from "ai";
 import { checkToolCall } from "@/lib/guardrails/evaluate";
 import type { Rule, ToolName } from "@/lib/guardrails/rules";
 import { LIMITS } from "../limits";
@@ -26,6 +26,17 @@ export const TOOL_INPUTS = {
   issue_refund: issueRefundInput,
 } as const;
 
+/** The same schemas as the SDK sends and checks them: converted to JSON Schema once, not on every model call. */
+const TOOL_SCHEMAS: Record<ToolName, Schema> = {
+  search_knowledge_base: zodSchema(searchKnowledgeBaseInput),
+  lookup_customer: zodSchema(lookupCustomerInput),
+  lookup_orders: zodSchema(lookupOrdersInput),
+  get_ticket_history: zodSchema(getTicketHistoryInput),
+  draft_reply: zodSchema(draftReplyInput),
+  escalate_to_human: zodSchema(escalateToHumanInput),
+  issue_refund: zodSchema(issueRefundInput),
+};
+
 export type { ToolContext } from "./context";
 
 const PROPOSAL_KIND: Partial<Record<ToolName, Proposal["kind"]>> = {
@@ -52,6 +63,7 @@ function gated(ctx: ToolContext, rules: Rule[], name: ToolName, original: Tool):
   if (!execute) throw new Error(`Tool ${name} has no execute`);
   return {
     ...original,
+    inputSchema: TOOL_SCHEMAS[name],
     execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
       const size = JSON.stringify(input ?? null).length;
       if (size > LIMITS.toolArgs) {
