@@ -4,6 +4,7 @@ import { isUniqueViolation } from "@/db/errors";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
 import { agentRuns, type RunStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { applyAutopilot } from "@/lib/autopilot/apply";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import { TEAMS } from "@/lib/guardrails/rules";
@@ -146,7 +147,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
           notes: result.notes,
         },
       );
-      return finishRun(db, {
+      const outcome = await finishRun(db, {
         runId,
         ticketId,
         recorder,
@@ -158,6 +159,16 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         blocked: kept.blocked,
         failure,
       });
+      // Gate and verification are passed: an autopiloted category's reply is approved by the system.
+      // Should that fail, the run stands and its actions simply wait for people.
+      const { approved } = await applyAutopilot(db, outcome).catch((error: unknown) => {
+        console.error("autopilot: the run's actions are left for people", error);
+        return { approved: [] as string[] };
+      });
+      return {
+        ...outcome,
+        actions: outcome.actions.map((a) => (approved.includes(a.id) ? { ...a, status: "approved" } : a)),
+      };
     };
 
     if (options.useCache !== false) {
