@@ -194,10 +194,19 @@ describe("earned autopilot", () => {
     expect(await db.select().from(autopilotCategories)).toEqual([]);
     const [demoted] = await db.select().from(auditLog).where(eq(auditLog.action, "autopilot.demoted"));
     expect(demoted).toMatchObject({ actorType: "system", actorId: null, entityId: "track_order:reply" });
-    expect(demoted?.data).toMatchObject({ reviewed: 256, approvedAsIs: 250, returned: [held] });
-    expect(await actionOf(held)).toMatchObject({ status: "pending_review", version: 2, decidedAt: null });
-    expect(await db.select().from(reviews).where(eq(reviews.actionId, held))).toEqual([]);
-    expect(await db.select().from(outbox).where(eq(outbox.actionId, held))).toEqual([]);
+    expect(demoted?.data).toMatchObject({ reviewed: 256, approvedAsIs: 250 });
+    // Every auto-approval whose message was still held (the undo window) is back with people.
+    const returned = (demoted?.data as { returned: string[] }).returned;
+    expect(returned).toContain(held);
+    for (const id of returned) {
+      expect(await actionOf(id)).toMatchObject({ status: "pending_review", version: 3, decidedAt: null });
+      expect(await db.select().from(reviews).where(eq(reviews.actionId, id))).toEqual([]);
+      expect(await db.select().from(outbox).where(eq(outbox.actionId, id))).toEqual([]);
+    }
+    const delivered = approved.filter((id) => !returned.includes(id));
+    expect(await db.select().from(outbox).where(inArray(outbox.actionId, delivered))).toHaveLength(
+      delivered.length,
+    );
     for (const id of sampled.slice(6)) expect(await actionOf(id)).toMatchObject({ status: "pending_review" });
 
     // From now on the category's actions simply wait for people.
