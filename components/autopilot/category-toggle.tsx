@@ -30,7 +30,9 @@ export function CategoryToggle({
     startTransition(async () => {
       setError(null);
       const key = { policyVersionId, intent, actionKind };
-      const result = promoted ? await demoteCategoryAction(key) : await promoteCategoryAction({ ...key, window });
+      const result = promoted
+        ? await demoteCategoryAction(key)
+        : await promoteCategoryAction({ ...key, window });
       if (!result.ok) {
         setError(result.error);
         return;

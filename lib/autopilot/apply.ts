@@ -56,7 +56,11 @@ export async function applyAutopilot(db: Db, run: RunActions): Promise<Autopilot
       continue;
     }
     try {
-      await decideAction(db, AUTOPILOT, decisionSchema.parse({ decision: "approve", actionId: action.id, version: 1 }));
+      await decideAction(
+        db,
+        AUTOPILOT,
+        decisionSchema.parse({ decision: "approve", actionId: action.id, version: 1 }),
+      );
       outcome.approved.push(action.id);
     } catch (error) {
       // A follow-up needing acknowledgement, or a person deciding first: it stays with people.

@@ -149,7 +149,8 @@ describe("earned autopilot", () => {
 
     const autoReviews = await db.select().from(reviews).where(inArray(reviews.actionId, approved));
     expect(autoReviews).toHaveLength(approved.length);
-    for (const r of autoReviews) expect(r).toMatchObject({ source: "auto", reviewerId: null, decision: "approve" });
+    for (const r of autoReviews)
+      expect(r).toMatchObject({ source: "auto", reviewerId: null, decision: "approve" });
     const messages = await db.select().from(outbox).where(inArray(outbox.actionId, approved));
     expect(messages).toHaveLength(approved.length);
     const statuses = await db
@@ -165,7 +166,8 @@ describe("earned autopilot", () => {
 
     // The sample waits for people like any action: no review, no message, nothing marked on the action.
     expect(await db.select().from(reviews).where(inArray(reviews.actionId, sampled))).toEqual([]);
-    for (const id of sampled) expect(await actionOf(id)).toMatchObject({ status: "pending_review", version: 1 });
+    for (const id of sampled)
+      expect(await actionOf(id)).toMatchObject({ status: "pending_review", version: 1 });
     const samples = await db.select().from(autopilotSamples);
     expect(samples.map((s) => s.actionId).sort()).toEqual([...sampled].sort());
 
@@ -196,7 +198,7 @@ describe("earned autopilot", () => {
     expect(demoted).toMatchObject({ actorType: "system", actorId: null, entityId: "track_order:reply" });
     expect(demoted?.data).toMatchObject({ reviewed: 256, approvedAsIs: 250 });
     // Every auto-approval whose message was still held (the undo window) is back with people.
-    const returned = (demoted?.data as { returned: string[] }).returned;
+    const returned = (demoted?.data as { returned?: string[] } | undefined)?.returned ?? [];
     expect(returned).toContain(held);
     for (const id of returned) {
       expect(await actionOf(id)).toMatchObject({ status: "pending_review", version: 3, decidedAt: null });
@@ -213,6 +215,8 @@ describe("earned autopilot", () => {
     const after = await draft(await newTicket());
     expect(await actionOf(after.id)).toMatchObject({ status: "pending_review" });
     expect(await db.select().from(reviews).where(eq(reviews.actionId, after.id))).toEqual([]);
-    expect(await db.select().from(autopilotSamples).where(eq(autopilotSamples.actionId, after.id))).toEqual([]);
+    expect(await db.select().from(autopilotSamples).where(eq(autopilotSamples.actionId, after.id))).toEqual(
+      [],
+    );
   }, 600_000);
 });

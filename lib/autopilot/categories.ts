@@ -1,14 +1,7 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditInsert } from "@/db/queries/audit";
-import {
-  agentActions,
-  autopilotCategories,
-  outbox,
-  policyVersions,
-  reviews,
-  tickets,
-} from "@/db/schema";
+import { agentActions, autopilotCategories, outbox, policyVersions, reviews, tickets } from "@/db/schema";
 import { ticketStatusOfRunSql } from "@/lib/agent/transitions";
 import { AppError } from "@/lib/errors";
 import { type AutopilotSettings, loadPolicySettings } from "@/lib/guardrails/settings";
@@ -94,7 +87,11 @@ export async function promoteCategory(
       action: "autopilot.promoted",
       entityType: "autopilot_category",
       entityId: `${input.intent}:${input.actionKind}`,
-      data: { policyVersionId: input.policyVersionId, lowerBound: check.lowerBound, reviewed: check.reviewed },
+      data: {
+        policyVersionId: input.policyVersionId,
+        lowerBound: check.lowerBound,
+        reviewed: check.reviewed,
+      },
     });
   });
 }

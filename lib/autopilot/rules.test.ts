@@ -36,11 +36,15 @@ describe("eligibility", () => {
 
   it("risk categories, escalations, refunds and unknown intents never are", () => {
     const perfect = { reviewed: 1000, approvedAsIs: 1000 };
-    expect(eligibility({ intent: "payment_issue", actionKind: "reply" }, perfect, SETTINGS).blockers).toEqual([
-      "risk",
-    ]);
-    expect(eligibility({ intent: "card_security", actionKind: "reply" }, perfect, SETTINGS).eligible).toBe(false);
-    expect(eligibility({ intent: "legal_threat", actionKind: "reply" }, perfect, SETTINGS).eligible).toBe(false);
+    expect(eligibility({ intent: "payment_issue", actionKind: "reply" }, perfect, SETTINGS).blockers).toEqual(
+      ["risk"],
+    );
+    expect(eligibility({ intent: "card_security", actionKind: "reply" }, perfect, SETTINGS).eligible).toBe(
+      false,
+    );
+    expect(eligibility({ intent: "legal_threat", actionKind: "reply" }, perfect, SETTINGS).eligible).toBe(
+      false,
+    );
     expect(eligibility({ intent: "delete_account", actionKind: "reply" }, perfect, SETTINGS).eligible).toBe(
       false,
     );
@@ -69,7 +73,11 @@ describe("shouldDemote", () => {
 
   it("demotes a category that became structurally ineligible", () => {
     expect(
-      shouldDemote({ intent: "payment_issue", actionKind: "reply" }, { reviewed: 500, approvedAsIs: 500 }, SETTINGS),
+      shouldDemote(
+        { intent: "payment_issue", actionKind: "reply" },
+        { reviewed: 500, approvedAsIs: 500 },
+        SETTINGS,
+      ),
     ).toBe(true);
   });
 });
@@ -102,7 +110,9 @@ describe("policy settings", () => {
   it("invalid settings fail closed: nothing eligible, everything sampled", () => {
     const loaded = loadPolicySettings({ autopilot: { sampleRate: 2 } });
     expect(loaded.failedClosed).toBe(true);
-    expect(eligibility(TRACK, { reviewed: 10_000, approvedAsIs: 10_000 }, loaded.autopilot).eligible).toBe(false);
+    expect(eligibility(TRACK, { reviewed: 10_000, approvedAsIs: 10_000 }, loaded.autopilot).eligible).toBe(
+      false,
+    );
     expect(loaded.autopilot.sampleRate).toBe(1);
   });
 });

@@ -17,7 +17,14 @@ export interface Evidence {
 }
 
 /** Why a category cannot be promoted. */
-export const BLOCKERS = ["risk", "escalation", "refund", "no_intent", "too_few_reviews", "below_threshold"] as const;
+export const BLOCKERS = [
+  "risk",
+  "escalation",
+  "refund",
+  "no_intent",
+  "too_few_reviews",
+  "below_threshold",
+] as const;
 export type Blocker = (typeof BLOCKERS)[number];
 
 export const BLOCKER_LABELS: Record<Blocker, string> = {

@@ -391,11 +391,7 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
                  - t.created_at)::float8 as span
         from tickets t join reviews v on v.ticket_id = t.id
         where t.demo and t.external_id !~ '~[0-9]+$'
-          ${
-            options.approvedRepliesOf
-              ? sql`and t.triage_intent = ${options.approvedRepliesOf}`
-              : sql``
-          }
+          ${options.approvedRepliesOf ? sql`and t.triage_intent = ${options.approvedRepliesOf}` : sql``}
         group by t.id
         ${
           options.approvedRepliesOf

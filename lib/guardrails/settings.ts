@@ -43,5 +43,8 @@ export type PolicySettings = z.infer<typeof policySettingsSchema>;
 export function loadPolicySettings(raw: unknown): PolicySettings & { failedClosed: boolean } {
   const parsed = policySettingsSchema.safeParse(raw ?? {});
   if (parsed.success) return { ...parsed.data, failedClosed: false };
-  return { autopilot: { threshold: 1, minReviews: Number.MAX_SAFE_INTEGER, sampleRate: 1 }, failedClosed: true };
+  return {
+    autopilot: { threshold: 1, minReviews: Number.MAX_SAFE_INTEGER, sampleRate: 1 },
+    failedClosed: true,
+  };
 }

@@ -11,8 +11,8 @@ import {
   UNDECIDED_ACTIONS,
 } from "@/lib/agent/transitions";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
-import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { judgeIfSampled } from "@/lib/autopilot/judge";
+import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
@@ -186,11 +186,7 @@ function readDecisionContext(db: Db) {
  * makes sure exactly one of several concurrent decisions wins. A person's
  * verdict on an autopilot sample then re-judges its category.
  */
-export async function decideAction(
-  db: Db,
-  decider: Decider,
-  input: DecisionInput,
-): Promise<DecisionOutcome> {
+export async function decideAction(db: Db, decider: Decider, input: DecisionInput): Promise<DecisionOutcome> {
   const outcome = await recordDecision(db, decider, input);
   if (!("system" in decider)) await judgeIfSampled(db, input.actionId);
   return outcome;

@@ -6,8 +6,8 @@ import { requireScope } from "@/lib/auth/guards";
 import { demoteCategory, promoteCategory } from "@/lib/autopilot/categories";
 import { demoteInput, promoteInput, windowStart } from "@/lib/autopilot/inputs";
 import { type ActionResult, actionError } from "@/lib/errors";
-import { parseInput } from "@/lib/guardrails/inputs";
 import { humanize } from "@/lib/format";
+import { parseInput } from "@/lib/guardrails/inputs";
 
 // Public POST endpoints: each checks the caller's scope itself before it parses the input.
 

@@ -59,9 +59,9 @@ export default async function AutopilotPage({
           Categories (triage intent × action kind) under policy version {policy.version}. A category is
           eligible when the 95 % Wilson lower bound of its approve-as-is rate reaches{" "}
           {percent(settings.threshold)} over at least {settings.minReviews} reviews by people, and it is
-          neither a risk category nor an escalation. On autopilot, actions that pass the gate and
-          verification are approved by the system; {percent(settings.sampleRate)} still go to reviewers,
-          and the category is demoted as soon as their verdicts bring the bound below the threshold.
+          neither a risk category nor an escalation. On autopilot, actions that pass the gate and verification
+          are approved by the system; {percent(settings.sampleRate)} still go to reviewers, and the category
+          is demoted as soon as their verdicts bring the bound below the threshold.
         </p>
         <nav aria-label="Window" className="flex flex-wrap gap-3 text-sm">
           {WINDOWS.map((w) => (
