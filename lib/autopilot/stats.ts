@@ -19,6 +19,22 @@ export interface CategoryStats extends CategoryKey, Evidence {
   autoApproved: number;
 }
 
+/** A category with nothing in the window (a promoted one, so it can still be demoted). */
+export function emptyStats(key: CategoryKey): CategoryStats {
+  return {
+    ...key,
+    reviewed: 0,
+    approvedAsIs: 0,
+    edited: 0,
+    meanEditDistance: null,
+    rejected: 0,
+    escalated: 0,
+    rejectionReasons: [],
+    hallucinations: 0,
+    autoApproved: 0,
+  };
+}
+
 type Row = {
   intent: string;
   action_kind: ActionKind;

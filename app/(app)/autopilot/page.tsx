@@ -10,7 +10,7 @@ import { requirePageScope } from "@/lib/auth/guards";
 import { listPromoted } from "@/lib/autopilot/categories";
 import { type AutopilotWindow, WINDOWS, windowSchema, windowStart } from "@/lib/autopilot/inputs";
 import { BLOCKER_LABELS, eligibility } from "@/lib/autopilot/rules";
-import { loadCategoryStats } from "@/lib/autopilot/stats";
+import { emptyStats, loadCategoryStats } from "@/lib/autopilot/stats";
 import { humanize } from "@/lib/format";
 import { loadPolicySettings } from "@/lib/guardrails/settings";
 import { REASON_LABELS, type ReasonTag } from "@/lib/review/schema";
@@ -50,6 +50,12 @@ export default async function AutopilotPage({
   ]);
   const isPromoted = (intent: string, kind: string) =>
     promoted.some((p) => p.intent === intent && p.actionKind === kind);
+  const rows = [
+    ...stats,
+    ...promoted
+      .filter((p) => !stats.some((s) => s.intent === p.intent && s.actionKind === p.actionKind))
+      .map((p) => emptyStats(p)),
+  ];
 
   return (
     <div className="space-y-4">
@@ -76,7 +82,7 @@ export default async function AutopilotPage({
           ))}
         </nav>
       </header>
-      {stats.length === 0 ? (
+      {rows.length === 0 ? (
         <p role="status">No reviews under this policy version in this window.</p>
       ) : (
         <Table label="Categories">
@@ -91,7 +97,7 @@ export default async function AutopilotPage({
             <Th>Autopilot</Th>
           </TableHead>
           <tbody>
-            {stats.map((s) => {
+            {rows.map((s) => {
               const check = eligibility(s, s, settings);
               const on = isPromoted(s.intent, s.actionKind);
               const label = `${s.intent ? humanize(s.intent) : "Untriaged"} ${s.actionKind}`;
