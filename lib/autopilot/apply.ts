@@ -9,7 +9,6 @@ import { isSampled, structuralBlockers } from "./rules";
 
 export interface RunActions {
   runId: string;
-  ticketId: string;
   actions: { id: string; kind: string; status: string; blockedBy: string | null }[];
 }
 
