@@ -2,7 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATA_DIR = ".e2e-data";
-const SERIAL = ["keyboard", "review-flow", "policies", "metrics", "bulk"];
+const SERIAL = ["keyboard", "review-flow", "policies", "metrics", "bulk", "autopilot"];
 
 export default defineConfig({
   testDir: "e2e",

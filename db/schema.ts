@@ -193,6 +193,8 @@ export const policyVersions = pgTable(
     rules: jsonb("rules").$type<unknown[]>().notNull().default([]),
     instructions: text("instructions").notNull().default(""),
     note: text("note"),
+    // Typed settings (lib/guardrails/settings.ts); an empty object means every default.
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
     publishedAt: timestamp("published_at", { withTimezone: true }),
@@ -378,6 +380,9 @@ export const agentActions = pgTable(
 
 export const DECISIONS = ["approve", "edit", "escalate", "reject"] as const;
 export type Decision = (typeof DECISIONS)[number];
+/** Who decided: a person, or the system for an action in an autopiloted category (lib/autopilot). */
+export const REVIEW_SOURCES = ["person", "auto"] as const;
+export type ReviewSource = (typeof REVIEW_SOURCES)[number];
 
 export const reviews = pgTable(
   "reviews",
@@ -403,6 +408,7 @@ export const reviews = pgTable(
     model: text("model").notNull(),
     policyVersionId: uuid("policy_version_id").references(() => policyVersions.id),
     reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    source: text("source", { enum: REVIEW_SOURCES }).notNull().default("person"),
     decision: text("decision", { enum: DECISIONS }).notNull(),
     originalText: text("original_text"),
     finalText: text("final_text"),
@@ -542,4 +548,43 @@ export const metricRollups = pgTable(
     values: jsonb("values").$type<Record<string, unknown>>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.kind, t.key] })],
+);
+
+/**
+ * Categories (triage intent x action kind) an admin put on autopilot under a
+ * policy version (lib/autopilot). A demotion deletes the row; both are audited.
+ */
+export const autopilotCategories = pgTable(
+  "autopilot_categories",
+  {
+    policyVersionId: uuid("policy_version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    intent: text("intent").notNull(),
+    actionKind: text("action_kind", { enum: ACTION_KINDS }).notNull(),
+    promotedBy: uuid("promoted_by").references(() => users.id, { onDelete: "set null" }),
+    promotedAt: timestamp("promoted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.policyVersionId, t.intent, t.actionKind] })],
+);
+
+/**
+ * Actions of an autopiloted category held back for people instead of being
+ * approved by the system. Never shown to reviewers: their verdicts decide
+ * whether the category keeps its autopilot.
+ */
+export const autopilotSamples = pgTable(
+  "autopilot_samples",
+  {
+    actionId: uuid("action_id")
+      .primaryKey()
+      .references(() => agentActions.id, { onDelete: "cascade" }),
+    policyVersionId: uuid("policy_version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    intent: text("intent").notNull(),
+    actionKind: text("action_kind", { enum: ACTION_KINDS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("autopilot_samples_category_idx").on(t.policyVersionId, t.intent, t.actionKind)],
 );

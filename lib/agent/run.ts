@@ -2,6 +2,7 @@ import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Db } from "@/db";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
 import type { RunStatus } from "@/db/schema";
+import { applyAutopilot } from "@/lib/autopilot/apply";
 import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
@@ -135,7 +136,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
           notes: result.notes,
         },
       );
-      return finishRun(db, {
+      const outcome = await finishRun(db, {
         runId,
         ticketId,
         recorder,
@@ -147,6 +148,16 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         blocked: kept.blocked,
         failure,
       });
+      // Gate and verification are passed: an autopiloted category's reply is approved by the system.
+      // Should that fail, the run stands and its actions simply wait for people.
+      const { approved } = await applyAutopilot(db, outcome).catch((error: unknown) => {
+        console.error("autopilot: the run's actions are left for people", error);
+        return { approved: [] as string[] };
+      });
+      return {
+        ...outcome,
+        actions: outcome.actions.map((a) => (approved.includes(a.id) ? { ...a, status: "approved" } : a)),
+      };
     };
 
     if (options.useCache !== false) {

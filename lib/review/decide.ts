@@ -11,6 +11,7 @@ import {
   UNDECIDED_ACTIONS,
 } from "@/lib/agent/transitions";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
+import { judgeIfSampled } from "@/lib/autopilot/judge";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
@@ -24,6 +25,10 @@ export interface Reviewer {
   id: string;
   name: string;
 }
+
+/** The system deciding for an autopiloted category (lib/autopilot): the review is marked `auto`. */
+export const AUTOPILOT: { system: "autopilot" } = { system: "autopilot" };
+export type Decider = Reviewer | typeof AUTOPILOT;
 
 export interface DecisionOutcome {
   reviewId: string;
@@ -175,16 +180,20 @@ function readDecisionContext(db: Db) {
 }
 
 /**
- * Records one human decision. The review, the action's new status, the
- * ticket's status, the audit entry and (for approvals and escalations) the
- * outbox row commit in one transaction; the version check makes sure exactly
- * one of several concurrent decisions wins.
+ * Records one decision, a person's or the autopilot's. The review, the
+ * action's new status, the ticket's status, the audit entry and (for approvals
+ * and escalations) the outbox row commit in one transaction; the version check
+ * makes sure exactly one of several concurrent decisions wins. A person's
+ * verdict on an autopilot sample then re-judges its category.
  */
-export async function decideAction(
-  db: Db,
-  reviewer: Reviewer,
-  input: DecisionInput,
-): Promise<DecisionOutcome> {
+export async function decideAction(db: Db, decider: Decider, input: DecisionInput): Promise<DecisionOutcome> {
+  const outcome = await recordDecision(db, decider, input);
+  if (!("system" in decider)) await judgeIfSampled(db, input.actionId);
+  return outcome;
+}
+
+async function recordDecision(db: Db, decider: Decider, input: DecisionInput): Promise<DecisionOutcome> {
+  const reviewerId = "system" in decider ? null : decider.id;
   const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
@@ -247,7 +256,8 @@ export async function decideAction(
         proposedAt: action.createdAt,
         model: found.model,
         policyVersionId: found.policyVersionId,
-        reviewerId: reviewer.id,
+        reviewerId,
+        source: reviewerId ? "person" : "auto",
         decision: input.decision,
         originalText: original,
         finalText,
@@ -279,8 +289,8 @@ export async function decideAction(
         .where(eq(tickets.id, ticket.id))
         .returning({ status: tickets.status });
       const audit = auditInsert(tx, {
-        actorId: reviewer.id,
-        actorType: "user",
+        actorId: reviewerId,
+        actorType: reviewerId ? "user" : "system",
         action: `review.${input.decision}`,
         entityType: "agent_action",
         entityId: action.id,
