@@ -8,6 +8,7 @@ import { openConfiguredDatabase } from "@/db";
 import { closeInterruptedRuns } from "@/lib/agent/run";
 import { env } from "@/lib/env";
 import { startQueue } from "@/lib/jobs/queue";
+import { startTracing } from "@/lib/telemetry/start";
 
 async function main() {
   if (!env().DATABASE_URL) {
@@ -17,6 +18,8 @@ async function main() {
     );
     process.exit(2);
   }
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing is loaded otherwise.
+  const tracing = await startTracing("countersign-worker");
   const handle = await openConfiguredDatabase();
   await closeInterruptedRuns(handle.db, 10 * 60_000);
   const boss = await startQueue(handle);
@@ -24,6 +27,7 @@ async function main() {
   const stop = async () => {
     await boss.stop({ graceful: true, wait: true });
     await handle.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on("SIGINT", stop);

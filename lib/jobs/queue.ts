@@ -6,6 +6,7 @@ import { runAgent } from "@/lib/agent/run";
 import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
 import { AppError } from "@/lib/errors";
 import { storeRecentDays } from "@/lib/metrics/rollups";
+import { traceDraftJob, traceOutboxJob } from "@/lib/telemetry/jobs";
 
 import { sweepDraftRequests } from "./draft-requests";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
@@ -59,7 +60,8 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
   });
   if (options.work !== false) {
     await boss.work<DraftJob>(DRAFT_QUEUE, { batchSize: 25, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) await draftJob(handle, job.data);
+      for (const job of jobs)
+        await traceDraftJob(handle.db, job.data.ticketId, () => draftJob(handle, job.data));
     });
   }
   // "short": one waiting job per outbox row (the singleton key), so the enqueue after a decision and
@@ -71,7 +73,7 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
       await Promise.all(
         jobs.map(async (job) => {
           try {
-            await outboxJob(handle, job.data);
+            await traceOutboxJob(handle.db, job.data.outboxId, () => outboxJob(handle, job.data));
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             console.warn(`outbox: ${message}`);

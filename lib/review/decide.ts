@@ -15,6 +15,8 @@ import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
+import { tracingActive, withSpan } from "@/lib/telemetry/spans";
+import { ticketTraceparentOfAction } from "@/lib/telemetry/stored-context";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
@@ -185,6 +187,23 @@ export async function decideAction(
   reviewer: Reviewer,
   input: DecisionInput,
 ): Promise<DecisionOutcome> {
+  // The decision joins its ticket's trace (from ingest on), linked to the request that made it.
+  const traceparent = tracingActive() ? await ticketTraceparentOfAction(db, input.actionId) : null;
+  const attributes = {
+    "countersign.action.id": input.actionId,
+    "countersign.review.decision": input.decision,
+  };
+  return withSpan("countersign.review.decide", { attributes, traceparent }, async (span) => {
+    const outcome = await recordDecision(db, reviewer, input);
+    span.setAttributes({
+      "countersign.ticket.id": outcome.ticketId,
+      "countersign.action.status": outcome.actionStatus,
+    });
+    return outcome;
+  });
+}
+
+async function recordDecision(db: Db, reviewer: Reviewer, input: DecisionInput): Promise<DecisionOutcome> {
   const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
