@@ -1,6 +1,7 @@
 import {
   type Attributes,
   context,
+  INVALID_SPAN_CONTEXT,
   type Link,
   propagation,
   type Span,
@@ -12,9 +13,9 @@ import {
 export { SpanKind };
 
 /**
- * Countersign's own spans. Only `@opentelemetry/api` is used here: until an SDK
- * is registered (lib/telemetry/start.ts) every span is a no-op, so these calls
- * cost next to nothing when tracing is off.
+ * Countersign's own spans. Only `@opentelemetry/api` is used here; until
+ * lib/telemetry/start.ts has registered the SDK, `withSpan` only runs its
+ * function, so tracing costs nothing when it is off.
  */
 const tracer = trace.getTracer("countersign");
 
@@ -28,8 +29,12 @@ export interface SpanOptions {
   traceparent?: string | null;
 }
 
-/** Runs `fn` inside a span; a thrown error marks the span failed and is rethrown. */
+/** What `fn` gets while tracing is off: a span that records nothing. */
+const idle = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Runs `fn` inside a span; a thrown error marks the span failed and is rethrown. Off: just runs `fn`. */
 export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (!tracingActive()) return fn(idle);
   const active = context.active();
   const parent = options.traceparent
     ? propagation.extract(active, { traceparent: options.traceparent })
@@ -63,6 +68,7 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span)
  * in another process (a ticket, an outbox row); null when tracing is off.
  */
 export function currentTraceparent(): string | null {
+  if (!tracingActive()) return null;
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
   return carrier.traceparent ?? null;
