@@ -26,21 +26,32 @@ export interface OtlpReceiver {
   /** The base URL, as OTEL_EXPORTER_OTLP_ENDPOINT. */
   url: string;
   spans: ReceivedSpan[];
+  /** Raw OTLP/HTTP protobuf exports (application/x-protobuf), not decoded. */
+  protobufBodies: Buffer[];
   close: () => Promise<void>;
 }
 
-/** A collector on loopback that accepts OTLP/HTTP JSON trace exports at /v1/traces and keeps the spans. */
+/**
+ * A collector on loopback for OTLP/HTTP trace exports at /v1/traces: keeps the
+ * spans of JSON exports, and the raw bodies of protobuf ones.
+ */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const protobufBodies: Buffer[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      if (
-        req.method !== "POST" ||
-        req.url !== "/v1/traces" ||
-        !req.headers["content-type"]?.includes("json")
-      ) {
+      if (req.method !== "POST" || req.url !== "/v1/traces") {
+        res.writeHead(404).end();
+        return;
+      }
+      if (req.headers["content-type"] === "application/x-protobuf") {
+        protobufBodies.push(Buffer.concat(chunks));
+        res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+        return;
+      }
+      if (!req.headers["content-type"]?.includes("json")) {
         res.writeHead(415).end();
         return;
       }
@@ -60,6 +71,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    protobufBodies,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
