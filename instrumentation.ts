@@ -1,9 +1,15 @@
 /**
- * Runs once when the server starts: opens the database, starts the job queue so
- * queued drafts continue, and reclaims runs a crashed process left behind.
+ * Runs once when the server starts: starts tracing (when configured), opens the
+ * database, starts the job queue so queued drafts continue, and reclaims runs a
+ * crashed process left behind.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing is loaded otherwise.
+  const { startTracing } = await import("@/lib/telemetry/start");
+  await startTracing("countersign").catch((error: unknown) =>
+    console.error("Tracing did not start:", error instanceof Error ? error.message : error),
+  );
   const { getDatabase } = await import("@/db");
   const { reclaimExpiredRuns } = await import("@/lib/agent/reclaim");
   const { enqueueReclaimed, getQueue } = await import("@/lib/jobs/queue");

@@ -166,6 +166,8 @@ export const tickets = pgTable(
     payloadHash: text("payload_hash"),
     // The API key that ingested the ticket: a `tickets:ingest` key reads only its own.
     ingestedByKeyId: uuid("ingested_by_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    // The W3C traceparent of its ingest when tracing is on: drafting, decisions and delivery join that trace.
+    traceparent: text("traceparent"),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -492,6 +494,8 @@ export const outbox = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     // Nothing is sent before this instant: the reviewer's undo window (see lib/delivery/undo-window.ts).
     releaseAt: timestamp("release_at", { withTimezone: true }).notNull().defaultNow(),
+    // The W3C traceparent of the decision that queued it when tracing is on: its delivery joins that trace.
+    traceparent: text("traceparent"),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],

@@ -53,6 +53,31 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
     .optional(),
   SMTP_FROM: z.string().trim().min(1).default("Countersign <support@example.com>"),
+  // OpenTelemetry: the standard variables (https://opentelemetry.io/docs/specs/otel/protocol/exporter/).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL" })
+    .optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      error: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http:// or https:// URL",
+    })
+    .optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(
+      /^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/,
+      "OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas, e.g. Authorization=Basic%20abc",
+    )
+    .optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(["http/protobuf", "http/json"], {
+      error: "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not supported)",
+    })
+    .default("http/protobuf"),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+  OTEL_SDK_DISABLED: z.enum(["true", "false"]).default("false"),
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -9,6 +9,7 @@ import { openConfiguredDatabase } from "@/db";
 import { env } from "@/lib/env";
 import { startQueue } from "@/lib/jobs/queue";
 import { stopWorking } from "@/lib/jobs/work-loop";
+import { startTracing } from "@/lib/telemetry/start";
 
 async function main() {
   if (!env().DATABASE_URL) {
@@ -18,6 +19,8 @@ async function main() {
     );
     process.exit(2);
   }
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing is loaded otherwise.
+  const tracing = await startTracing("countersign-worker");
   const handle = await openConfiguredDatabase();
   const boss = await startQueue(handle);
   console.log("Worker started: drafting queued tickets and delivering the outbox. Ctrl-C to stop.");
@@ -25,6 +28,7 @@ async function main() {
     await stopWorking(boss);
     await boss.stop({ graceful: true, wait: true });
     await handle.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on("SIGINT", stop);

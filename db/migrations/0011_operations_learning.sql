@@ -18,8 +18,10 @@ CREATE TABLE "autopilot_samples" (
 ALTER TABLE "agent_runs" ADD COLUMN "lease_owner" text;--> statement-breakpoint
 ALTER TABLE "agent_runs" ADD COLUMN "heartbeat_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "agent_runs" ADD COLUMN "lease_expires_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "traceparent" text;--> statement-breakpoint
 ALTER TABLE "policy_versions" ADD COLUMN "settings" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "reviews" ADD COLUMN "source" text DEFAULT 'person' NOT NULL;--> statement-breakpoint
+ALTER TABLE "tickets" ADD COLUMN "traceparent" text;--> statement-breakpoint
 ALTER TABLE "autopilot_categories" ADD CONSTRAINT "autopilot_categories_policy_version_id_policy_versions_id_fk" FOREIGN KEY ("policy_version_id") REFERENCES "public"."policy_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "autopilot_categories" ADD CONSTRAINT "autopilot_categories_promoted_by_users_id_fk" FOREIGN KEY ("promoted_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "autopilot_samples" ADD CONSTRAINT "autopilot_samples_action_id_agent_actions_id_fk" FOREIGN KEY ("action_id") REFERENCES "public"."agent_actions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

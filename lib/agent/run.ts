@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import { TEAMS } from "@/lib/guardrails/rules";
+import { withSpan } from "@/lib/telemetry/spans";
 import { recordTriageStep, triageColumns, triageOf } from "@/lib/triage/run-step";
 import {
   CACHE_HIT_STEP,
@@ -52,7 +53,24 @@ type Team = (typeof TEAMS)[number];
  * back to another model and finally to a deterministic escalation; the run
  * invariants are enforced on whatever comes out (lib/agent/invariants.ts).
  */
-export async function runAgent(db: Db, ticketId: string, options: RunOptions = {}): Promise<RunOutcome> {
+export function runAgent(db: Db, ticketId: string, options: RunOptions = {}): Promise<RunOutcome> {
+  return withSpan(
+    "countersign.agent.run",
+    { attributes: { "countersign.ticket.id": ticketId } },
+    async (span) => {
+      const outcome = await draftTicket(db, ticketId, options);
+      span.setAttributes({
+        "countersign.run.id": outcome.runId,
+        "countersign.run.status": outcome.status,
+        "countersign.run.cache_hit": outcome.cacheHit,
+        "countersign.run.actions": outcome.actions.length,
+      });
+      return outcome;
+    },
+  );
+}
+
+async function draftTicket(db: Db, ticketId: string, options: RunOptions): Promise<RunOutcome> {
   const ticket = await loadTicket(db, ticketId);
   const policyRow = await getPublishedPolicyRow(db);
   if (!policyRow)

@@ -8,6 +8,7 @@ import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
 import { leaseSettings } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { storeRecentDays } from "@/lib/metrics/rollups";
+import { traceDraftJob, traceOutboxJob } from "@/lib/telemetry/jobs";
 
 import { sweepDraftRequests } from "./draft-requests";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
@@ -72,7 +73,8 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
   });
   if (options.work !== false) {
     workQueue<DraftJob>(boss, DRAFT_QUEUE, { batchSize: 25, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) await draftJob(handle, job.data);
+      for (const job of jobs)
+        await traceDraftJob(handle.db, job.data.ticketId, () => draftJob(handle, job.data));
     });
   }
   // "short": one waiting job per outbox row (the singleton key), so the enqueue after a decision and
@@ -84,7 +86,7 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
       await Promise.all(
         jobs.map(async (job) => {
           try {
-            await outboxJob(handle, job.data);
+            await traceOutboxJob(handle.db, job.data.outboxId, () => outboxJob(handle, job.data));
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             console.warn(`outbox: ${message}`);

@@ -16,6 +16,8 @@ import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
+import { tracingActive, withSpan } from "@/lib/telemetry/spans";
+import { ticketTraceparentOfAction } from "@/lib/telemetry/stored-context";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
@@ -187,7 +189,20 @@ function readDecisionContext(db: Db) {
  * verdict on an autopilot sample then re-judges its category.
  */
 export async function decideAction(db: Db, decider: Decider, input: DecisionInput): Promise<DecisionOutcome> {
-  const outcome = await recordDecision(db, decider, input);
+  // The decision joins its ticket's trace (from ingest on), linked to the request that made it.
+  const traceparent = tracingActive() ? await ticketTraceparentOfAction(db, input.actionId) : null;
+  const attributes = {
+    "countersign.action.id": input.actionId,
+    "countersign.review.decision": input.decision,
+  };
+  const outcome = await withSpan("countersign.review.decide", { attributes, traceparent }, async (span) => {
+    const decided = await recordDecision(db, decider, input);
+    span.setAttributes({
+      "countersign.ticket.id": decided.ticketId,
+      "countersign.action.status": decided.actionStatus,
+    });
+    return decided;
+  });
   if (!("system" in decider)) await judgeIfSampled(db, input.actionId);
   return outcome;
 }

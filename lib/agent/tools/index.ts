@@ -12,6 +12,7 @@ import { lookupCustomerInput, lookupCustomerTool } from "./lookup-customer";
 import { lookupOrdersInput, lookupOrdersTool } from "./lookup-orders";
 import { TOOL_REFUSALS } from "./refusals";
 import { searchKnowledgeBaseInput, searchKnowledgeBaseTool } from "./search-knowledge-base";
+import { tracedTool } from "./traced";
 
 export { classifyToolCall, TOOL_REFUSALS, type ToolRefusal } from "./refusals";
 
@@ -150,6 +151,7 @@ export function buildTools(
     escalate_to_human: escalateToHumanTool(ctx),
     issue_refund: issueRefundTool(ctx),
   };
-  for (const name of Object.keys(tools) as ToolName[]) tools[name] = gated(ctx, rules, name, tools[name]);
+  for (const name of Object.keys(tools) as ToolName[])
+    tools[name] = tracedTool(name, gated(ctx, rules, name, tools[name]));
   return tools;
 }
