@@ -3,7 +3,15 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { auditInsert } from "@/db/queries/audit";
-import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
+import {
+  agentActions,
+  agentRuns,
+  reviews,
+  secondReviews,
+  type TicketStatus,
+  tickets,
+  users,
+} from "@/db/schema";
 import {
   ACTION_AFTER_DECISION,
   isUndecided,
@@ -13,12 +21,14 @@ import {
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
+import { sampledForSecondReview } from "./second-review-sample";
 
 export interface Reviewer {
   id: string;
@@ -184,6 +194,7 @@ export async function decideAction(
   db: Db,
   reviewer: Reviewer,
   input: DecisionInput,
+  options: { secondReviewShare?: number } = {},
 ): Promise<DecisionOutcome> {
   const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
@@ -309,6 +320,15 @@ export async function decideAction(
           : []),
       );
       if (won.length === 0) throw new AppError("conflict:review", "lost");
+      // A sample of decisions is opened again, blind, for another reviewer (reviewer agreement).
+      if (sampledForSecondReview(action.id, options.secondReviewShare ?? env().SECOND_REVIEW_SHARE)) {
+        await tx.insert(secondReviews).values({
+          actionId: action.id,
+          ticketId: ticket.id,
+          firstReviewId: reviewId,
+          firstReviewerId: reviewer.id,
+        });
+      }
       const ticketStatus = settled[0]?.status;
       if (!ticketStatus) throw new Error(`ticket ${ticket.id} vanished during the decision`);
       return {
