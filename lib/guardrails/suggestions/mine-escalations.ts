@@ -74,11 +74,16 @@ export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): 
   const suggestedIntents = new Set(suggestions.map((s) => s.id.slice("intent:".length)));
   const rest = flagged.filter((r) => !r.intent || !suggestedIntents.has(r.intent));
   const approved = reviews.filter((r) => r.actionKind === "reply" && r.decision === "approve" && r.reasonTags.length === 0);
+  const known = new Set(
+    rules.flatMap((r) => (r.type === "escalate_keywords" ? r.keywords.map((k) => k.toLowerCase()) : [])),
+  );
   const terms = distinctiveTerms(rest.map(textOf), approved.map(textOf), {
     minSupport: MIN_SUPPORT,
     precision: 0.75,
-    max: 3,
-  });
+    max: 6,
+  })
+    .filter((t) => !known.has(t.term))
+    .slice(0, 3);
   if (terms.length > 0) {
     const keywords = terms.map((t) => t.term);
     const matching = rest.filter((r) => keywords.some((k) => termsOf(textOf(r)).has(k)));
@@ -112,7 +117,8 @@ export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): 
 function narrowed(rule: Rule, flagged: MinedReview[], confirmed: MinedReview[]): { after: Rule; how: string } | null {
   if (rule.type === "escalate_category") {
     const highest = Math.max(...flagged.map((r) => r.confidence ?? 0));
-    const minConfidence = Math.min(1, Math.ceil((highest + 0.05) * 100) / 100);
+    // Five points above the most confident of them, in whole percent (no float noise: 0.62 → 0.67).
+    const minConfidence = Math.min(1, (Math.ceil(highest * 100 - 1e-9) + 5) / 100);
     if (minConfidence <= rule.minConfidence) return null;
     const after = valid({ ...rule, minConfidence });
     return after ? { after, how: `raise its minimum confidence from ${rule.minConfidence} to ${minConfidence}` } : null;
