@@ -16,8 +16,13 @@ test.describe("suggestions from reviewers' reasons", () => {
     // Dry-run over history, shown before anything is opened: the tickets it would have escalated.
     const dryRun = suggestion.getByRole("region", { name: `Dry-run of ${title}` });
     await expect(dryRun).toContainText(/Dry-run over \d+ decided runs/);
-    await expect(dryRun.getByRole("listitem").filter({ hasText: "would be escalated" }).first()).toBeVisible();
-    await expect(dryRun.getByRole("listitem").first().getByRole("link")).toHaveAttribute("href", /^\/tickets\//);
+    await expect(
+      dryRun.getByRole("listitem").filter({ hasText: "would be escalated" }).first(),
+    ).toBeVisible();
+    await expect(dryRun.getByRole("listitem").first().getByRole("link")).toHaveAttribute(
+      "href",
+      /^\/tickets\//,
+    );
     await expectNoSeriousA11yViolations(page);
 
     const publishedHeading = page.getByRole("heading", { name: /^Published: version \d+/ });
@@ -33,8 +38,12 @@ test.describe("suggestions from reviewers' reasons", () => {
     await expect(page.getByRole("region", { name: "Dry-run results" })).toContainText("Newly escalated");
     await page.getByRole("button", { name: `Publish version ${version}` }).click();
     await page.getByRole("button", { name: "Confirm publish" }).click();
-    await expect(page.getByRole("status").filter({ hasText: `Version ${version} is published` })).toBeVisible();
-    await expect(page.getByRole("heading", { name: new RegExp(`^Published: version ${version}\\b`) })).toBeVisible();
+    await expect(
+      page.getByRole("status").filter({ hasText: `Version ${version} is published` }),
+    ).toBeVisible();
+    await expect(
+      page.getByRole("heading", { name: new RegExp(`^Published: version ${version}\\b`) }),
+    ).toBeVisible();
     // Published, the suggestion is part of the policy and no longer proposed.
     await expect(page.getByRole("article", { name: title })).toHaveCount(0);
   });

@@ -30,8 +30,8 @@ export function AgreementSection({ agreement }: { agreement: AgreementReport }) 
   if (agreement.pairs === 0) {
     return (
       <p className="mt-2 text-sm text-slate-600">
-        No second review was given in this period. A sample of decisions waits for one under Second reviews
-        on the queue.
+        No second review was given in this period. A sample of decisions waits for one under Second reviews on
+        the queue.
       </p>
     );
   }

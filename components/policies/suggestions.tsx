@@ -59,7 +59,13 @@ function DryRun({ suggestion }: { suggestion: DryRunSuggestion }) {
 }
 
 /** Policy changes mined from recent reviews, each with its evidence and its dry-run over history. */
-export function Suggestions({ suggestions, draftVersion }: { suggestions: DryRunSuggestion[]; draftVersion: number | null }) {
+export function Suggestions({
+  suggestions,
+  draftVersion,
+}: {
+  suggestions: DryRunSuggestion[];
+  draftVersion: number | null;
+}) {
   return (
     <section aria-labelledby="suggestions-heading" className="space-y-3">
       <h2 id="suggestions-heading" className="text-lg font-semibold">
@@ -67,8 +73,9 @@ export function Suggestions({ suggestions, draftVersion }: { suggestions: DryRun
       </h2>
       {suggestions.length === 0 ? (
         <p className="text-sm text-slate-600">
-          No suggestion from the last 30 days of reviews. Suggestions come from reasons reviewers give ("Should
-          have escalated", "Should not have escalated") and from sentences they keep adding or removing.
+          No suggestion from the last 30 days of reviews. Suggestions come from reasons reviewers give
+          ("Should have escalated", "Should not have escalated") and from sentences they keep adding or
+          removing.
         </p>
       ) : null}
       {draftVersion !== null && suggestions.length > 0 ? (
@@ -87,7 +94,9 @@ export function Suggestions({ suggestions, draftVersion }: { suggestions: DryRun
             <p className="rounded bg-slate-50 p-2 text-sm">{s.change.line}</p>
           ) : null}
           <details className="text-sm">
-            <summary>Evidence: {s.support} review{s.support === 1 ? "" : "s"}</summary>
+            <summary>
+              Evidence: {s.support} review{s.support === 1 ? "" : "s"}
+            </summary>
             <ul className="mt-1 space-y-1">
               {s.evidence.map((e) => (
                 <li key={e.reviewId}>

@@ -38,7 +38,9 @@ export function SecondReviewForm({
   const submit = () =>
     startTransition(async () => {
       const result = await decideSecondReviewAction({ id, decision, reasonTags: tags, comment });
-      setMessage(result.ok ? { ok: true, text: result.message ?? "Saved." } : { ok: false, text: result.error });
+      setMessage(
+        result.ok ? { ok: true, text: result.message ?? "Saved." } : { ok: false, text: result.error },
+      );
       if (result.ok) router.refresh();
     });
   return (
@@ -89,7 +91,10 @@ export function SecondReviewForm({
         Save second review
       </Button>
       {message ? (
-        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-sm text-emerald-800" : "text-sm text-red-800"}>
+        <p
+          role={message.ok ? "status" : "alert"}
+          className={message.ok ? "text-sm text-emerald-800" : "text-sm text-red-800"}
+        >
           {message.text}
         </p>
       ) : null}

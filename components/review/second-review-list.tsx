@@ -11,8 +11,8 @@ export function SecondReviewList({ items }: { items: SecondReviewItem[] }) {
         Second reviews
       </h2>
       <p className="text-sm text-slate-600">
-        A sample of decided actions, opened again so reviewers' agreement can be measured. You do not see
-        the first decision; nothing you decide here is sent.
+        A sample of decided actions, opened again so reviewers' agreement can be measured. You do not see the
+        first decision; nothing you decide here is sent.
       </p>
       <ul className="mt-2 divide-y divide-slate-100 rounded bg-white text-sm shadow-sm">
         {items.map((item) => (

@@ -40,7 +40,9 @@ export async function buildDemoSecondReviews(db: Db, now: Date): Promise<number>
     .map((r, i) => {
       const other = accounts.find((a) => a.id !== r.reviewerId) ?? accounts[0];
       const lenient = r.decision === "edit" && (r.editDistance ?? 1) < LENIENT_EDIT_DISTANCE;
-      const decidedAt = new Date(Math.min(r.createdAt.getTime() + (30 + (i % 7) * 45) * MINUTE_MS, now.getTime() - MINUTE_MS));
+      const decidedAt = new Date(
+        Math.min(r.createdAt.getTime() + (30 + (i % 7) * 45) * MINUTE_MS, now.getTime() - MINUTE_MS),
+      );
       return {
         actionId: r.actionId,
         ticketId: r.ticketId,

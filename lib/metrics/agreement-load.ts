@@ -44,7 +44,11 @@ export async function loadReviewPairs(db: Db, range: { from: Date; to: Date }): 
             subject: r.subject,
             intent: r.intent ?? "unknown",
             actionKind: r.actionKind,
-            first: { reviewerId: r.firstId, reviewerName: r.firstName ?? "removed account", decision: r.firstDecision },
+            first: {
+              reviewerId: r.firstId,
+              reviewerName: r.firstName ?? "removed account",
+              decision: r.firstDecision,
+            },
             second: {
               reviewerId: r.secondId,
               reviewerName: r.secondName ?? "removed account",

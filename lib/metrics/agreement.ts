@@ -79,7 +79,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 /** Agreement rate and kappa overall, per category and per reviewer, with the disagreements listed. */
 export function judgeAgreement(pairs: readonly ReviewPair[]): AgreementReport {
   const all: [string, string][] = pairs.map((p) => [p.first.decision, p.second.decision]);
-  const byCategory = new Map<string, { intent: string; actionKind: ActionKind; labels: [string, string][] }>();
+  const byCategory = new Map<
+    string,
+    { intent: string; actionKind: ActionKind; labels: [string, string][] }
+  >();
   const byReviewer = new Map<string, { reviewerId: string | null; reviewerName: string }>();
   const reviewerLabels = new Map<string, [string, string][]>();
   for (const p of pairs) {
@@ -104,7 +107,10 @@ export function judgeAgreement(pairs: readonly ReviewPair[]): AgreementReport {
     ...figuresOf(all),
     byCategory: [...byCategory.values()]
       .map((c) => ({ intent: c.intent, actionKind: c.actionKind, ...figuresOf(c.labels) }))
-      .sort((a, b) => b.pairs - a.pairs || `${a.intent}${a.actionKind}`.localeCompare(`${b.intent}${b.actionKind}`)),
+      .sort(
+        (a, b) =>
+          b.pairs - a.pairs || `${a.intent}${a.actionKind}`.localeCompare(`${b.intent}${b.actionKind}`),
+      ),
     byReviewer: [...byReviewer]
       .map(([id, who]) => ({ ...who, ...figuresOf(reviewerLabels.get(id) ?? []) }))
       .sort((a, b) => b.pairs - a.pairs || a.reviewerName.localeCompare(b.reviewerName)),

@@ -36,7 +36,14 @@ describe("cohensKappa", () => {
 
   it("is 0 when the agreement is what chance gives", () => {
     // Each rater says a half the time, independently: p_o = p_e = 0.5.
-    expect(cohensKappa([["a", "a"], ["a", "b"], ["b", "a"], ["b", "b"]])).toBe(0);
+    expect(
+      cohensKappa([
+        ["a", "a"],
+        ["a", "b"],
+        ["b", "a"],
+        ["b", "b"],
+      ]),
+    ).toBe(0);
   });
 
   it("is not defined (null) when both raters used one and the same class, or with no pairs", () => {

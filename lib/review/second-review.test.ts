@@ -83,14 +83,19 @@ describe.each(availableDrivers())("blind second reviews on %s", (driver) => {
     const blind = await loadSecondReview(db, item.id, admin);
     expect(Object.keys(blind).sort()).toEqual(["id", "judgement", "proposal", "ticket"]);
     expect(blind.judgement).toBeNull();
-    const [original] = await db.select({ text: reviews.originalText }).from(reviews).where(eq(reviews.id, sampled.reviewId));
+    const [original] = await db
+      .select({ text: reviews.originalText })
+      .from(reviews)
+      .where(eq(reviews.id, sampled.reviewId));
     expect(blind.proposal.text).toBe(original?.text);
     const shown = JSON.stringify({ item, blind });
     for (const secret of [FIRST_COMMENT, FIRST_EDIT, reviewer.id, reviewer.name, sampled.reviewId]) {
       expect(shown).not.toContain(secret);
     }
     // No field that could carry the first decision: not even the action's status after it.
-    expect(shown).not.toMatch(/"(status|decision|decidedAt|reviewer\w*|reasonTags|comment|finalText|rating)"/);
+    expect(shown).not.toMatch(
+      /"(status|decision|decidedAt|reviewer\w*|reasonTags|comment|finalText|rating)"/,
+    );
     await expect(loadSecondReview(db, item.id, reviewer)).rejects.toMatchObject({ code: "forbidden:review" });
   });
 
@@ -105,13 +110,23 @@ describe.each(availableDrivers())("blind second reviews on %s", (driver) => {
     await expect(
       decideSecondReview(db, reviewer, { id: item.id, decision: "approve", reasonTags: [] }),
     ).rejects.toMatchObject({ code: "forbidden:review" });
-    await decideSecondReview(db, admin, { id: item.id, decision: "reject", reasonTags: ["incomplete"], comment: "Too thin." });
+    await decideSecondReview(db, admin, {
+      id: item.id,
+      decision: "reject",
+      reasonTags: ["incomplete"],
+      comment: "Too thin.",
+    });
     await expect(
       decideSecondReview(db, admin, { id: item.id, decision: "approve", reasonTags: [] }),
     ).rejects.toMatchObject({ code: "conflict:review" });
 
     const [row] = await db.select().from(secondReviews).where(eq(secondReviews.id, item.id));
-    expect(row).toMatchObject({ reviewerId: admin.id, decision: "reject", reasonTags: ["incomplete"], comment: "Too thin." });
+    expect(row).toMatchObject({
+      reviewerId: admin.id,
+      decision: "reject",
+      reasonTags: ["incomplete"],
+      comment: "Too thin.",
+    });
     expect(row?.decidedAt).toBeInstanceOf(Date);
     expect(await count()).toBe(outboxBefore);
     const [actionAfter] = await db.select().from(agentActions).where(eq(agentActions.id, sampled.actionId));
@@ -125,7 +140,10 @@ describe.each(availableDrivers())("blind second reviews on %s", (driver) => {
     expect(audit).toEqual([{ actorId: admin.id }]);
     expect(await listSecondReviews(db, admin)).toEqual([]);
 
-    const agreement = await loadAgreement(db, { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) });
+    const agreement = await loadAgreement(db, {
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+    });
     expect(agreement).toMatchObject({ pairs: 1, agreed: 0, rate: 0, kappa: 0 });
     expect(agreement.disagreements.map((d) => [d.ticketHref, d.first.decision, d.second.decision])).toEqual([
       [`/tickets/${sampled.ticketId}`, "edit", "reject"],

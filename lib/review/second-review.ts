@@ -117,18 +117,32 @@ export async function loadSecondReview(db: Db, id: string, viewer: { id: string 
     .innerJoin(agentActions, eq(agentActions.id, secondReviews.actionId))
     .innerJoin(tickets, eq(tickets.id, secondReviews.ticketId))
     .where(eq(secondReviews.id, id));
-  if (!row) throw new AppError("not_found:review", "This second review does not exist (its ticket may have been removed).");
+  if (!row)
+    throw new AppError(
+      "not_found:review",
+      "This second review does not exist (its ticket may have been removed).",
+    );
   if (row.firstReviewerId === viewer.id) {
-    throw new AppError("forbidden:review", "You made the first decision on this action: another reviewer gives the second one.");
+    throw new AppError(
+      "forbidden:review",
+      "You made the first decision on this action: another reviewer gives the second one.",
+    );
   }
   if (row.decision && row.reviewerId !== viewer.id) {
-    throw new AppError("conflict:review", "Another reviewer already gave this second review. Pick another one from the queue.");
+    throw new AppError(
+      "conflict:review",
+      "Another reviewer already gave this second review. Pick another one from the queue.",
+    );
   }
   const team = row.action.payload.team;
   return {
     id: row.id,
     ticket: row.ticket,
-    proposal: { kind: row.action.kind, text: actionText(row.action), team: typeof team === "string" ? team : null },
+    proposal: {
+      kind: row.action.kind,
+      text: actionText(row.action),
+      team: typeof team === "string" ? team : null,
+    },
     judgement: row.decision
       ? { decision: row.decision, reasonTags: row.reasonTags, comment: row.comment }
       : null,
@@ -148,11 +162,18 @@ export async function decideSecondReview(db: Db, viewer: { id: string }, input: 
         decidedAt: sql`now()`,
       })
       .where(and(eq(secondReviews.id, input.id), isNull(secondReviews.decidedAt), offeredTo(viewer.id)))
-      .returning({ id: secondReviews.id, actionId: secondReviews.actionId, ticketId: secondReviews.ticketId });
+      .returning({
+        id: secondReviews.id,
+        actionId: secondReviews.actionId,
+        ticketId: secondReviews.ticketId,
+      });
     if (!saved) {
       // Says why: the same checks as the blind view, in the same words.
       await loadSecondReview(tx as unknown as Db, input.id, viewer);
-      throw new AppError("conflict:review", "This second review was already given. Pick another one from the queue.");
+      throw new AppError(
+        "conflict:review",
+        "This second review was already given. Pick another one from the queue.",
+      );
     }
     await recordAudit(tx, {
       actorId: viewer.id,

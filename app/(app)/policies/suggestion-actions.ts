@@ -8,7 +8,10 @@ import { type ActionResult, AppError, actionError } from "@/lib/errors";
 import { openSuggestionAsDraft } from "@/lib/guardrails/suggestions/open";
 
 const openInput = z.object({
-  suggestionId: z.string("Pick a suggestion.").min(1, "Pick a suggestion.").max(400, "This suggestion id is not valid."),
+  suggestionId: z
+    .string("Pick a suggestion.")
+    .min(1, "Pick a suggestion.")
+    .max(400, "This suggestion id is not valid."),
 });
 
 /** Opens a mined suggestion as the policy draft and dry-runs it (admins only). */
@@ -16,7 +19,8 @@ export async function openSuggestionAction(input: unknown): Promise<ActionResult
   try {
     const user = await requireScope("policies:write");
     const parsed = openInput.safeParse(input);
-    if (!parsed.success) throw new AppError("bad_request:policy", parsed.error.issues[0]?.message ?? "Pick a suggestion.");
+    if (!parsed.success)
+      throw new AppError("bad_request:policy", parsed.error.issues[0]?.message ?? "Pick a suggestion.");
     const { draft, dryRun } = await openSuggestionAsDraft(await getDb(), user, parsed.data.suggestionId);
     revalidatePath("/policies");
     return {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte } from "drizzle-orm";
+import { desc, eq, gte } from "drizzle-orm";
 import type { Db } from "@/db";
 import { loadDecidedRunHistory } from "@/db/queries/policies";
 import { agentActions, policyVersions, reviews, tickets } from "@/db/schema";
@@ -33,7 +33,8 @@ export async function loadRecentReviews(db: Db, now: Date = new Date()): Promise
       externalId: tickets.externalId,
       subject: tickets.subject,
       body: tickets.body,
-      intent: tickets.triageIntent,
+      metadata: tickets.metadata,
+      category: tickets.triageCategory,
       confidence: tickets.triageConfidence,
       actionKind: reviews.actionKind,
       decision: reviews.decision,
@@ -46,18 +47,23 @@ export async function loadRecentReviews(db: Db, now: Date = new Date()): Promise
     .from(reviews)
     .innerJoin(tickets, eq(tickets.id, reviews.ticketId))
     .innerJoin(agentActions, eq(agentActions.id, reviews.actionId))
-    .where(and(gte(reviews.createdAt, since)))
+    .where(gte(reviews.createdAt, since))
     .orderBy(desc(reviews.createdAt), desc(reviews.id))
     .limit(SUGGESTION_WINDOW.reviews);
-  return rows.map(({ payload, escalation, ...r }) => ({
+  return rows.map(({ payload, escalation, metadata, ...r }) => ({
     ...r,
-    ruleIds: Array.isArray(payload.ruleIds) ? payload.ruleIds.filter((id): id is string => typeof id === "string") : [],
+    intent: typeof metadata.intent === "string" ? metadata.intent : null,
+    ruleIds: Array.isArray(payload.ruleIds)
+      ? payload.ruleIds.filter((id): id is string => typeof id === "string")
+      : [],
     escalatedTo: escalation?.team ?? null,
   }));
 }
 
 /** The published policy's rules and instructions (none published: an empty policy). */
-export async function loadPublishedContent(db: Db): Promise<{ version: number | null; rules: Rule[]; instructions: string }> {
+export async function loadPublishedContent(
+  db: Db,
+): Promise<{ version: number | null; rules: Rule[]; instructions: string }> {
   const [row] = await db.select().from(policyVersions).where(eq(policyVersions.status, "published")).limit(1);
   if (!row) return { version: null, rules: [], instructions: "" };
   const policy = loadPolicy(row);
@@ -95,7 +101,13 @@ export async function loadSuggestionsWithDryRun(db: Db, now?: Date) {
     const ruleId = ruleIdOf(suggestion);
     const report = ruleId ? replayHistory(runs, applySuggestion(suggestion, published).rules) : null;
     const impact = report?.rules.find((r) => r.ruleId === ruleId);
-    const counts = { newly_blocked: 0, newly_escalated: 0, no_longer_blocked: 0, no_longer_escalated: 0, ...impact?.counts };
+    const counts = {
+      newly_blocked: 0,
+      newly_escalated: 0,
+      no_longer_blocked: 0,
+      no_longer_escalated: 0,
+      ...impact?.counts,
+    };
     const changes = impact?.changes ?? [];
     return {
       ...suggestion,

@@ -60,7 +60,10 @@ export function mineRepeatedEdits(reviews: MinedReview[], instructions: string):
       suggestions.push({
         id: `edit:${verb}:${normalise(seen.text)}`,
         kind: "instruction_line",
-        title: verb === "added" ? `Instruct the planner to include "${quoted}"` : `Instruct the planner not to write "${quoted}"`,
+        title:
+          verb === "added"
+            ? `Instruct the planner to include "${quoted}"`
+            : `Instruct the planner not to write "${quoted}"`,
         rationale: `Reviewers ${verb} this sentence in ${seen.reviews.length} edited replies.`,
         change: { type: "add_instruction", line },
         evidence: seen.reviews.slice(0, MAX_EVIDENCE).map((r) => ({

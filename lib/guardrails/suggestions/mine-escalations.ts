@@ -41,7 +41,9 @@ const valid = (rule: Rule): Rule | null => {
  * share, or else for the terms they share that approved replies rarely hold.
  */
 export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): Suggestion[] {
-  const flagged = reviews.filter((r) => r.actionKind === "reply" && r.reasonTags.includes("should_have_escalated"));
+  const flagged = reviews.filter(
+    (r) => r.actionKind === "reply" && r.reasonTags.includes("should_have_escalated"),
+  );
   const suggestions: Suggestion[] = [];
   const covered = new Set(rules.flatMap((r) => (r.type === "escalate_intent" ? r.intents : [])));
   const byIntent = new Map<string, MinedReview[]>();
@@ -64,7 +66,7 @@ export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): 
       id: `intent:${intent}`,
       kind: "new_escalation_rule",
       title: `Escalate ${humanize(intent)} tickets to ${teamOf(group)}`,
-      rationale: `${group.length} replies to tickets triaged as ${humanize(intent)} were tagged "Should have escalated".`,
+      rationale: `${group.length} replies to tickets your helpdesk classed as ${humanize(intent)} were tagged "Should have escalated".`,
       change: { type: "add_rule", rule },
       evidence: evidenceOf(group, () => `tagged "Should have escalated" (${humanize(intent)})`),
       support: group.length,
@@ -73,7 +75,9 @@ export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): 
   // Flagged tickets no intent rule above would catch: the terms they share.
   const suggestedIntents = new Set(suggestions.map((s) => s.id.slice("intent:".length)));
   const rest = flagged.filter((r) => !r.intent || !suggestedIntents.has(r.intent));
-  const approved = reviews.filter((r) => r.actionKind === "reply" && r.decision === "approve" && r.reasonTags.length === 0);
+  const approved = reviews.filter(
+    (r) => r.actionKind === "reply" && r.decision === "approve" && r.reasonTags.length === 0,
+  );
   const known = new Set(
     rules.flatMap((r) => (r.type === "escalate_keywords" ? r.keywords.map((k) => k.toLowerCase()) : [])),
   );
@@ -114,14 +118,25 @@ export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): 
 }
 
 /** The rule narrowed so it spares the tickets reviewers said it should not have escalated, or null. */
-function narrowed(rule: Rule, flagged: MinedReview[], confirmed: MinedReview[]): { after: Rule; how: string } | null {
+function narrowed(
+  rule: Rule,
+  flagged: MinedReview[],
+  confirmed: MinedReview[],
+): { after: Rule; how: string } | null {
   if (rule.type === "escalate_category") {
-    const highest = Math.max(...flagged.map((r) => r.confidence ?? 0));
+    // The stored confidence is triage's in the ticket's own category: only those of the rule's category count.
+    const readings = flagged.flatMap((r) =>
+      r.category === rule.category && r.confidence !== null ? [r.confidence] : [],
+    );
+    if (readings.length < MIN_SUPPORT) return null;
+    const highest = Math.max(...readings);
     // Five points above the most confident of them, in whole percent (no float noise: 0.62 → 0.67).
     const minConfidence = Math.min(1, (Math.ceil(highest * 100 - 1e-9) + 5) / 100);
     if (minConfidence <= rule.minConfidence) return null;
     const after = valid({ ...rule, minConfidence });
-    return after ? { after, how: `raise its minimum confidence from ${rule.minConfidence} to ${minConfidence}` } : null;
+    return after
+      ? { after, how: `raise its minimum confidence from ${rule.minConfidence} to ${minConfidence}` }
+      : null;
   }
   if (rule.type === "escalate_keywords" || rule.type === "escalate_regex") {
     const terms = distinctiveTerms(flagged.map(textOf), confirmed.map(textOf), {
@@ -145,7 +160,8 @@ export function mineShouldNotHaveEscalated(reviews: MinedReview[], rules: Rule[]
     const flagged = forced.filter(
       (r) => r.reasonTags.includes("should_not_have_escalated") || r.decision === "reject",
     );
-    if (flagged.filter((r) => r.reasonTags.includes("should_not_have_escalated")).length < MIN_SUPPORT) continue;
+    if (flagged.filter((r) => r.reasonTags.includes("should_not_have_escalated")).length < MIN_SUPPORT)
+      continue;
     const confirmed = forced.filter((r) => !flagged.includes(r));
     const change = narrowed(rule, flagged, confirmed);
     if (!change) continue;

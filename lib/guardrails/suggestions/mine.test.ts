@@ -13,6 +13,7 @@ function review(over: Partial<MinedReview>): MinedReview {
     subject: "Question",
     body: "Where is my parcel?",
     intent: "track_order",
+    category: "none",
     confidence: 0.9,
     actionKind: "reply",
     decision: "approve",
@@ -54,14 +55,22 @@ describe("mineSuggestions", () => {
         body: `Complaint ${x}`,
       }),
     );
-    const [suggestion] = mineSuggestions([...flagged, review({})], { rules: [KEYWORD_RULE], instructions: "" });
+    const [suggestion] = mineSuggestions([...flagged, review({})], {
+      rules: [KEYWORD_RULE],
+      instructions: "",
+    });
     expect(suggestion).toMatchObject({
       id: "intent:complaint",
       kind: "new_escalation_rule",
       support: 3,
       change: {
         type: "add_rule",
-        rule: { id: "suggested-escalate-complaint", type: "escalate_intent", intents: ["complaint"], team: "support" },
+        rule: {
+          id: "suggested-escalate-complaint",
+          type: "escalate_intent",
+          intents: ["complaint"],
+          team: "support",
+        },
       },
     });
     expect(suggestion?.evidence.map((e) => e.ticketId)).toEqual(flagged.map((f) => f.ticketId));
@@ -71,12 +80,20 @@ describe("mineSuggestions", () => {
 
   it("proposes keywords the flagged tickets share when they share no intent, leaving out words approved tickets use", () => {
     const flagged = ["track_order", "change_order", "get_invoice"].map((intent) =>
-      review({ intent, reasonTags: ["should_have_escalated"], decision: "reject", body: "My chargeback with the bank about the parcel" }),
+      review({
+        intent,
+        reasonTags: ["should_have_escalated"],
+        decision: "reject",
+        body: "My chargeback with the bank about the parcel",
+      }),
     );
     const approved = [1, 2, 3].map(() => review({ body: "Where is the parcel from the bank?" }));
     const suggestions = mineSuggestions([...flagged, ...approved], { rules: [], instructions: "" });
     expect(suggestions).toHaveLength(1);
-    expect(suggestions[0]?.change).toMatchObject({ type: "add_rule", rule: { type: "escalate_keywords", keywords: ["chargeback"] } });
+    expect(suggestions[0]?.change).toMatchObject({
+      type: "add_rule",
+      rule: { type: "escalate_keywords", keywords: ["chargeback"] },
+    });
   });
 
   it("narrows a category rule whose escalations reviewers said were unneeded by raising its confidence", () => {
@@ -86,6 +103,7 @@ describe("mineSuggestions", () => {
         decision: "reject",
         ruleIds: ["payments-risk"],
         reasonTags: ["should_not_have_escalated"],
+        category: "payments",
         confidence,
       }),
     );
@@ -122,20 +140,29 @@ describe("mineSuggestions", () => {
   it("proposes an instruction line for a sentence reviewers keep adding, once", () => {
     const SIGN_OFF = "You can reply to this e-mail at any time.";
     const edits = ["one", "two", "three"].map((x) =>
-      review({ decision: "edit", originalText: `Your order ${x} has shipped.`, finalText: `Your order ${x} has shipped. ${SIGN_OFF}` }),
+      review({
+        decision: "edit",
+        originalText: `Your order ${x} has shipped.`,
+        finalText: `Your order ${x} has shipped. ${SIGN_OFF}`,
+      }),
     );
     const suggestions = mineSuggestions(edits, { rules: [], instructions: "" });
     expect(suggestions.map((s) => [s.kind, s.support, s.change])).toEqual([
       [
         "instruction_line",
         3,
-        { type: "add_instruction", line: `Where it fits, include this sentence reviewers keep adding: "${SIGN_OFF}"` },
+        {
+          type: "add_instruction",
+          line: `Where it fits, include this sentence reviewers keep adding: "${SIGN_OFF}"`,
+        },
       ],
     ]);
     const [suggestion] = suggestions;
     if (!suggestion) throw new Error("no suggestion");
     const applied = applySuggestion(suggestion, { rules: [], instructions: "Be brief." });
-    expect(applied.instructions).toBe(`Be brief.\n${suggestion.change.type === "add_instruction" ? suggestion.change.line : ""}`);
+    expect(applied.instructions).toBe(
+      `Be brief.\n${suggestion.change.type === "add_instruction" ? suggestion.change.line : ""}`,
+    );
     // Once the line is in the instructions it is not proposed again.
     expect(mineSuggestions(edits, { rules: [], instructions: applied.instructions })).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { Rule } from "../rules";
-import { mineShouldHaveEscalated, mineShouldNotHaveEscalated } from "./mine-escalations";
 import { mineRepeatedEdits } from "./mine-edits";
+import { mineShouldHaveEscalated, mineShouldNotHaveEscalated } from "./mine-escalations";
 import type { MinedReview, Suggestion } from "./types";
 
 /**
@@ -26,7 +26,8 @@ export function applySuggestion(
   policy: { rules: Rule[]; instructions: string },
 ): { rules: Rule[]; instructions: string } {
   const { change } = suggestion;
-  if (change.type === "add_rule") return { rules: [...policy.rules, change.rule], instructions: policy.instructions };
+  if (change.type === "add_rule")
+    return { rules: [...policy.rules, change.rule], instructions: policy.instructions };
   if (change.type === "replace_rule") {
     return {
       rules: policy.rules.map((r) => (r.id === change.before.id ? change.after : r)),

@@ -2,7 +2,7 @@ import type { Db } from "@/db";
 import { AppError } from "@/lib/errors";
 import { type Actor, type SavedDraft, savePolicyDraft } from "../drafts";
 import { type DryRunResult, dryRunPolicyDraft } from "../dry-run";
-import { SUGGESTION_WINDOW, mineCurrentSuggestions } from "./load";
+import { mineCurrentSuggestions, SUGGESTION_WINDOW } from "./load";
 import { applySuggestion } from "./mine";
 
 /**

@@ -8,8 +8,10 @@ export interface MinedReview {
   externalId: string;
   subject: string;
   body: string;
-  /** The triage reading stored on the ticket. */
+  /** The helpdesk's own classification sent at ingest (`metadata.intent`): what escalate_intent rules read. */
   intent: string | null;
+  /** The triage model's risk category for the ticket and its confidence in it. */
+  category: string | null;
   confidence: number | null;
   actionKind: ActionKind;
   decision: Decision;

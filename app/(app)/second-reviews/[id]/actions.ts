@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
 import { requireScope } from "@/lib/auth/guards";
-import { type ActionResult, actionError, AppError } from "@/lib/errors";
+import { type ActionResult, AppError, actionError } from "@/lib/errors";
 import { decideSecondReview, secondReviewInput } from "@/lib/review/second-review";
 
 /** Stores a blind second judgement (agreement only: nothing is sent to the customer). */

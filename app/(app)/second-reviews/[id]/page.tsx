@@ -38,9 +38,9 @@ export default async function SecondReviewPage({ params }: { params: Promise<{ i
         Second review: {ticket.subject}
       </h1>
       <p className="text-sm text-slate-600">
-        Decide as if you were the first to see this proposal. Another reviewer decided it already; you
-        do not see how, so the two judgements can be compared. Your decision is stored for reviewer
-        agreement only: nothing is sent to the customer.
+        Decide as if you were the first to see this proposal. Another reviewer decided it already; you do not
+        see how, so the two judgements can be compared. Your decision is stored for reviewer agreement only:
+        nothing is sent to the customer.
       </p>
       <div className="grid gap-4 md:grid-cols-2">
         <article aria-labelledby="ticket-heading" className="rounded bg-white p-4 shadow-sm">
