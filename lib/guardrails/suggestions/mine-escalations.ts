@@ -37,6 +37,32 @@ const valid = (rule: Rule): Rule | null => {
 };
 
 /**
+ * Up to `max` terms, greedily, each adding the most flagged tickets not yet
+ * covered (ties in the candidates' order); none unless together they cover
+ * MIN_SUPPORT tickets.
+ */
+function coveringTerms(flagged: MinedReview[], candidates: string[], max: number): string[] {
+  const termSets = flagged.map((r) => termsOf(textOf(r)));
+  const covered = new Set<number>();
+  const picked: string[] = [];
+  while (picked.length < max) {
+    let best: { term: string; gain: number } | null = null;
+    for (const term of candidates) {
+      if (picked.includes(term)) continue;
+      const gain = termSets.filter((set, i) => !covered.has(i) && set.has(term)).length;
+      if (gain > 0 && (!best || gain > best.gain)) best = { term, gain };
+    }
+    if (!best) break;
+    const chosen = best.term;
+    picked.push(chosen);
+    termSets.forEach((set, i) => {
+      if (set.has(chosen)) covered.add(i);
+    });
+  }
+  return covered.size >= MIN_SUPPORT ? picked : [];
+}
+
+/**
  * "Should have escalated" on replies: an escalation rule for the intent they
  * share, or else for the terms they share that approved replies rarely hold.
  */
@@ -81,15 +107,18 @@ export function mineShouldHaveEscalated(reviews: MinedReview[], rules: Rule[]): 
   const known = new Set(
     rules.flatMap((r) => (r.type === "escalate_keywords" ? r.keywords.map((k) => k.toLowerCase()) : [])),
   );
-  const terms = distinctiveTerms(rest.map(textOf), approved.map(textOf), {
-    minSupport: MIN_SUPPORT,
+  const candidates = distinctiveTerms(rest.map(textOf), approved.map(textOf), {
+    minSupport: 2,
     precision: 0.75,
-    max: 6,
-  })
-    .filter((t) => !known.has(t.term))
-    .slice(0, 3);
+    max: 20,
+  }).filter((t) => !known.has(t.term));
+  const terms = coveringTerms(
+    rest,
+    candidates.map((t) => t.term),
+    3,
+  );
   if (terms.length > 0) {
-    const keywords = terms.map((t) => t.term);
+    const keywords = terms;
     const matching = rest.filter((r) => keywords.some((k) => termsOf(textOf(r)).has(k)));
     const rule = valid({
       id: freeId(`suggested-escalate-${keywords[0]}`, rules),

@@ -12,9 +12,9 @@ import type { Suggestion } from "./types";
 
 /** Intents the offline agent answers with a reply and the default policy does not escalate. */
 const REPLY_INTENTS = [
+  "change_shipping_address",
   "delivery_options",
   "track_order",
-  "change_shipping_address",
   "newsletter_subscription",
   "get_invoice",
 ];
