@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { agentActions, auditLog, outbox, reviews, secondReviews, tickets } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
+import { secondReviewRoute } from "@/lib/api/second-reviews";
+import { ROLE_SCOPES } from "@/lib/auth/scopes";
 import { loadAgreement } from "@/lib/metrics/agreement-load";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { draftTicket, userOfRole } from "@/test/guardrail-history";
@@ -97,6 +99,30 @@ describe.each(availableDrivers())("blind second reviews on %s", (driver) => {
       /"(status|decision|decidedAt|reviewer\w*|reasonTags|comment|finalText|rating)"/,
     );
     await expect(loadSecondReview(db, item.id, reviewer)).rejects.toMatchObject({ code: "forbidden:review" });
+
+    // The API gives the second reviewer the same blind view, and the first reviewer a 403.
+    const call = (user: { id: string; name: string }, role: "admin" | "reviewer") =>
+      secondReviewRoute({
+        db: async () => db,
+        user: async () => ({
+          kind: "user",
+          id: user.id,
+          email: "",
+          name: user.name,
+          role,
+          scopes: ROLE_SCOPES[role],
+        }),
+      })(new Request(`http://localhost/api/v1/second-reviews/${item.id}`), {
+        params: Promise.resolve({ id: item.id }),
+      });
+    const response = await call(admin, "admin");
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(blind)));
+    for (const secret of [FIRST_COMMENT, FIRST_EDIT, reviewer.id, reviewer.name, sampled.reviewId]) {
+      expect(body).not.toContain(secret);
+    }
+    expect((await call(reviewer, "reviewer")).status).toBe(403);
   });
 
   it("stores the second judgement for agreement only: nothing is sent and nothing else changes", async () => {
