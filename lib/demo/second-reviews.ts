@@ -4,19 +4,20 @@ import { reviews, secondReviews, users } from "@/db/schema";
 import { sampledForSecondReview } from "@/lib/review/second-review-sample";
 
 /** The demo's share of decided actions given a second review: more than a live 5 %, so the figures show. */
-export const DEMO_SECOND_REVIEW_SHARE = 0.12;
-/** An edit this small (normalised edit distance) the demo's second reviewer would have approved as it was. */
-const LENIENT_EDIT_DISTANCE = 0.3;
+export const DEMO_SECOND_REVIEW_SHARE = 0.15;
+/** An edit this small (normalised edit distance; the demo rates these 3) the second reviewer approves as it was. */
+const LENIENT_EDIT_DISTANCE = 0.5;
 const MINUTE_MS = 60_000;
 
 /**
  * Second reviews for the demo history, so reviewer agreement has data on
  * first start: a sample of the demo's decisions (by the same hash live
  * sampling uses) is judged again by another account. The second reviewer
- * applies the same rules as the first (lib/demo/decisions.ts) with one
- * difference, so disagreements come from the data rather than from chance:
- * an edit smaller than LENIENT_EDIT_DISTANCE they approve as it was. Every
- * second review is given (none is left waiting) and marked demo.
+ * applies the same rules as the first (lib/demo/decisions.ts) with two
+ * differences, so disagreements come from the data rather than from chance:
+ * an edit smaller than LENIENT_EDIT_DISTANCE they approve as it was, and a
+ * reply that should have been escalated they escalate rather than reject.
+ * Every second review is given (none is left waiting) and marked demo.
  */
 export async function buildDemoSecondReviews(db: Db, now: Date): Promise<number> {
   const accounts = await db.select({ id: users.id }).from(users).orderBy(asc(users.email));
@@ -40,6 +41,7 @@ export async function buildDemoSecondReviews(db: Db, now: Date): Promise<number>
     .map((r, i) => {
       const other = accounts.find((a) => a.id !== r.reviewerId) ?? accounts[0];
       const lenient = r.decision === "edit" && (r.editDistance ?? 1) < LENIENT_EDIT_DISTANCE;
+      const escalates = r.decision === "reject" && r.reasonTags.includes("should_have_escalated");
       const decidedAt = new Date(
         Math.min(r.createdAt.getTime() + (30 + (i % 7) * 45) * MINUTE_MS, now.getTime() - MINUTE_MS),
       );
@@ -49,7 +51,7 @@ export async function buildDemoSecondReviews(db: Db, now: Date): Promise<number>
         firstReviewId: r.id,
         firstReviewerId: r.reviewerId,
         reviewerId: other?.id ?? null,
-        decision: lenient ? ("approve" as const) : r.decision,
+        decision: lenient ? ("approve" as const) : escalates ? ("escalate" as const) : r.decision,
         reasonTags: lenient ? [] : r.reasonTags,
         demo: true,
         createdAt: r.createdAt,

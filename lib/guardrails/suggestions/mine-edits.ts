@@ -51,7 +51,8 @@ export function mineRepeatedEdits(reviews: MinedReview[], instructions: string):
     const ranked = [...seenMap.values()]
       .filter((s) => s.reviews.length >= MIN_SUPPORT && !known.includes(normalise(s.text)))
       .sort((a, b) => b.reviews.length - a.reviews.length || a.text.localeCompare(b.text));
-    for (const seen of ranked.slice(0, 3)) {
+    // The most repeated sentence each way: the template the agent and reviewers disagree on.
+    for (const seen of ranked.slice(0, 1)) {
       const quoted = seen.text.replaceAll('"', "'");
       const line =
         verb === "added"
