@@ -5,12 +5,15 @@ import { expect, test } from "./fixtures";
 test.use({ role: "admin" });
 
 test.describe("suggestions from reviewers' reasons", () => {
-  test("an admin publishes a suggested escalation rule after its dry-run", async ({ page }) => {
+  test("an admin publishes a suggested rule after its dry-run", async ({ page }) => {
     await page.goto("/policies");
     const section = page.getByRole("region", { name: "Suggested changes" });
     await expect(section).toBeVisible();
-    // The demo history's "should have escalated" tags give at least one new escalation rule.
-    const suggestion = section.getByRole("article").filter({ hasText: "New escalation rule" }).first();
+    // The demo history's reasons give at least one rule change (a new escalation rule or a narrowed one).
+    const suggestion = section
+      .getByRole("article")
+      .filter({ hasText: /New escalation rule|Narrow a rule/ })
+      .first();
     await expect(suggestion).toBeVisible();
     const title = (await suggestion.getByRole("heading", { level: 3 }).textContent()) ?? "";
     // Dry-run over history, shown before anything is opened: the tickets it would have escalated.
@@ -35,7 +38,9 @@ test.describe("suggestions from reviewers' reasons", () => {
 
     // The editor's own dry-run of the draft agrees, then publish.
     await page.getByRole("button", { name: "Run dry-run" }).click();
-    await expect(page.getByRole("region", { name: "Dry-run results" })).toContainText("Newly escalated");
+    await expect(page.getByRole("region", { name: "Dry-run results" })).toContainText(
+      /Newly escalated|No longer escalated/,
+    );
     await page.getByRole("button", { name: `Publish version ${version}` }).click();
     await page.getByRole("button", { name: "Confirm publish" }).click();
     await expect(

@@ -2,6 +2,7 @@ import { desc, eq, gte } from "drizzle-orm";
 import type { Db } from "@/db";
 import { loadDecidedRunHistory } from "@/db/queries/policies";
 import { agentActions, policyVersions, reviews, tickets } from "@/db/schema";
+import { triageOf } from "@/lib/triage/run-step";
 import { buildReplayRuns, type DryRunReport, replayHistory } from "../dry-run";
 import { loadPolicy } from "../policy";
 import type { Rule } from "../rules";
@@ -34,8 +35,6 @@ export async function loadRecentReviews(db: Db, now: Date = new Date()): Promise
       subject: tickets.subject,
       body: tickets.body,
       metadata: tickets.metadata,
-      category: tickets.triageCategory,
-      confidence: tickets.triageConfidence,
       actionKind: reviews.actionKind,
       decision: reviews.decision,
       reasonTags: reviews.reasonTags,
@@ -52,6 +51,8 @@ export async function loadRecentReviews(db: Db, now: Date = new Date()): Promise
     .limit(SUGGESTION_WINDOW.reviews);
   return rows.map(({ payload, escalation, metadata, ...r }) => ({
     ...r,
+    // Read again as the dry-run and the agent read it (well under a millisecond a ticket).
+    riskScores: r.actionKind === "escalation" ? triageOf(r).categories : {},
     intent: typeof metadata.intent === "string" ? metadata.intent : null,
     ruleIds: Array.isArray(payload.ruleIds)
       ? payload.ruleIds.filter((id): id is string => typeof id === "string")

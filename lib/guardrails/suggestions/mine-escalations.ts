@@ -153,10 +153,10 @@ function narrowed(
   confirmed: MinedReview[],
 ): { after: Rule; how: string } | null {
   if (rule.type === "escalate_category") {
-    // The stored confidence is triage's in the ticket's own category: only those of the rule's category count.
-    const readings = flagged.flatMap((r) =>
-      r.category === rule.category && r.confidence !== null ? [r.confidence] : [],
-    );
+    const readings = flagged.flatMap((r) => {
+      const score = r.riskScores[rule.category];
+      return score === undefined ? [] : [score];
+    });
     if (readings.length < MIN_SUPPORT) return null;
     const highest = Math.max(...readings);
     // Five points above the most confident of them, in whole percent (no float noise: 0.62 → 0.67).
@@ -202,7 +202,7 @@ export function mineShouldNotHaveEscalated(reviews: MinedReview[], rules: Rule[]
       change: { type: "replace_rule", before: rule, after: change.after },
       evidence: evidenceOf(flagged, (r) =>
         r.reasonTags.includes("should_not_have_escalated")
-          ? `tagged "Should not have escalated"${r.confidence !== null ? ` (triage ${Math.round(r.confidence * 100)} %)` : ""}`
+          ? `tagged "Should not have escalated"`
           : "escalation rejected",
       ),
       support: flagged.length,

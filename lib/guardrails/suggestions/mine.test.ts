@@ -13,8 +13,7 @@ function review(over: Partial<MinedReview>): MinedReview {
     subject: "Question",
     body: "Where is my parcel?",
     intent: "track_order",
-    category: "none",
-    confidence: 0.9,
+    riskScores: {},
     actionKind: "reply",
     decision: "approve",
     reasonTags: [],
@@ -103,8 +102,7 @@ describe("mineSuggestions", () => {
         decision: "reject",
         ruleIds: ["payments-risk"],
         reasonTags: ["should_not_have_escalated"],
-        category: "payments",
-        confidence,
+        riskScores: { payments: confidence, none: 1 - confidence },
       }),
     );
     const [suggestion] = mineSuggestions(escalations, { rules: [CATEGORY_RULE], instructions: "" });

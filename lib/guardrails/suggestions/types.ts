@@ -10,9 +10,8 @@ export interface MinedReview {
   body: string;
   /** The helpdesk's own classification sent at ingest (`metadata.intent`): what escalate_intent rules read. */
   intent: string | null;
-  /** The triage model's risk category for the ticket and its confidence in it. */
-  category: string | null;
-  confidence: number | null;
+  /** Triage's probability of each risk category for the ticket (what escalate_category rules read). */
+  riskScores: Record<string, number>;
   actionKind: ActionKind;
   decision: Decision;
   reasonTags: string[];
