@@ -592,3 +592,40 @@ export const autopilotSamples = pgTable(
   },
   (t) => [index("autopilot_samples_category_idx").on(t.policyVersionId, t.intent, t.actionKind)],
 );
+
+/**
+ * A blind second review of a decided action, for reviewer agreement
+ * (lib/review/second-review.ts): a sample of decisions is opened again for
+ * another reviewer, who never sees the first decision. It is a judgement
+ * stored for agreement only: nothing in it reaches the outbox.
+ */
+export const secondReviews = pgTable(
+  "second_reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    actionId: uuid("action_id")
+      .notNull()
+      .unique()
+      .references(() => agentActions.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    firstReviewId: uuid("first_review_id")
+      .notNull()
+      .unique()
+      .references(() => reviews.id, { onDelete: "cascade" }),
+    /** Who decided first: the one person this item is never offered to. */
+    firstReviewerId: uuid("first_reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    decision: text("decision", { enum: DECISIONS }),
+    reasonTags: text("reason_tags").array().notNull().default(sql`'{}'::text[]`),
+    comment: text("comment"),
+    demo: boolean("demo").notNull().default(false),
+    createdAt: createdAt(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("second_reviews_pending_idx").on(t.createdAt).where(sql`${t.decidedAt} is null`),
+    index("second_reviews_decided_idx").on(t.decidedAt),
+  ],
+);

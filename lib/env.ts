@@ -41,6 +41,12 @@ const schema = z.object({
     .positive()
     .max(24 * 60)
     .default(10),
+  /** The share of decided actions opened again for a blind second reviewer (reviewer agreement). */
+  SECOND_REVIEW_SHARE: z.coerce
+    .number("SECOND_REVIEW_SHARE must be a number between 0 and 1, like 0.05 for 5 %")
+    .min(0, "SECOND_REVIEW_SHARE must be between 0 and 1 (0.05 is 5 %)")
+    .max(1, "SECOND_REVIEW_SHARE must be between 0 and 1 (0.05 is 5 %)")
+    .default(0.05),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DELIVERY_CHANNEL: z.enum(["log", "webhook", "smtp"]).default("log"),
   WEBHOOK_URL: z

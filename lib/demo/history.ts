@@ -8,6 +8,7 @@ import type { EscalationPayload, ReplyPayload } from "@/lib/agent/types";
 import { decideAction, type Reviewer } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
 import { type DemoDecision, decisionOrder, demoDecision } from "./decisions";
+import { buildDemoSecondReviews } from "./second-reviews";
 
 const MINUTE_MS = 60_000;
 
@@ -154,7 +155,8 @@ export async function buildDemoHistory(
     const reviewer = reviewers[hash(ticket.externalId) % reviewers.length] as Reviewer;
     for (const { actionId, version, decision } of decisions) {
       const input = decisionSchema.parse({ ...decision, actionId, version });
-      await decideAction(db, reviewer, input);
+      // The demo's second reviews are built below, all given: none is sampled here to wait in the queue.
+      await decideAction(db, reviewer, input, { secondReviewShare: 0 });
       reviewDelays.push({ id: actionId, delay: reviewDelayMs(actionId) });
       summary.reviews++;
     }
@@ -162,6 +164,8 @@ export async function buildDemoHistory(
   }
 
   await backdate(db, { now, runStarts, reviewDelays });
+  // Blind second reviews of a sample, for reviewer agreement.
+  await buildDemoSecondReviews(db, now);
   return summary;
 }
 

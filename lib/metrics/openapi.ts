@@ -13,6 +13,9 @@ export const metricsOpenApi: OpenApiSection = {
         description:
           "The dashboard's figures for a period, with the previous period of the same length, cut by day, " +
           "policy version or model, plus per-rule figures, top reasons, failing checks and anomaly flags. " +
+          "`agreement` compares blind second reviews with the first decisions: `pairs`, `agreed`, `rate`, " +
+          "`kappa` (Cohen's kappa; null when not defined: no pairs, or both reviewers used one class only), " +
+          "`byCategory` (intent × action kind), `byReviewer` and `disagreements` (with `ticketHref`). " +
           "Rates with no denominator are null.",
         security: [{ apiKey: [] }, { session: [] }],
         parameters: [

@@ -2,6 +2,8 @@ import type { Db } from "@/db";
 import type { CheckName } from "@/lib/agent/verify";
 import { AppError } from "@/lib/errors";
 import { REASON_LABELS, type ReasonTag } from "@/lib/review/schema";
+import type { AgreementReport } from "./agreement";
+import { loadAgreement } from "./agreement-load";
 import { type Anomaly, type AnomalyMetric, type DailyCount, detectAnomalies } from "./anomalies";
 import {
   type CheckCount,
@@ -45,6 +47,8 @@ export interface MetricsReport {
   topReasons: (ReasonCount & { label: string; ticketsHref: string })[];
   failingChecks: (CheckCount & { ticketsHref: string })[];
   anomalies: (Anomaly & { ticketsHref: string })[];
+  /** Blind second reviews given in the period against the first decisions (lib/metrics/agreement.ts). */
+  agreement: AgreementReport;
   generatedAt: string;
 }
 
@@ -109,7 +113,11 @@ const ANOMALY_COUNTS: Record<AnomalyMetric, (f: Figures) => DailyCount> = {
  */
 export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise<MetricsReport> {
   const range = period.current;
-  const [buckets, names] = await Promise.all([loadFigures(db, period), ruleNames(db)]);
+  const [buckets, names, agreement] = await Promise.all([
+    loadFigures(db, period),
+    ruleNames(db),
+    loadAgreement(db, range),
+  ]);
   const firstDay = firstDayOf(range);
   const rules = ruleFiguresOf(buckets.rows, names);
   const reasons = topReasonsOf(buckets.rows, firstDay);
@@ -153,6 +161,7 @@ export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise
       ticketsHref: ticketsHref({ kind: "check", check: c.check as CheckName, range }),
     })),
     anomalies,
+    agreement,
     generatedAt: new Date().toISOString(),
   };
 }

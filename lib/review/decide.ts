@@ -3,7 +3,15 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { auditInsert } from "@/db/queries/audit";
-import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
+import {
+  agentActions,
+  agentRuns,
+  reviews,
+  secondReviews,
+  type TicketStatus,
+  tickets,
+  users,
+} from "@/db/schema";
 import {
   ACTION_AFTER_DECISION,
   isUndecided,
@@ -14,6 +22,7 @@ import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent
 import { judgeIfSampled } from "@/lib/autopilot/judge";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
 import { tracingActive, withSpan } from "@/lib/telemetry/spans";
@@ -22,6 +31,7 @@ import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
+import { sampledForSecondReview } from "./second-review-sample";
 
 export interface Reviewer {
   id: string;
@@ -181,6 +191,11 @@ function readDecisionContext(db: Db) {
   return prepared;
 }
 
+export interface DecisionOptions {
+  /** The share of decisions opened again for a blind second reviewer (default SECOND_REVIEW_SHARE). */
+  secondReviewShare?: number;
+}
+
 /**
  * Records one decision, a person's or the autopilot's. The review, the
  * action's new status, the ticket's status, the audit entry and (for approvals
@@ -188,7 +203,12 @@ function readDecisionContext(db: Db) {
  * makes sure exactly one of several concurrent decisions wins. A person's
  * verdict on an autopilot sample then re-judges its category.
  */
-export async function decideAction(db: Db, decider: Decider, input: DecisionInput): Promise<DecisionOutcome> {
+export async function decideAction(
+  db: Db,
+  decider: Decider,
+  input: DecisionInput,
+  options: DecisionOptions = {},
+): Promise<DecisionOutcome> {
   // The decision joins its ticket's trace (from ingest on), linked to the request that made it.
   const traceparent = tracingActive() ? await ticketTraceparentOfAction(db, input.actionId) : null;
   const attributes = {
@@ -196,7 +216,7 @@ export async function decideAction(db: Db, decider: Decider, input: DecisionInpu
     "countersign.review.decision": input.decision,
   };
   const outcome = await withSpan("countersign.review.decide", { attributes, traceparent }, async (span) => {
-    const decided = await recordDecision(db, decider, input);
+    const decided = await recordDecision(db, decider, input, options);
     span.setAttributes({
       "countersign.ticket.id": decided.ticketId,
       "countersign.action.status": decided.actionStatus,
@@ -207,7 +227,12 @@ export async function decideAction(db: Db, decider: Decider, input: DecisionInpu
   return outcome;
 }
 
-async function recordDecision(db: Db, decider: Decider, input: DecisionInput): Promise<DecisionOutcome> {
+async function recordDecision(
+  db: Db,
+  decider: Decider,
+  input: DecisionInput,
+  options: DecisionOptions,
+): Promise<DecisionOutcome> {
   const reviewerId = "system" in decider ? null : decider.id;
   const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
@@ -334,6 +359,19 @@ async function recordDecision(db: Db, decider: Decider, input: DecisionInput): P
           : []),
       );
       if (won.length === 0) throw new AppError("conflict:review", "lost");
+      // A sample of decisions is opened again, blind, for another reviewer (reviewer agreement).
+      // Only people's decisions: the autopilot's are judged through its own sample.
+      if (
+        reviewerId &&
+        sampledForSecondReview(action.id, options.secondReviewShare ?? env().SECOND_REVIEW_SHARE)
+      ) {
+        await tx.insert(secondReviews).values({
+          actionId: action.id,
+          ticketId: ticket.id,
+          firstReviewId: reviewId,
+          firstReviewerId: reviewerId,
+        });
+      }
       const ticketStatus = settled[0]?.status;
       if (!ticketStatus) throw new Error(`ticket ${ticket.id} vanished during the decision`);
       return {
