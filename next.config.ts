@@ -2,7 +2,13 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package directory at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg-boss", "nodemailer"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "pg-boss",
+    "nodemailer",
+    "@opentelemetry/sdk-trace-node",
+  ],
   experimental: { authInterrupts: true },
   poweredByHeader: false,
 };

@@ -2,7 +2,16 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATA_DIR = ".e2e-data";
-const SERIAL = ["keyboard", "review-flow", "policies", "metrics", "bulk", "shapes"];
+const SERIAL = [
+  "keyboard",
+  "review-flow",
+  "policies",
+  "metrics",
+  "bulk",
+  "autopilot",
+  "suggestions",
+  "shapes",
+];
 
 export default defineConfig({
   testDir: "e2e",
@@ -40,6 +49,13 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 600_000,
     stdout: "pipe",
-    env: { PORT: String(PORT), DATA_DIR: `${E2E_DATA_DIR}/db`, DATABASE_URL: "", AUTH_SECRET: "" },
+    // No live second reviews: a sampled decision would send the other role's ticket page to its blind review.
+    env: {
+      PORT: String(PORT),
+      DATA_DIR: `${E2E_DATA_DIR}/db`,
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      SECOND_REVIEW_SHARE: "0",
+    },
   },
 });

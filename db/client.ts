@@ -36,7 +36,14 @@ export interface Deadlines {
 }
 
 export type OpenOptions =
-  | { kind: "postgres"; url: string; max?: number; deadlines?: Deadlines }
+  | {
+      kind: "postgres";
+      url: string;
+      max?: number;
+      deadlines?: Deadlines;
+      /** Called with each statement's text as it is sent (benchmarks count round trips with it). */
+      onStatement?: (text: string) => void;
+    }
   | { kind: "pglite"; dataDir?: string; lock?: boolean; loadDataDir?: Blob };
 
 /** Opens a database without migrating it. `dataDir` undefined means in memory. */
@@ -48,6 +55,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     const client = postgres(options.url, {
       max: options.max ?? 10,
       onnotice: () => {},
+      ...(options.onStatement
+        ? { debug: (_connection: number, text: string) => options.onStatement?.(text) }
+        : {}),
       connect_timeout: deadlines?.connectTimeoutSeconds ?? 30,
       // Connections unused for a minute are closed, so none outlives an outage half-open.
       idle_timeout: 60,

@@ -64,5 +64,5 @@ describe("upgrading a database that already holds reviews", () => {
     } finally {
       await handle.close();
     }
-  });
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { buildAutopilotEvidence, DEMO_AUTOPILOT_INTENT } from "@/lib/demo/autopilot-evidence";
 import { buildDemoHistory } from "@/lib/demo/history";
 import { openConfiguredDatabase } from "./index";
 import { describeDemoAccounts, isDatabaseEmpty, seedDemo } from "./seed";
@@ -21,6 +22,10 @@ export async function prepareDatabase(log: (line: string) => void = console.log)
           `${history.drafted} tickets, ${history.reviews} decisions on ${history.decided} of them were derived from ` +
           `Bitext's reference replies and intent labels, ${history.pending} wait in the review queue and ` +
           `${history.undrafted} are new. Remove it all with \`npm run demo:remove\`.`,
+      );
+      const evidence = await buildAutopilotEvidence(handle.db);
+      log(
+        `Added ${evidence} approved ${DEMO_AUTOPILOT_INTENT.replace("_", " ")} replies: that category is eligible on /autopilot.`,
       );
       log(describeDemoAccounts());
     }

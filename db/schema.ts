@@ -166,6 +166,8 @@ export const tickets = pgTable(
     payloadHash: text("payload_hash"),
     // The API key that ingested the ticket: a `tickets:ingest` key reads only its own.
     ingestedByKeyId: uuid("ingested_by_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    // The W3C traceparent of its ingest when tracing is on: drafting, decisions and delivery join that trace.
+    traceparent: text("traceparent"),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -198,6 +200,8 @@ export const policyVersions = pgTable(
     // The agent's shape for tickets drafted under this version; older versions are the loop.
     agentShape: text("agent_shape", { enum: AGENT_SHAPES }).notNull().default("loop"),
     note: text("note"),
+    // Typed settings (lib/guardrails/settings.ts); an empty object means every default.
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
     publishedAt: timestamp("published_at", { withTimezone: true }),
@@ -239,10 +243,17 @@ export const agentRuns = pgTable(
     demo: boolean("demo").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
+    // The run's lease (lib/agent/lease.ts): the process drafting it, its last heartbeat, and until
+    // when the run is its own. A running run past its lease is reclaimed and its ticket redrafted.
+    leaseOwner: text("lease_owner"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // One run per ticket at a time, enforced by the database.
     uniqueIndex("agent_runs_one_running_per_ticket").on(t.ticketId).where(sql`${t.status} = 'running'`),
+    // The reclaim sweep and /api/health look for running runs past their lease.
+    index("agent_runs_running_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
     index("agent_runs_ticket_idx").on(t.ticketId, t.startedAt),
     index("agent_runs_started_idx").on(t.startedAt),
     index("agent_runs_cache_idx").on(t.cacheKey),
@@ -381,6 +392,9 @@ export const agentActions = pgTable(
 
 export const DECISIONS = ["approve", "edit", "escalate", "reject"] as const;
 export type Decision = (typeof DECISIONS)[number];
+/** Who decided: a person, or the system for an action in an autopiloted category (lib/autopilot). */
+export const REVIEW_SOURCES = ["person", "auto"] as const;
+export type ReviewSource = (typeof REVIEW_SOURCES)[number];
 
 export const reviews = pgTable(
   "reviews",
@@ -406,6 +420,7 @@ export const reviews = pgTable(
     model: text("model").notNull(),
     policyVersionId: uuid("policy_version_id").references(() => policyVersions.id),
     reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    source: text("source", { enum: REVIEW_SOURCES }).notNull().default("person"),
     decision: text("decision", { enum: DECISIONS }).notNull(),
     originalText: text("original_text"),
     finalText: text("final_text"),
@@ -489,6 +504,8 @@ export const outbox = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     // Nothing is sent before this instant: the reviewer's undo window (see lib/delivery/undo-window.ts).
     releaseAt: timestamp("release_at", { withTimezone: true }).notNull().defaultNow(),
+    // The W3C traceparent of the decision that queued it when tracing is on: its delivery joins that trace.
+    traceparent: text("traceparent"),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],
@@ -545,4 +562,80 @@ export const metricRollups = pgTable(
     values: jsonb("values").$type<Record<string, unknown>>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.kind, t.key] })],
+);
+
+/**
+ * Categories (triage intent x action kind) an admin put on autopilot under a
+ * policy version (lib/autopilot). A demotion deletes the row; both are audited.
+ */
+export const autopilotCategories = pgTable(
+  "autopilot_categories",
+  {
+    policyVersionId: uuid("policy_version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    intent: text("intent").notNull(),
+    actionKind: text("action_kind", { enum: ACTION_KINDS }).notNull(),
+    promotedBy: uuid("promoted_by").references(() => users.id, { onDelete: "set null" }),
+    promotedAt: timestamp("promoted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.policyVersionId, t.intent, t.actionKind] })],
+);
+
+/**
+ * Actions of an autopiloted category held back for people instead of being
+ * approved by the system. Never shown to reviewers: their verdicts decide
+ * whether the category keeps its autopilot.
+ */
+export const autopilotSamples = pgTable(
+  "autopilot_samples",
+  {
+    actionId: uuid("action_id")
+      .primaryKey()
+      .references(() => agentActions.id, { onDelete: "cascade" }),
+    policyVersionId: uuid("policy_version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    intent: text("intent").notNull(),
+    actionKind: text("action_kind", { enum: ACTION_KINDS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("autopilot_samples_category_idx").on(t.policyVersionId, t.intent, t.actionKind)],
+);
+
+/**
+ * A blind second review of a decided action, for reviewer agreement
+ * (lib/review/second-review.ts): a sample of decisions is opened again for
+ * another reviewer, who never sees the first decision. It is a judgement
+ * stored for agreement only: nothing in it reaches the outbox.
+ */
+export const secondReviews = pgTable(
+  "second_reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    actionId: uuid("action_id")
+      .notNull()
+      .unique()
+      .references(() => agentActions.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    firstReviewId: uuid("first_review_id")
+      .notNull()
+      .unique()
+      .references(() => reviews.id, { onDelete: "cascade" }),
+    /** Who decided first: the one person this item is never offered to. */
+    firstReviewerId: uuid("first_reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    decision: text("decision", { enum: DECISIONS }),
+    reasonTags: text("reason_tags").array().notNull().default(sql`'{}'::text[]`),
+    comment: text("comment"),
+    demo: boolean("demo").notNull().default(false),
+    createdAt: createdAt(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("second_reviews_pending_idx").on(t.createdAt).where(sql`${t.decidedAt} is null`),
+    index("second_reviews_decided_idx").on(t.decidedAt),
+  ],
 );

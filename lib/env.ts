@@ -17,6 +17,8 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(5),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  AGENT_LEASE_SECONDS: z.coerce.number().positive().max(3_600).default(30),
+  AGENT_HEARTBEAT_SECONDS: z.coerce.number().positive().max(3_600).default(10),
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AGENT_MODEL: z.string().min(1).default("offline"),
@@ -44,6 +46,12 @@ const schema = z.object({
     .positive()
     .max(24 * 60)
     .default(10),
+  /** The share of decided actions opened again for a blind second reviewer (reviewer agreement). */
+  SECOND_REVIEW_SHARE: z.coerce
+    .number("SECOND_REVIEW_SHARE must be a number between 0 and 1, like 0.05 for 5 %")
+    .min(0, "SECOND_REVIEW_SHARE must be between 0 and 1 (0.05 is 5 %)")
+    .max(1, "SECOND_REVIEW_SHARE must be between 0 and 1 (0.05 is 5 %)")
+    .default(0.05),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DELIVERY_CHANNEL: z.enum(["log", "webhook", "smtp"]).default("log"),
   WEBHOOK_URL: z
@@ -56,9 +64,40 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
     .optional(),
   SMTP_FROM: z.string().trim().min(1).default("Countersign <support@example.com>"),
+  // OpenTelemetry: the standard variables (https://opentelemetry.io/docs/specs/otel/protocol/exporter/).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL" })
+    .optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      error: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http:// or https:// URL",
+    })
+    .optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(
+      /^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/,
+      "OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas, e.g. Authorization=Basic%20abc",
+    )
+    .optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(["http/protobuf", "http/json"], {
+      error: "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not supported)",
+    })
+    .default("http/protobuf"),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+  OTEL_SDK_DISABLED: z.enum(["true", "false"]).default("false"),
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof schema>;
+
+const refined = schema.refine((e) => e.AGENT_HEARTBEAT_SECONDS < e.AGENT_LEASE_SECONDS, {
+  path: ["AGENT_HEARTBEAT_SECONDS"],
+  message:
+    "AGENT_HEARTBEAT_SECONDS must be shorter than AGENT_LEASE_SECONDS (a lease is renewed before it runs out)",
+});
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -70,7 +109,7 @@ export function env(): Env {
   if (cached) return cached;
   // An empty variable means "not set" (e.g. `AUTH_SECRET= npm start`).
   const vars = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
-  const parsed = schema.safeParse(vars);
+  const parsed = refined.safeParse(vars);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
@@ -108,6 +147,17 @@ export interface DatabaseDeadlines {
   connectTimeoutSeconds: number;
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+}
+
+/** How long a run's lease lasts and how often its heartbeat renews it (lib/agent/lease.ts). */
+export interface LeaseSettings {
+  leaseSeconds: number;
+  heartbeatSeconds: number;
+}
+
+export function leaseSettings(): LeaseSettings {
+  const e = env();
+  return { leaseSeconds: e.AGENT_LEASE_SECONDS, heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS };
 }
 
 export function defaultModelId(): string {

@@ -83,5 +83,6 @@ describe("npm run export options", () => {
       expect(result.stderr).toContain(message);
       expect(result.stderr).toContain("Usage: npm run export");
     }
-  });
+    // Five CLI starts one after another: a loaded machine needs more than the default 30 s.
+  }, 300_000);
 });

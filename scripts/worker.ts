@@ -1,13 +1,15 @@
 /**
- * `npm run worker`: drains the job queues (drafting and outbox delivery) and stores
- * the dashboard's newly closed days, in a process of its own.
+ * `npm run worker`: drains the job queues (drafting and outbox delivery), reclaims
+ * runs whose lease ran out (and redrafts their tickets) and stores the dashboard's
+ * newly closed days, in a process of its own.
  * Needs DATABASE_URL: the embedded database is held by the app's process,
  * which already works the queue itself.
  */
 import { openConfiguredDatabase } from "@/db";
-import { closeInterruptedRuns } from "@/lib/agent/run";
 import { env } from "@/lib/env";
 import { startQueue } from "@/lib/jobs/queue";
+import { stopWorking } from "@/lib/jobs/work-loop";
+import { startTracing } from "@/lib/telemetry/start";
 
 async function main() {
   if (!env().DATABASE_URL) {
@@ -17,13 +19,16 @@ async function main() {
     );
     process.exit(2);
   }
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing is loaded otherwise.
+  const tracing = await startTracing("countersign-worker");
   const handle = await openConfiguredDatabase();
-  await closeInterruptedRuns(handle.db, 10 * 60_000);
   const boss = await startQueue(handle);
   console.log("Worker started: drafting queued tickets and delivering the outbox. Ctrl-C to stop.");
   const stop = async () => {
+    await stopWorking(boss);
     await boss.stop({ graceful: true, wait: true });
     await handle.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on("SIGINT", stop);

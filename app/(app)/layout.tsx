@@ -11,6 +11,7 @@ const NAV: { href: string; label: string; scope: Scope }[] = [
   { href: "/knowledge", label: "Knowledge", scope: "kb:read" },
   { href: "/metrics", label: "Metrics", scope: "metrics:read" },
   { href: "/policies", label: "Policies", scope: "policies:write" },
+  { href: "/autopilot", label: "Autopilot", scope: "policies:write" },
   { href: "/exports", label: "Exports", scope: "datasets:export" },
   { href: "/api-keys", label: "API keys", scope: "api_keys:manage" },
 ];

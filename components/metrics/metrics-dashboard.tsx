@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { type MetricsSearch, metricsKey, metricsQueryString } from "@/lib/metrics/query-key";
 import type { MetricsReport } from "@/lib/metrics/report";
+import { AgreementSection } from "./agreement";
 import { Anomalies, FailingChecks, RuleTable, TopReasons } from "./breakdowns";
 import { HeadlineCards } from "./headline-cards";
 import { MetricCharts } from "./metric-charts";
@@ -106,6 +107,9 @@ export function MetricsDashboard({
               <ReviewerAgent figures={report.reviewerAgent} />
             </Section>
           </div>
+          <Section id="agreement-heading" title="Reviewer agreement">
+            <AgreementSection agreement={report.agreement} />
+          </Section>
         </>
       ) : query.isPending ? (
         <p className="mt-4 text-slate-600" role="status">

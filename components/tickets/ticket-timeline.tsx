@@ -45,7 +45,11 @@ function Event({ event }: { event: TimelineEvent }) {
       return (
         <>
           <strong>{DECISION[r.decision] ?? r.decision}</strong> {KIND[event.action?.kind ?? ""] ?? "action"}{" "}
-          by {r.reviewer ?? "a former user"}
+          {r.source === "auto" ? (
+            <Badge tone="ok">Approved by autopilot</Badge>
+          ) : (
+            <>by {r.reviewer ?? "a former user"}</>
+          )}
           {r.rating ? ` · rated ${r.rating}/5` : ""}
           {r.reason ? <p>Reason: {r.reason}</p> : null}
           {r.reasonTags.length ? <p>Tags: {r.reasonTags.map(humanize).join(", ")}</p> : null}

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rowsOf } from "../client";
 import { kbArticleRevisions, kbArticles, users } from "../schema";
@@ -49,6 +49,16 @@ export async function getArticleBySlug(db: Db, slug: string) {
     .where(and(eq(kbArticles.slug, slug), eq(kbArticles.status, "published")))
     .limit(1);
   return article ?? null;
+}
+
+/** The published articles of `slugs`, by slug, in one query. */
+export async function getArticlesBySlugs(db: Db, slugs: string[]) {
+  if (slugs.length === 0) return new Map<string, typeof kbArticles.$inferSelect>();
+  const rows = await db
+    .select()
+    .from(kbArticles)
+    .where(and(inArray(kbArticles.slug, slugs), eq(kbArticles.status, "published")));
+  return new Map(rows.map((row) => [row.slug, row]));
 }
 
 /** Any article by slug, retired ones included (for admins and the editor). */

@@ -51,6 +51,7 @@ export async function getReviewsForActions(db: Db, actionIds: string[]) {
       id: reviews.id,
       actionId: reviews.actionId,
       decision: reviews.decision,
+      source: reviews.source,
       originalText: reviews.originalText,
       finalText: reviews.finalText,
       diff: reviews.diff,

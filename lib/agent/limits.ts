@@ -18,6 +18,8 @@ export const LIMITS = {
   proposalsPerRun: 5,
   /** Wall time of one run's planning, in milliseconds. */
   wallTimeMs: 120_000,
+  /** Milliseconds a recorded step waits at most before its batch is stored (the ticket page shows the chain live). */
+  stepFlushMs: 500,
 } as const;
 
 /** A JSON value cut to `max` characters, marked as cut. Small values pass unchanged. */

@@ -10,6 +10,7 @@ import {
   ticketEscalations,
 } from "@/lib/guardrails/evaluate";
 import type { Rule } from "@/lib/guardrails/rules";
+import { modelTelemetry } from "@/lib/telemetry/genai";
 import { FACTS_READ_STEP, factsRead } from "./cache";
 import { type VerificationRound, verificationBlockFields, verificationStep } from "./chain";
 import { withGrounding } from "./grounding";
@@ -142,8 +143,8 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
     tools,
     stopWhen: [isStepCount(meter.budget.maxSteps), meter.stop],
     maxRetries: 0,
+    telemetry: modelTelemetry("countersign.agent.plan"),
   });
-  await recorder.flushTotals();
   const notes = () => [
     ...(log.refusals.length ? [`Refused tool calls: ${log.refusals.slice(0, 3).join("; ")}.`] : []),
     ...(log.lastText ? [`The model's last words: “${log.lastText}”.`] : []),
@@ -163,6 +164,7 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
       instructions: REFLECTION_MARKER,
       prompt: reflectionPrompt(reply.payload.text, facts.join("\n") || "none"),
       maxRetries: 0,
+      telemetry: modelTelemetry("countersign.agent.reflect"),
     });
     const verdict = readVerdict(reflection.text);
     if (verdict?.verdict === "revise") {
@@ -213,8 +215,8 @@ export async function attemptDraft(db: Db, input: AttemptInput): Promise<Attempt
       tools,
       stopWhen: [isStepCount(3), meter.stop],
       maxRetries: 0,
+      telemetry: modelTelemetry("countersign.agent.repair"),
     });
-    await recorder.flushTotals();
     const exhaustedRepair = meter.exhausted();
     if (exhaustedRepair) return done(exhaustedRepair);
     failed = failedChecks(await check("repair"));

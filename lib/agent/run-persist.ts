@@ -1,11 +1,14 @@
-import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentActions, agentRuns, customers, type RunStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { ModelFailure, RunErrorKind } from "./models/errors";
-import type { StepRecorder } from "./recorder";
+import type { StepRecorder, Transaction } from "./recorder";
 import { BLOCKED, PROPOSED, SUPERSEDED, TICKET_ON_RUN, UNDECIDED_ACTIONS } from "./transitions";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
+
+const RECLAIMED =
+  "This run's lease expired before it finished, so it was reclaimed and its ticket queued for drafting again.";
 
 export interface RunOutcome {
   runId: string;
@@ -47,13 +50,6 @@ export async function loadTicket(db: Db, ticketId: string): Promise<TicketInput>
   };
 }
 
-export async function markDrafting(db: Db, ticketId: string) {
-  await db
-    .update(tickets)
-    .set({ status: TICKET_ON_RUN.start, updatedAt: new Date() })
-    .where(eq(tickets.id, ticketId));
-}
-
 export interface Finish {
   runId: string;
   ticketId: string;
@@ -68,7 +64,7 @@ export interface Finish {
   failure?: ModelFailure | null;
 }
 
-/** Actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
+/** The rest of the chain, actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
 export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
   const rows = [
     ...f.proposals.map((p) => ({
@@ -89,7 +85,7 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
       blockedCheck: b.blockedCheck ?? null,
     })),
   ];
-  const actions = await db.transaction(async (tx) => {
+  const actions = await f.recorder.inTransaction(db, async (tx) => {
     await tx
       .update(agentActions)
       .set({ status: SUPERSEDED, version: sql`${agentActions.version} + 1` })
@@ -108,7 +104,7 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
           blockedBy: agentActions.blockedBy,
         })
       : [];
-    await tx
+    const [kept] = await tx
       .update(agentRuns)
       .set({
         status: f.status,
@@ -122,7 +118,10 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
         latencyMs: Math.round(performance.now() - f.started),
         endedAt: new Date(),
       })
-      .where(eq(agentRuns.id, f.runId));
+      .where(and(eq(agentRuns.id, f.runId), eq(agentRuns.status, "running")))
+      .returning({ id: agentRuns.id });
+    // A run reclaimed after its lease ran out is no longer this process's: its result is dropped.
+    if (!kept) throw new AppError("conflict:run", RECLAIMED);
     await tx
       .update(tickets)
       .set({ status: TICKET_ON_RUN.finish, updatedAt: new Date() })
@@ -147,8 +146,8 @@ export async function failRun(
   started: number,
   errorKind: RunErrorKind | null = null,
 ) {
-  await db.transaction(async (tx) => {
-    await tx
+  const close = async (tx: Transaction) => {
+    const [kept] = await tx
       .update(agentRuns)
       .set({
         status: "failed",
@@ -160,37 +159,15 @@ export async function failRun(
         latencyMs: Math.round(performance.now() - started),
         endedAt: new Date(),
       })
-      .where(eq(agentRuns.id, runId));
+      .where(and(eq(agentRuns.id, runId), eq(agentRuns.status, "running")))
+      .returning({ id: agentRuns.id });
+    // A reclaimed run's ticket is already back in the queue (or drafted by another run).
+    if (!kept) return;
     await tx
       .update(tickets)
       .set({ status: TICKET_ON_RUN.fail, updatedAt: new Date() })
       .where(eq(tickets.id, ticketId));
-  });
-}
-
-/**
- * Runs left `running` by a process that died are closed as failed and their
- * tickets returned to `new`, so a person can redraft them.
- */
-export async function closeInterruptedRuns(db: Db, olderThanMs = 0): Promise<number> {
-  const cutoff = new Date(Date.now() - olderThanMs);
-  return db.transaction(async (tx) => {
-    const closed = await tx
-      .update(agentRuns)
-      .set({
-        status: "failed",
-        error: "Interrupted: the process stopped while the agent was drafting.",
-        endedAt: new Date(),
-      })
-      .where(and(eq(agentRuns.status, "running"), lte(agentRuns.startedAt, cutoff)))
-      .returning({ ticketId: agentRuns.ticketId });
-    const ids = [...new Set(closed.map((c) => c.ticketId))];
-    if (ids.length) {
-      await tx
-        .update(tickets)
-        .set({ status: TICKET_ON_RUN.fail, updatedAt: new Date() })
-        .where(and(inArray(tickets.id, ids), eq(tickets.status, TICKET_ON_RUN.start)));
-    }
-    return closed.length;
-  });
+  };
+  // The run is closed with the rest of its chain, or without it when that cannot be stored.
+  await recorder.inTransaction(db, close).catch(() => db.transaction(close));
 }

@@ -27,7 +27,7 @@ import { availableDrivers, createTestDatabase, defaultDriver, type TestDatabase 
 import { resetBreakers } from "./models/resilience";
 import { createOfflineModel, OFFLINE_MODEL_ID } from "./offline/model";
 import { VERIFICATION_FAILED } from "./prompt";
-import { closeInterruptedRuns, type RunOptions, runAgent } from "./run";
+import { type RunOptions, runAgent } from "./run";
 import { CHECKS } from "./verify";
 
 const NOW = new Date("2026-11-01T12:00:00Z");
@@ -746,37 +746,6 @@ describe("runAgent", () => {
         ["reply", "verify:citations_valid"],
       ]);
     });
-  });
-
-  it("closes runs a dead process left running and returns their tickets to new", async () => {
-    const ticket = spareTicket();
-    const policy = await db.select({ id: policyVersions.id }).from(policyVersions).limit(1);
-    await db.update(tickets).set({ status: "drafting" }).where(eq(tickets.id, ticket.id));
-    const [stale] = await db
-      .insert(agentRuns)
-      .values({
-        ticketId: ticket.id,
-        policyVersionId: policy[0]?.id,
-        model: OFFLINE_MODEL_ID,
-        startedAt: new Date(Date.now() - 60_000),
-      })
-      .returning({ id: agentRuns.id });
-
-    // A run younger than the threshold is left alone.
-    expect(await closeInterruptedRuns(db, 10 * 60_000)).toBe(0);
-    expect((await runRow(db, stale?.id ?? "")).status).toBe("running");
-
-    expect(await closeInterruptedRuns(db)).toBe(1);
-    const closed = await runRow(db, stale?.id ?? "");
-    expect(closed.status).toBe("failed");
-    expect(closed.error).toMatch(/^Interrupted/);
-    expect(closed.endedAt).toBeInstanceOf(Date);
-    expect(await ticketStatus(db, ticket.id)).toBe("new");
-
-    // The ticket can be drafted again (and, under a valid policy, gets a reply).
-    const outcome = await run(ticket.id, { useCache: false });
-    expect(outcome.status).toBe("succeeded");
-    expect(outcome.actions.map((a) => [a.kind, a.status])).toEqual([["reply", "pending_review"]]);
   });
 
   it("fails closed on a malformed published policy: every ticket escalates", async () => {

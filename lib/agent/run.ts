@@ -1,13 +1,14 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Db } from "@/db";
-import { isUniqueViolation } from "@/db/errors";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
-import { agentRuns, type RunStatus } from "@/db/schema";
+import type { RunStatus } from "@/db/schema";
+import { applyAutopilot } from "@/lib/autopilot/apply";
 import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import { TEAMS } from "@/lib/guardrails/rules";
-import { recordTriageStep, triageOf } from "@/lib/triage/run-step";
+import { withSpan } from "@/lib/telemetry/spans";
+import { recordTriageStep, triageColumns, triageOf } from "@/lib/triage/run-step";
 import {
   CACHE_HIT_STEP,
   CACHE_STALE_STEP,
@@ -16,6 +17,7 @@ import {
   knowledgeStamp,
 } from "./cache";
 import { enforceInvariants } from "./invariants";
+import { holdLease, openRun } from "./lease";
 import { getLanguageModel, type ModelSettings, modelSettings } from "./models";
 import { type ModelFailure, runErrorKind } from "./models/errors";
 import { draftWithRecovery } from "./models/recovery";
@@ -23,11 +25,11 @@ import type { ResilienceOptions } from "./models/resilience";
 import { StepRecorder } from "./recorder";
 import { routeTicket } from "./router";
 import type { Attempt } from "./run-attempt";
-import { failRun, finishRun, loadTicket, markDrafting, type RunOutcome } from "./run-persist";
+import { failRun, finishRun, loadTicket, type RunOutcome } from "./run-persist";
 import { shapeDrafter } from "./shapes";
 import type { BlockedProposal, Proposal, TicketInput } from "./types";
 
-export { closeInterruptedRuns, type RunOutcome } from "./run-persist";
+export type { RunOutcome } from "./run-persist";
 
 export interface RunOptions {
   guidance?: string | null;
@@ -51,7 +53,24 @@ type Team = (typeof TEAMS)[number];
  * back to another model and finally to a deterministic escalation; the run
  * invariants are enforced on whatever comes out (lib/agent/invariants.ts).
  */
-export async function runAgent(db: Db, ticketId: string, options: RunOptions = {}): Promise<RunOutcome> {
+export function runAgent(db: Db, ticketId: string, options: RunOptions = {}): Promise<RunOutcome> {
+  return withSpan(
+    "countersign.agent.run",
+    { attributes: { "countersign.ticket.id": ticketId } },
+    async (span) => {
+      const outcome = await draftTicket(db, ticketId, options);
+      span.setAttributes({
+        "countersign.run.id": outcome.runId,
+        "countersign.run.status": outcome.status,
+        "countersign.run.cache_hit": outcome.cacheHit,
+        "countersign.run.actions": outcome.actions.length,
+      });
+      return outcome;
+    },
+  );
+}
+
+async function draftTicket(db: Db, ticketId: string, options: RunOptions): Promise<RunOutcome> {
   const ticket = await loadTicket(db, ticketId);
   const policyRow = await getPublishedPolicyRow(db);
   if (!policyRow)
@@ -76,38 +95,27 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
     customerTier: ticket.customer?.tier ?? null,
   });
 
-  let runId: string;
-  try {
-    const [run] = await db
-      .insert(agentRuns)
-      .values({
-        ticketId,
-        policyVersionId: policy.id,
-        model: route.modelId,
-        routeRule: route.rule,
-        shape,
-        guidance: options.guidance ?? null,
-        triggeredBy: options.triggeredBy ?? null,
-        cacheKey,
-        demo: options.demo ?? false,
-      })
-      .returning({ id: agentRuns.id });
-    runId = run?.id ?? "";
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        "conflict:run",
-        "The agent is already drafting this ticket. Wait for that run to finish.",
-      );
-    }
-    throw error;
-  }
-  await markDrafting(db, ticketId);
+  const runId = await openRun(
+    db,
+    {
+      ticketId,
+      policyVersionId: policy.id,
+      model: route.modelId,
+      routeRule: route.rule,
+      shape,
+      guidance: options.guidance ?? null,
+      triggeredBy: options.triggeredBy ?? null,
+      cacheKey,
+      demo: options.demo ?? false,
+    },
+    triageColumns(triage),
+  );
 
+  const lease = holdLease(db, runId);
   const recorder = new StepRecorder(db, runId);
   const started = performance.now();
   try {
-    await recordTriageStep(db, recorder, ticketId, triage);
+    await recordTriageStep(recorder, ticketId, triage);
     await recorder.record({
       kind: "route",
       name: route.size,
@@ -148,7 +156,7 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
           notes: result.notes,
         },
       );
-      return finishRun(db, {
+      const outcome = await finishRun(db, {
         runId,
         ticketId,
         recorder,
@@ -160,6 +168,16 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
         blocked: kept.blocked,
         failure,
       });
+      // Gate and verification are passed: an autopiloted category's reply is approved by the system.
+      // Should that fail, the run stands and its actions simply wait for people.
+      const { approved } = await applyAutopilot(db, outcome).catch((error: unknown) => {
+        console.error("autopilot: the run's actions are left for people", error);
+        return { approved: [] as string[] };
+      });
+      return {
+        ...outcome,
+        actions: outcome.actions.map((a) => (approved.includes(a.id) ? { ...a, status: "approved" } : a)),
+      };
     };
 
     if (options.useCache !== false) {
@@ -236,6 +254,8 @@ export async function runAgent(db: Db, ticketId: string, options: RunOptions = {
       .catch(() => undefined);
     await failRun(db, runId, ticketId, message, recorder, started, runErrorKind(error));
     throw error;
+  } finally {
+    lease.release();
   }
 }
 

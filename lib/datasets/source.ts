@@ -123,10 +123,14 @@ export function formatCondition(format: ExportFormat): SQL | undefined {
   return undefined;
 }
 
-/** The filters that concern the review itself, and the snapshot. */
+/**
+ * The filters that concern the review itself, and the snapshot. Only people's
+ * decisions are feedback: the autopilot's approvals are never exported.
+ */
 function reviewCondition({ filters, asOf }: ExportRequest): SQL | undefined {
   const tags = filters.tags ?? [];
   return and(
+    eq(reviews.source, "person"),
     lte(reviews.createdAt, asOf),
     filters.since ? gte(reviews.createdAt, sinceBound(filters.since)) : undefined,
     filters.until ? lt(reviews.createdAt, untilBound(filters.until)) : undefined,

@@ -2,6 +2,7 @@ import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import { ZodError, z } from "zod";
 import type { Db } from "@/db/client";
 import { outbox } from "@/db/schema";
+import { SpanKind, withSpan } from "@/lib/telemetry/spans";
 import * as log from "./channels/log";
 import * as smtp from "./channels/smtp";
 import * as webhook from "./channels/webhook";
@@ -61,9 +62,15 @@ export async function deliverOutboxRow(
     const outcome = await running;
     return outcome === "sent" ? "already_sent" : outcome;
   }
-  const delivery = deliverOnce(db, id, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS).finally(() =>
-    inFlight.delete(id),
-  );
+  const delivery = withSpan(
+    "countersign.delivery",
+    { attributes: { "countersign.outbox.id": id }, kind: SpanKind.PRODUCER },
+    async (span) => {
+      const outcome = await deliverOnce(db, id, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+      span.setAttribute("countersign.delivery.outcome", outcome);
+      return outcome;
+    },
+  ).finally(() => inFlight.delete(id));
   inFlight.set(id, delivery);
   return delivery;
 }

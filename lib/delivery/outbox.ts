@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { outbox } from "@/db/schema";
 import { env } from "@/lib/env";
+import { currentTraceparent } from "@/lib/telemetry/spans";
 
 /**
  * What a reviewer's decision sends: the reply the customer gets, or the notice
@@ -69,6 +70,7 @@ export function outboxInsert(
     channel: env().DELIVERY_CHANNEL,
     idempotencyKey: idempotencyKeyFor(input.actionId),
     payload: outboxMessageSchema.parse(input.message),
+    traceparent: currentTraceparent(),
   });
 }
 

@@ -8,6 +8,7 @@ import type { EscalationPayload, ReplyPayload } from "@/lib/agent/types";
 import { decideAction, type Reviewer } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
 import { type DemoDecision, decisionOrder, demoDecision } from "./decisions";
+import { buildDemoSecondReviews } from "./second-reviews";
 
 const MINUTE_MS = 60_000;
 
@@ -154,7 +155,8 @@ export async function buildDemoHistory(
     const reviewer = reviewers[hash(ticket.externalId) % reviewers.length] as Reviewer;
     for (const { actionId, version, decision } of decisions) {
       const input = decisionSchema.parse({ ...decision, actionId, version });
-      await decideAction(db, reviewer, input);
+      // The demo's second reviews are built below, all given: none is sampled here to wait in the queue.
+      await decideAction(db, reviewer, input, { secondReviewShare: 0 });
       reviewDelays.push({ id: actionId, delay: reviewDelayMs(actionId) });
       summary.reviews++;
     }
@@ -162,6 +164,8 @@ export async function buildDemoHistory(
   }
 
   await backdate(db, { now, runStarts, reviewDelays });
+  // Blind second reviews of a sample, for reviewer agreement.
+  await buildDemoSecondReviews(db, now);
   return summary;
 }
 
@@ -330,6 +334,11 @@ export interface AmplifyOptions {
    */
   concurrency?: number;
   onProgress?: (progress: { reviews: number; target: number }) => void;
+  /**
+   * Clone only decided demo tickets triaged as this intent whose every review approved a reply
+   * as proposed: the evidence that puts one category within reach of autopilot.
+   */
+  approvedRepliesOf?: string;
 }
 
 export interface AmplifySummary {
@@ -386,7 +395,13 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
                  - t.created_at)::float8 as span
         from tickets t join reviews v on v.ticket_id = t.id
         where t.demo and t.external_id !~ '~[0-9]+$'
+          ${options.approvedRepliesOf ? sql`and t.triage_intent = ${options.approvedRepliesOf}` : sql``}
         group by t.id
+        ${
+          options.approvedRepliesOf
+            ? sql`having bool_and(v.decision = 'approve' and v.action_kind = 'reply')`
+            : sql``
+        }
       )
       select id, created_at as "createdAt", n_reviews as reviews, span,
              (sum(n_reviews) over (order by n_reviews, id) - n_reviews)::int as before
@@ -463,9 +478,11 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
         tx,
         sql`
           insert into tickets (id, external_id, customer_id, from_email, subject, body, channel, status, intent,
-                               priority, metadata, payload_hash, demo, created_at, updated_at)
+                               priority, metadata, triage_intent, triage_category, triage_confidence,
+                               payload_hash, demo, created_at, updated_at)
           select m.new_id, t.external_id || '~' || m.r, t.customer_id, t.from_email, t.subject, t.body, t.channel,
-                 t.status, t.intent, t.priority, t.metadata, null, true, t.created_at + m.shift,
+                 t.status, t.intent, t.priority, t.metadata, t.triage_intent, t.triage_category,
+                 t.triage_confidence, null, true, t.created_at + m.shift,
                  least(t.updated_at + m.shift, ${now}::timestamptz)
           from amp_map m join amp_t t on t.id = m.src_id
           order by t.created_at + m.shift`,

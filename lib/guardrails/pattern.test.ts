@@ -14,19 +14,12 @@ const rule = {
 };
 
 describe("policy patterns run in linear time (RE2)", () => {
-  it("evaluates (a+)+$ on a 26-character ticket at once, in the agent's and the dry-run's evaluator", () => {
-    const text = `${"a".repeat(25)}!`;
-    const started = performance.now();
-    const fired = ticketEscalations([rule], { text });
-    const ms = performance.now() - started;
-    expect(fired).toEqual([]);
-    // A backtracking engine takes seconds here (2^25 paths); RE2 takes well under one.
-    expect(ms).toBeLessThan(200);
-    // Longer tickets stay linear too.
-    const long = `${"a".repeat(50_000)}!`;
-    const t2 = performance.now();
-    expect(ticketEscalations([rule], { text: long })).toEqual([]);
-    expect(performance.now() - t2).toBeLessThan(2_000);
+  it("evaluates (a+)+$ on a 41-character ticket, in the agent's and the dry-run's evaluator", () => {
+    // A backtracking engine walks 2^40 paths here and would not finish within the test's timeout;
+    // RE2 answers in linear time. (How fast is the benchmarks' business, not this test's.)
+    expect(compilePattern(rule.pattern)).toMatchObject({ ok: true });
+    expect(ticketEscalations([rule], { text: `${"a".repeat(40)}!` })).toEqual([]);
+    expect(ticketEscalations([rule], { text: `${"a".repeat(50_000)}!` })).toEqual([]);
     expect(ticketEscalations([rule], { text: "aaaa" })).toHaveLength(1);
   });
 

@@ -99,6 +99,7 @@ describe("fuzzing every server action", () => {
     const kb = await import("@/app/(app)/knowledge/actions");
     const keys = await import("@/app/(app)/api-keys/actions");
     const session = await import("@/app/(app)/actions");
+    const autopilot = await import("@/app/(app)/autopilot/actions");
     const prev = { ok: false as const, error: "" };
     const form =
       (
@@ -114,6 +115,8 @@ describe("fuzzing every server action", () => {
       dryRunPolicyDraft: policies.dryRunPolicyDraftAction,
       publishPolicyDraft: policies.publishPolicyDraftAction,
       rollbackPolicyVersion: policies.rollbackPolicyVersionAction,
+      promoteCategory: autopilot.promoteCategoryAction,
+      demoteCategory: autopilot.demoteCategoryAction,
       claimNext: (v) => queue.claimNext(v as string[]),
       claimAction: (v) => review.claimActionAction(v as string),
       decideAction: review.decideActionAction,

@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { auditLog, customers, type TicketStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { requestDrafts } from "@/lib/jobs/draft-requests";
+import { currentTraceparent, withSpan } from "@/lib/telemetry/spans";
 import { triageColumns, triageOf } from "@/lib/triage/run-step";
 import { payloadHash } from "./payload-hash";
 import type { TicketInput } from "./schemas";
@@ -68,11 +69,25 @@ async function matchCustomers(tx: Tx, inputs: TicketInput[]): Promise<(string | 
  * caller enqueues drafting after the commit, and the queue's sweep sends any
  * job that enqueue did not (lib/jobs/draft-requests.ts).
  */
-export async function ingestTickets(
+export function ingestTickets(
   db: Db,
   inputs: TicketInput[],
   principal: IngestPrincipal,
   via: "api" | "batch" | "csv" = "api",
+): Promise<IngestOutcome[]> {
+  const attributes = { "countersign.ingest.via": via, "countersign.ingest.tickets": inputs.length };
+  return withSpan("countersign.ingest", { attributes }, async (span) => {
+    const outcomes = await storeTickets(db, inputs, principal, via);
+    if (outcomes.length === 1 && outcomes[0]) span.setAttribute("countersign.ticket.id", outcomes[0].id);
+    return outcomes;
+  });
+}
+
+async function storeTickets(
+  db: Db,
+  inputs: TicketInput[],
+  principal: IngestPrincipal,
+  via: "api" | "batch" | "csv",
 ): Promise<IngestOutcome[]> {
   if (inputs.length === 0) return [];
   if (new Set(inputs.map((i) => i.externalId)).size !== inputs.length) {
@@ -82,6 +97,7 @@ export async function ingestTickets(
     );
   }
   const items = inputs.map((input) => ({ input, hash: payloadHash(input) }));
+  const traceparent = currentTraceparent();
   return db.transaction(async (tx) => {
     const customerIds = await matchCustomers(
       tx,
@@ -99,6 +115,7 @@ export async function ingestTickets(
         ...triageColumns(triageOf(input)),
         payloadHash: hash,
         ingestedByKeyId: principal.kind === "api_key" ? principal.id : null,
+        traceparent,
       }))
       .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
     const inserted = await tx

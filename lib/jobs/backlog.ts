@@ -2,9 +2,6 @@ import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
 
-/** A run still `running` after this long has lost its process (runs take seconds). */
-export const STALE_RUN_MINUTES = 10;
-
 /**
  * What an operator needs to see whether work is flowing: how much is queued,
  * how long the oldest owed work has waited, and how much is stuck. Ages are in
@@ -17,7 +14,13 @@ export interface Backlog {
   oldestUndraftedTicketSeconds: number | null;
   /** The oldest outbox row not yet delivered (pending or failed, not dead). */
   oldestUndeliveredOutboxSeconds: number | null;
-  /** Runs still `running` after STALE_RUN_MINUTES: their process died or lost its database. */
+  /**
+   * Runs still `running` whose lease ran out (lib/agent/lease.ts): their process died or lost its
+   * database. The queue reclaims them within a heartbeat and redrafts their tickets, so a number
+   * that stays above 0 means no process works the queue.
+   */
+  expiredLeases: number;
+  /** The same count as expiredLeases, under its earlier name. */
   staleRuns: number;
   /** Jobs held active past their expiry (their worker is gone); the queue hands them out again. */
   expiredJobs: number;
@@ -26,7 +29,7 @@ export interface Backlog {
 interface Row {
   undrafted: string | number | null;
   undelivered: string | number | null;
-  stale_runs: string | number;
+  expired_leases: string | number;
   has_queue: boolean;
 }
 
@@ -41,15 +44,15 @@ export async function readBacklog(db: Db): Promise<Backlog> {
       select
         (select extract(epoch from now() - min(created_at)) from tickets where status = 'new') as undrafted,
         (select extract(epoch from now() - min(created_at)) from outbox where status in ('pending', 'failed')) as undelivered,
-        (select count(*) from agent_runs
-           where status = 'running' and started_at < now() - make_interval(mins => ${STALE_RUN_MINUTES})) as stale_runs,
+        (select count(*) from agent_runs where status = 'running' and lease_expires_at < now()) as expired_leases,
         to_regclass('pgboss.job') is not null as has_queue`),
   );
   const backlog: Backlog = {
     queueDepth: { drafting: 0, delivery: 0 },
     oldestUndraftedTicketSeconds: seconds(row?.undrafted ?? null),
     oldestUndeliveredOutboxSeconds: seconds(row?.undelivered ?? null),
-    staleRuns: Number(row?.stale_runs ?? 0),
+    expiredLeases: Number(row?.expired_leases ?? 0),
+    staleRuns: Number(row?.expired_leases ?? 0),
     expiredJobs: 0,
   };
   if (!row?.has_queue) return backlog;

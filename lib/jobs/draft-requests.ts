@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { draftRequests } from "@/db/schema";
+import { leaseSettings } from "@/lib/env";
 
-/** A request younger than this is left to the enqueue that follows its commit. */
-export const DRAFT_REQUEST_GRACE_SECONDS = 30;
 /** After this many re-sends a request is left alone: its ticket shows in health as undrafted. */
 export const MAX_DRAFT_SWEEPS = 10;
 
@@ -29,13 +28,14 @@ export interface DraftSweep {
 
 /**
  * Forgets requests whose ticket moved on, and re-sends the drafting job of
- * every ticket still `new` past the grace period (the queue's singleton key
+ * every ticket still `new` past the grace period (a lease: a request younger
+ * than that is left to the enqueue that follows its commit) (the queue's singleton key
  * keeps one waiting job per ticket, so a job already queued is not doubled).
  */
 export async function sweepDraftRequests(
   db: Db,
   enqueue: (ticketIds: string[]) => Promise<unknown>,
-  graceSeconds = DRAFT_REQUEST_GRACE_SECONDS,
+  graceSeconds = leaseSettings().leaseSeconds,
 ): Promise<DraftSweep> {
   const settled = rowsOf<{ ticket_id: string }>(
     await db.execute(sql`

@@ -36,7 +36,7 @@ describe("the health report", () => {
         })),
       )
       .returning({ id: tickets.id });
-    // A run its process never finished, started 20 minutes ago.
+    // A run its process never finished, started 20 minutes ago: its lease ran out long since.
     await db.insert(agentRuns).values({
       ticketId: drafted?.id ?? "",
       model: "offline",
@@ -52,6 +52,7 @@ describe("the health report", () => {
       expect(report.backlog.oldestUndraftedTicketSeconds).toBeGreaterThanOrEqual(3_599);
       expect(report.backlog.oldestUndraftedTicketSeconds).toBeLessThan(3_700);
       expect(report.backlog.oldestUndeliveredOutboxSeconds).toBeNull();
+      expect(report.backlog.expiredLeases).toBe(1);
       expect(report.backlog.staleRuns).toBe(1);
       expect(report.backlog.expiredJobs).toBe(0);
       expect(report.agent).toMatchObject({

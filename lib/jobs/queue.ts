@@ -2,13 +2,17 @@ import { asc, eq, inArray } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import type { DatabaseHandle } from "@/db/client";
 import { outbox, tickets } from "@/db/schema";
+import { type ReclaimedRun, reclaimExpiredRuns } from "@/lib/agent/reclaim";
 import { runAgent } from "@/lib/agent/run";
 import { type DeliveryOutcome, deliverOutboxRow } from "@/lib/delivery/deliver";
+import { leaseSettings } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { storeRecentDays } from "@/lib/metrics/rollups";
+import { traceDraftJob, traceOutboxJob } from "@/lib/telemetry/jobs";
 
 import { sweepDraftRequests } from "./draft-requests";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
+import { workQueue } from "./work-loop";
 
 export { DRAFT_QUEUE, OUTBOX_QUEUE };
 
@@ -37,14 +41,23 @@ const globalForJobs = globalThis as unknown as { countersignBoss?: Promise<PgBos
  * LOCKED so several workers can drain one queue.
  */
 export async function startQueue(handle: DatabaseHandle, options: { work?: boolean } = {}): Promise<PgBoss> {
+  // Expired jobs are handed out again at the queue's maintenance: as often as a lease runs out (at most every 2 min).
+  const maintenanceIntervalSeconds = Math.min(120, draftJobExpirySeconds());
   // On PostgreSQL pg-boss keeps a small pool of its own; on PGlite it shares the app's one connection.
   const boss = new PgBoss(
     handle.url
-      ? { connectionString: handle.url, schema: "pgboss", schedule: false, max: 4 }
+      ? {
+          connectionString: handle.url,
+          schema: "pgboss",
+          schedule: false,
+          max: 4,
+          maintenanceIntervalSeconds,
+        }
       : {
           db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
           schema: "pgboss",
           schedule: false,
+          maintenanceIntervalSeconds,
         },
   );
   boss.on("error", (error) => console.error("job queue:", error.message));
@@ -56,22 +69,24 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
     retryLimit: 3,
     retryBackoff: true,
     retryDelay: 5,
+    expireInSeconds: draftJobExpirySeconds(),
   });
   if (options.work !== false) {
-    await boss.work<DraftJob>(DRAFT_QUEUE, { batchSize: 25, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) await draftJob(handle, job.data);
+    workQueue<DraftJob>(boss, DRAFT_QUEUE, { batchSize: 25, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs)
+        await traceDraftJob(handle.db, job.data.ticketId, () => draftJob(handle, job.data));
     });
   }
   // "short": one waiting job per outbox row (the singleton key), so the enqueue after a decision and
   // the start-up sweep do not pile up duplicates; a row being retried can still get a fresh job.
   await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: "short", ...OUTBOX_RETRY });
   if (options.work !== false) {
-    await boss.work<OutboxJob>(OUTBOX_QUEUE, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    workQueue<OutboxJob>(boss, OUTBOX_QUEUE, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       // Each job succeeds or fails on its own: one unreachable receiver does not retry the batch.
       await Promise.all(
         jobs.map(async (job) => {
           try {
-            await outboxJob(handle, job.data);
+            await traceOutboxJob(handle.db, job.data.outboxId, () => outboxJob(handle, job.data));
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             console.warn(`outbox: ${message}`);
@@ -94,13 +109,27 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
       ).catch((error: unknown) =>
         console.error("draft sweep:", error instanceof Error ? error.message : error),
       );
-    void sweepDrafts();
+    // Every heartbeat: a run whose process died or lost its database is reclaimed once its lease
+    // runs out, and an acknowledged ticket whose job was never queued (a crash or an outage after
+    // the commit) is queued, so no ticket waits much longer than a lease.
+    let sweeping = false;
+    const sweepDrafting = async () => {
+      if (sweeping) return; // the previous sweep is still waiting for the database
+      sweeping = true;
+      await reclaimRuns(handle, boss).catch((error: unknown) =>
+        console.error("run reclaim:", error instanceof Error ? error.message : error),
+      );
+      await sweepDrafts();
+      sweeping = false;
+    };
+    void sweepDrafting();
+    const draftTimer = setInterval(() => void sweepDrafting(), leaseSettings().heartbeatSeconds * 1000);
+    draftTimer.unref();
+    boss.on("stopped", () => clearInterval(draftTimer));
     const timer = setInterval(() => {
       sweepOutbox(handle, boss).catch((error: unknown) =>
         console.error("outbox sweep:", error instanceof Error ? error.message : error),
       );
-      // An acknowledged ticket whose job was never queued (a crash or an outage after the commit) is queued now.
-      void sweepDrafts();
     }, OUTBOX_SWEEP_MS);
     timer.unref();
     boss.on("stopped", () => clearInterval(timer));
@@ -159,13 +188,16 @@ export async function sweepOutbox(handle: DatabaseHandle, boss: PgBoss): Promise
   return ids.length;
 }
 
-/** Safe to run twice (at-least-once delivery): a ticket already drafted or being drafted is left alone. */
+/**
+ * Safe to run twice (at-least-once delivery): a ticket already drafted is left alone, and one
+ * being drafted too while its run holds a live lease; a run whose lease ran out is taken over.
+ */
 export async function draftJob(handle: DatabaseHandle, job: DraftJob): Promise<void> {
   const [ticket] = await handle.db
     .select({ status: tickets.status })
     .from(tickets)
     .where(eq(tickets.id, job.ticketId));
-  if (!ticket || (ticket.status !== "new" && !job.guidance)) return;
+  if (!ticket || (ticket.status !== "new" && ticket.status !== "drafting" && !job.guidance)) return;
   try {
     await runAgent(handle.db, job.ticketId, {
       triggeredBy: job.triggeredBy,
@@ -199,7 +231,31 @@ export async function enqueueDrafts(boss: PgBoss, jobs: DraftJob[]): Promise<num
       singletonKey: data.ticketId,
       retryLimit: 3,
       retryBackoff: true,
+      expireInSeconds: draftJobExpirySeconds(),
     })),
   );
   return jobs.length;
+}
+
+/**
+ * A drafting job held active longer than a run's lease is handed out again: its run, if it
+ * still works, holds a live lease and the new attempt does nothing (see draftJob).
+ */
+function draftJobExpirySeconds(): number {
+  return Math.max(1, Math.ceil(leaseSettings().leaseSeconds));
+}
+
+/** Reclaims runs past their lease (lib/agent/reclaim.ts) and queues their tickets' drafts; returns how many. */
+export async function reclaimRuns(handle: DatabaseHandle, boss: PgBoss): Promise<number> {
+  const reclaimed = await reclaimExpiredRuns(handle.db);
+  await enqueueReclaimed(boss, reclaimed);
+  return reclaimed.length;
+}
+
+/** Queues the drafts of reclaimed runs' tickets, with the guidance their run was given. */
+export function enqueueReclaimed(boss: PgBoss, reclaimed: ReclaimedRun[]): Promise<number> {
+  return enqueueDrafts(
+    boss,
+    reclaimed.map((r) => ({ ticketId: r.ticketId, guidance: r.guidance, triggeredBy: r.triggeredBy })),
+  );
 }

@@ -115,6 +115,13 @@ export const HEADLINE_FIGURES: FigureDefinition[] = [
     help: "Human decisions made in the period.",
   },
   {
+    key: "autopilotApproved",
+    label: "Auto-approved",
+    unit: "count",
+    better: null,
+    help: "Actions the autopilot approved in an earned category, without a person: never counted as reviewed or agreed.",
+  },
+  {
     key: "ticketsDecided",
     label: "Tickets decided",
     unit: "count",

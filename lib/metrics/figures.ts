@@ -50,6 +50,8 @@ export interface Figures {
   editRate: number | null;
   /** Mean normalised edit distance (0..1) of the edits only. */
   meanEditDistance: number | null;
+  /** Actions the autopilot approved (lib/autopilot): never counted as reviewed, agreed or edited. */
+  autopilotApproved: number;
   /** Reviewed replies whose run failed grounding verification or that were tagged hallucination. */
   hallucinatedReplies: number;
   /** hallucinationRate = hallucinatedReplies / reviewedReplies. */
@@ -86,6 +88,7 @@ type ReviewCounts = Pick<
   | "edits"
   | "meanEditDistance"
   | "hallucinatedReplies"
+  | "autopilotApproved"
   | "timeToReviewP50Seconds"
   | "timeToReviewP95Seconds"
 >;
@@ -106,6 +109,7 @@ const EMPTY: Counts = {
   edits: 0,
   meanEditDistance: null,
   hallucinatedReplies: 0,
+  autopilotApproved: 0,
   timeToReviewP50Seconds: null,
   timeToReviewP95Seconds: null,
   ticketsDecided: 0,
@@ -218,6 +222,7 @@ function countsOf(
     "editDistanceSum",
     "editsMeasured",
     "hallucinatedReplies",
+    "autopilotApproved",
   ]);
   const [latencyP50Ms, latencyP95Ms] = percentiles?.latencyMs ?? pair(runs[0]?.values.latencyMs);
   const [timeToReviewP50Seconds, timeToReviewP95Seconds] =
@@ -348,7 +353,7 @@ export async function loadPercentiles(
           sql`date_part('epoch', x.created_at - x.proposed_at)`,
           sql`x.created_at`,
           sql`reviews x`,
-          sql``,
+          sql`x.source = 'person' and`,
         ),
       ),
     ])

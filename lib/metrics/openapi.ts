@@ -15,6 +15,9 @@ export const metricsOpenApi: OpenApiSection = {
           "policy version or model, plus per-rule figures, top reasons, failing checks and anomaly flags, " +
           "the period's runs cut by agent shape (`shapes`) and the team shape's reviewer agent against " +
           "people's decisions on the same replies (`reviewerAgent`). " +
+          "`agreement` compares blind second reviews with the first decisions: `pairs`, `agreed`, `rate`, " +
+          "`kappa` (Cohen's kappa; null when not defined: no pairs, or both reviewers used one class only), " +
+          "`byCategory` (intent × action kind), `byReviewer` and `disagreements` (with `ticketHref`). " +
           "Rates with no denominator are null.",
         security: [{ apiKey: [] }, { session: [] }],
         parameters: [

@@ -2,6 +2,8 @@ import type { Db } from "@/db";
 import type { CheckName } from "@/lib/agent/verify";
 import { AppError } from "@/lib/errors";
 import { REASON_LABELS, type ReasonTag } from "@/lib/review/schema";
+import type { AgreementReport } from "./agreement";
+import { loadAgreement } from "./agreement-load";
 import { type Anomaly, type AnomalyMetric, type DailyCount, detectAnomalies } from "./anomalies";
 import {
   type CheckCount,
@@ -55,6 +57,8 @@ export interface MetricsReport {
   shapes: ShapeFigures[];
   /** The team shape's reviewer agent against people's decisions on the same replies. */
   reviewerAgent: ReviewerAgentFigures;
+  /** Blind second reviews given in the period against the first decisions (lib/metrics/agreement.ts). */
+  agreement: AgreementReport;
   generatedAt: string;
 }
 
@@ -119,11 +123,12 @@ const ANOMALY_COUNTS: Record<AnomalyMetric, (f: Figures) => DailyCount> = {
  */
 export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise<MetricsReport> {
   const range = period.current;
-  const [buckets, names, shapes, reviewerAgent] = await Promise.all([
+  const [buckets, names, shapes, reviewerAgent, agreement] = await Promise.all([
     loadFigures(db, period),
     ruleNames(db),
     loadShapeFigures(db, range),
     loadReviewerAgentFigures(db, range),
+    loadAgreement(db, range),
   ]);
   const firstDay = firstDayOf(range);
   const rules = ruleFiguresOf(buckets.rows, names);
@@ -170,6 +175,7 @@ export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise
     anomalies,
     shapes,
     reviewerAgent,
+    agreement,
     generatedAt: new Date().toISOString(),
   };
 }

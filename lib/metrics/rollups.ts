@@ -93,6 +93,7 @@ function reviewsSource(where: SQL): SQL {
            coalesce(p.version::text, 'none') as policy, ${day("v.created_at")} as day,
            ${agreedSql("v")} as agreed, ${escalatingSql("v")} as escalating,
            ${autoResolvedSql("v")} as auto_resolved, ${hallucinatedSql("v")} as hallucinated,
+           v.source = 'auto' as autopilot,
            date_part('epoch', v.created_at - v.proposed_at) as wait
     from reviews v left join policy_versions p on p.id = v.policy_version_id
     where ${where}`;
@@ -205,15 +206,18 @@ function rollupRowsSql(range: Range, { history, cuts }: RollupOptions): SQL {
     from runs_in b where b.status <> 'running'
     group by ${cutSets(cuts)}
     union all
-    -- Reviews by day and cut.
+    -- Reviews by day and cut: people's decisions, and the autopilot's approvals apart.
     select b.day, 'reviews', ${cutKey(cuts)}, jsonb_build_object(
-      'reviewedActions', count(*), 'agreedActions', count(*) filter (where b.agreed),
-      'reviewedReplies', count(*) filter (where b.kind = 'reply'),
+      'reviewedActions', count(*) filter (where not b.autopilot),
+      'agreedActions', count(*) filter (where b.agreed and not b.autopilot),
+      'reviewedReplies', count(*) filter (where b.kind = 'reply' and not b.autopilot),
       'edits', count(*) filter (where b.decision = 'edit'),
       'editDistanceSum', coalesce(sum(b.edit_distance) filter (where b.decision = 'edit'), 0),
       'editsMeasured', count(b.edit_distance) filter (where b.decision = 'edit'),
-      'hallucinatedReplies', count(*) filter (where b.hallucinated),
-      'waitSeconds', percentile_cont(array[0.5, 0.95]) within group (order by b.wait))
+      'hallucinatedReplies', count(*) filter (where b.hallucinated and not b.autopilot),
+      'autopilotApproved', count(*) filter (where b.autopilot),
+      'waitSeconds', percentile_cont(array[0.5, 0.95]) within group (order by b.wait)
+        filter (where not b.autopilot))
     from reviews_in b
     group by ${cutSets(cuts)}
     union all

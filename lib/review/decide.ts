@@ -3,7 +3,15 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { auditInsert } from "@/db/queries/audit";
-import { agentActions, agentRuns, reviews, type TicketStatus, tickets, users } from "@/db/schema";
+import {
+  agentActions,
+  agentRuns,
+  reviews,
+  secondReviews,
+  type TicketStatus,
+  tickets,
+  users,
+} from "@/db/schema";
 import {
   ACTION_AFTER_DECISION,
   isUndecided,
@@ -11,19 +19,28 @@ import {
   UNDECIDED_ACTIONS,
 } from "@/lib/agent/transitions";
 import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
+import { judgeIfSampled } from "@/lib/autopilot/judge";
 import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
+import { tracingActive, withSpan } from "@/lib/telemetry/spans";
+import { ticketTraceparentOfAction } from "@/lib/telemetry/stored-context";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
+import { sampledForSecondReview } from "./second-review-sample";
 
 export interface Reviewer {
   id: string;
   name: string;
 }
+
+/** The system deciding for an autopiloted category (lib/autopilot): the review is marked `auto`. */
+export const AUTOPILOT: { system: "autopilot" } = { system: "autopilot" };
+export type Decider = Reviewer | typeof AUTOPILOT;
 
 export interface DecisionOutcome {
   reviewId: string;
@@ -174,17 +191,49 @@ function readDecisionContext(db: Db) {
   return prepared;
 }
 
+export interface DecisionOptions {
+  /** The share of decisions opened again for a blind second reviewer (default SECOND_REVIEW_SHARE). */
+  secondReviewShare?: number;
+}
+
 /**
- * Records one human decision. The review, the action's new status, the
- * ticket's status, the audit entry and (for approvals and escalations) the
- * outbox row commit in one transaction; the version check makes sure exactly
- * one of several concurrent decisions wins.
+ * Records one decision, a person's or the autopilot's. The review, the
+ * action's new status, the ticket's status, the audit entry and (for approvals
+ * and escalations) the outbox row commit in one transaction; the version check
+ * makes sure exactly one of several concurrent decisions wins. A person's
+ * verdict on an autopilot sample then re-judges its category.
  */
 export async function decideAction(
   db: Db,
-  reviewer: Reviewer,
+  decider: Decider,
   input: DecisionInput,
+  options: DecisionOptions = {},
 ): Promise<DecisionOutcome> {
+  // The decision joins its ticket's trace (from ingest on), linked to the request that made it.
+  const traceparent = tracingActive() ? await ticketTraceparentOfAction(db, input.actionId) : null;
+  const attributes = {
+    "countersign.action.id": input.actionId,
+    "countersign.review.decision": input.decision,
+  };
+  const outcome = await withSpan("countersign.review.decide", { attributes, traceparent }, async (span) => {
+    const decided = await recordDecision(db, decider, input, options);
+    span.setAttributes({
+      "countersign.ticket.id": decided.ticketId,
+      "countersign.action.status": decided.actionStatus,
+    });
+    return decided;
+  });
+  if (!("system" in decider)) await judgeIfSampled(db, input.actionId);
+  return outcome;
+}
+
+async function recordDecision(
+  db: Db,
+  decider: Decider,
+  input: DecisionInput,
+  options: DecisionOptions,
+): Promise<DecisionOutcome> {
+  const reviewerId = "system" in decider ? null : decider.id;
   const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
@@ -247,7 +296,8 @@ export async function decideAction(
         proposedAt: action.createdAt,
         model: found.model,
         policyVersionId: found.policyVersionId,
-        reviewerId: reviewer.id,
+        reviewerId,
+        source: reviewerId ? "person" : "auto",
         decision: input.decision,
         originalText: original,
         finalText,
@@ -279,8 +329,8 @@ export async function decideAction(
         .where(eq(tickets.id, ticket.id))
         .returning({ status: tickets.status });
       const audit = auditInsert(tx, {
-        actorId: reviewer.id,
-        actorType: "user",
+        actorId: reviewerId,
+        actorType: reviewerId ? "user" : "system",
         action: `review.${input.decision}`,
         entityType: "agent_action",
         entityId: action.id,
@@ -309,6 +359,19 @@ export async function decideAction(
           : []),
       );
       if (won.length === 0) throw new AppError("conflict:review", "lost");
+      // A sample of decisions is opened again, blind, for another reviewer (reviewer agreement).
+      // Only people's decisions: the autopilot's are judged through its own sample.
+      if (
+        reviewerId &&
+        sampledForSecondReview(action.id, options.secondReviewShare ?? env().SECOND_REVIEW_SHARE)
+      ) {
+        await tx.insert(secondReviews).values({
+          actionId: action.id,
+          ticketId: ticket.id,
+          firstReviewId: reviewId,
+          firstReviewerId: reviewerId,
+        });
+      }
       const ticketStatus = settled[0]?.status;
       if (!ticketStatus) throw new Error(`ticket ${ticket.id} vanished during the decision`);
       return {

@@ -25,6 +25,8 @@ export interface TimelineReview {
   id: string;
   actionId: string;
   decision: string;
+  /** "auto" when the autopilot decided (lib/autopilot). */
+  source: string;
   reviewer: string | null;
   reason: string | null;
   reasonTags: string[];

@@ -7,22 +7,16 @@ import { classify, deserializeModel, loadTriageModel, MODEL_PATH, serializeModel
 import { DEFAULT_TRAIN_OPTIONS, trainTriageModel } from "@/lib/triage/train";
 
 describe("the committed triage model", () => {
-  it("is under 5 MB and loads in under 200 ms", () => {
+  // Load and per-ticket times are printed by `npm run eval`, not asserted here.
+  it("is under 5 MB and loads from its file", () => {
     expect(statSync(MODEL_PATH).size).toBeLessThan(5_000_000);
-    const started = performance.now();
     const model = deserializeModel(readFileSync(MODEL_PATH)); // not the per-process cache
-    expect(performance.now() - started).toBeLessThan(200);
     expect(model.heads.intent.labels).toEqual(INTENTS);
     expect(model.heads.category.labels).toEqual(["payments", "account_data", "legal", "security", "none"]);
   });
 
-  it("classifies a ticket in under a millisecond, with calibrated probabilities", () => {
+  it("classifies a ticket with calibrated probabilities", () => {
     const model = loadTriageModel();
-    classify(model, "warm", "up");
-    const started = performance.now();
-    for (let i = 0; i < 200; i++)
-      classify(model, "Card stolen", `Someone stole my credit card ${i} and used it.`);
-    expect((performance.now() - started) / 200).toBeLessThan(1);
     const t = classify(model, "Card stolen", "Someone stole my credit card and used it on your shop.");
     expect(t).toMatchObject({ intent: "card_security", category: "security" });
     const sum = Object.values(t.categories).reduce((a, b) => a + b, 0);

@@ -1,6 +1,3 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "@/db";
-import { tickets } from "@/db/schema";
 import type { StepRecorder } from "@/lib/agent/recorder";
 import { answerability } from "./answer";
 import { type Triage, triageTicket } from "./model";
@@ -17,10 +14,11 @@ export function triageOf(ticket: { subject: string; body: string }): Triage {
 
 /**
  * The first step of every agent run, whatever the model: the triage reading
- * is stored in the chain and on the ticket. Escalations it forces come from
- * the policy's escalate_category rules, which read `triage` from the facts.
+ * is stored in the chain (the run stores it on the ticket as it starts).
+ * Escalations it forces come from the policy's escalate_category rules, which
+ * read `triage` from the facts.
  */
-export async function recordTriageStep(db: Db, recorder: StepRecorder, ticketId: string, triage: Triage) {
+export async function recordTriageStep(recorder: StepRecorder, ticketId: string, triage: Triage) {
   const started = performance.now();
   const answer = answerability(triage);
   await recorder.record({
@@ -39,5 +37,4 @@ export async function recordTriageStep(db: Db, recorder: StepRecorder, ticketId:
     },
     latencyMs: Math.round(performance.now() - started),
   });
-  await db.update(tickets).set(triageColumns(triage)).where(eq(tickets.id, ticketId));
 }

@@ -28,11 +28,12 @@ export async function benchDatabaseExists(name: string): Promise<boolean> {
 /** A fresh database on the benchmark's PostgreSQL server. */
 export async function freshBenchDatabase(
   name: string,
+  options: { onStatement?: (text: string) => void } = {},
 ): Promise<DatabaseHandle & { drop: () => Promise<void> }> {
   const admin = postgres(benchServerUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
-  const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(name), max: 20 });
+  const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(name), max: 20, ...options });
   await migrateDatabase(handle);
   return {
     ...handle,

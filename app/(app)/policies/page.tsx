@@ -4,6 +4,7 @@ import { CompareVersions, type Comparison } from "@/components/policies/policy-d
 import { PolicyWorkbench } from "@/components/policies/policy-workbench";
 import { PublishedPolicy } from "@/components/policies/published-policy";
 import { OtherRuleFigures } from "@/components/policies/rule-figures";
+import { Suggestions } from "@/components/policies/suggestions";
 import { VersionHistory } from "@/components/policies/version-history";
 import { getDb } from "@/db";
 import { listPolicyVersions, type PolicyVersionSummary } from "@/db/queries/policies";
@@ -14,6 +15,7 @@ import { diffPolicies } from "@/lib/guardrails/diff";
 import { loadRuleFigures } from "@/lib/guardrails/figures";
 import { FAIL_CLOSED_RULES, rulesProblem } from "@/lib/guardrails/policy";
 import { rulesSchema } from "@/lib/guardrails/rules";
+import { loadSuggestionsWithDryRun } from "@/lib/guardrails/suggestions/load";
 
 export const metadata: Metadata = { title: "Policies" };
 
@@ -60,7 +62,11 @@ export default async function PoliciesPage({
     return Number.isInteger(value) ? value : undefined;
   };
   const db = await getDb();
-  const [versions, figures] = await Promise.all([listPolicyVersions(db), loadRuleFigures(db)]);
+  const [versions, figures, mined] = await Promise.all([
+    listPolicyVersions(db),
+    loadRuleFigures(db),
+    loadSuggestionsWithDryRun(db),
+  ]);
   const published = versions.find((v) => v.status === "published") ?? null;
   const draft = versions.find((v) => v.status === "draft") ?? null;
   const previous = versions.find((v) => v.status === "retired");
@@ -81,6 +87,7 @@ export default async function PoliciesPage({
     .filter((f) => !inPublished.has(f.ruleId))
     .map((f) => ({ label: names.get(f.ruleId) ?? "Unknown rule", figures: f }));
   const justPublished = number("published");
+  const opened = number("opened");
 
   return (
     <section aria-labelledby="policies-heading" className="space-y-6">
@@ -91,6 +98,12 @@ export default async function PoliciesPage({
         <p role="status" className="rounded bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
           Version {justPublished} is published: new runs use it. Runs already made keep the version they ran
           under.
+        </p>
+      ) : null}
+      {opened !== undefined && draft?.version === opened ? (
+        <p role="status" className="rounded bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          Draft version {opened} holds the suggested change. Check its dry-run below, then edit, discard or
+          publish it.
         </p>
       ) : null}
       <PublishedPolicy published={published} figures={figures} />
@@ -116,6 +129,7 @@ export default async function PoliciesPage({
             : null
         }
       />
+      <Suggestions suggestions={mined.suggestions} draftVersion={draft?.version ?? null} />
       <OtherRuleFigures rows={others} />
       <VersionHistory versions={versions} publishedId={published?.id ?? null} />
       <CompareVersions versions={versions} comparison={comparison} />

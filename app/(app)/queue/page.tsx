@@ -2,12 +2,14 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { QueueView } from "@/components/review/queue-view";
+import { SecondReviewList } from "@/components/review/second-review-list";
 import { getDb } from "@/db";
 import { requirePageScope } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { getQueryClient } from "@/lib/query-client";
 import { loadQueue, queueParamsSchema } from "@/lib/review/queue";
 import { queueKey } from "@/lib/review/queue-key";
+import { listSecondReviews } from "@/lib/review/second-review";
 
 export const metadata: Metadata = { title: "Review queue" };
 
@@ -22,9 +24,11 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     queryKey: queueKey(params),
     queryFn: async () => loadQueue(await getDb(), params, user, { slaMinutes: env().REVIEW_SLA_MINUTES }),
   });
+  const secondReviews = await listSecondReviews(await getDb(), user);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <QueueView initialParams={params} />
+      <SecondReviewList items={secondReviews} />
     </HydrationBoundary>
   );
 }

@@ -17,7 +17,7 @@ import {
   VERIFICATION_FAILED,
 } from "../prompt";
 import { roleOf } from "../shapes/roles";
-import { countTokens } from "../tokens";
+import { countTokens, countTokensOfParts } from "../tokens";
 import type { RetrievedOrder } from "../types";
 import { type ArticleFact, composeReply } from "./compose";
 import { analystBrief, managerNext, validateInput } from "./roles";
@@ -318,24 +318,21 @@ function reflect(prompt: LanguageModelV4Prompt): string {
   return JSON.stringify({ verdict, notes });
 }
 
-function promptText(prompt: LanguageModelV4Prompt): string {
-  return prompt
-    .map((m) =>
-      typeof m.content === "string"
-        ? m.content
-        : m.content
-            .map((p) =>
-              "text" in p
-                ? p.text
-                : "input" in p
-                  ? JSON.stringify(p.input)
-                  : "output" in p
-                    ? JSON.stringify(p.output)
-                    : "",
-            )
-            .join("\n"),
-    )
-    .join("\n");
+/** Each text of the prompt, in order (the model counts their tokens). */
+function promptParts(prompt: LanguageModelV4Prompt): string[] {
+  return prompt.flatMap((m) =>
+    typeof m.content === "string"
+      ? [m.content]
+      : m.content.map((p) =>
+          "text" in p
+            ? p.text
+            : "input" in p
+              ? JSON.stringify(p.input)
+              : "output" in p
+                ? JSON.stringify(p.output)
+                : "",
+        ),
+  );
 }
 
 let callCounter = 0;
@@ -372,7 +369,7 @@ function generate(options: LanguageModelV4CallOptions): LanguageModelV4GenerateR
     else
       content.push({ type: "text", text: role === "analyst" ? analystBrief(conv) : (next.text ?? "Done.") });
   }
-  const inputTokens = countTokens(promptText(options.prompt));
+  const inputTokens = countTokensOfParts(promptParts(options.prompt));
   const outputTokens = countTokens(
     content.map((c) => ("text" in c ? c.text : "input" in c ? String(c.input) : "")).join("\n"),
   );

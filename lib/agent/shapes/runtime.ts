@@ -3,6 +3,7 @@ import type { ZodType } from "zod";
 import type { Db } from "@/db";
 import { amountsInText, requiresCitations, ticketEscalations } from "@/lib/guardrails/evaluate";
 import type { ToolName } from "@/lib/guardrails/rules";
+import { modelTelemetry } from "@/lib/telemetry/genai";
 import { FACTS_READ_STEP, factsRead } from "../cache";
 import { type VerificationRound, verificationStep } from "../chain";
 import { withGrounding } from "../grounding";
@@ -93,8 +94,8 @@ export function createRuntime(db: Db, input: ShapeInput, fallback: string | null
       ...(Object.keys(tools).length ? { tools } : {}),
       stopWhen: [isStepCount(Math.max(1, setting.maxSteps)), meter.stop, stop],
       maxRetries: 0,
+      telemetry: modelTelemetry(`countersign.agent.${role}`),
     });
-    await recorder.flushTotals();
     return result;
   };
 

@@ -1,4 +1,4 @@
-import type { Tool } from "ai";
+import { type Schema, type Tool, zodSchema } from "ai";
 import { checkToolCall } from "@/lib/guardrails/evaluate";
 import type { Rule, ToolName } from "@/lib/guardrails/rules";
 import { LIMITS } from "../limits";
@@ -12,6 +12,7 @@ import { lookupCustomerInput, lookupCustomerTool } from "./lookup-customer";
 import { lookupOrdersInput, lookupOrdersTool } from "./lookup-orders";
 import { TOOL_REFUSALS } from "./refusals";
 import { searchKnowledgeBaseInput, searchKnowledgeBaseTool } from "./search-knowledge-base";
+import { tracedTool } from "./traced";
 
 export { classifyToolCall, TOOL_REFUSALS, type ToolRefusal } from "./refusals";
 
@@ -25,6 +26,17 @@ export const TOOL_INPUTS = {
   escalate_to_human: escalateToHumanInput,
   issue_refund: issueRefundInput,
 } as const;
+
+/** The same schemas as the SDK sends and checks them: converted to JSON Schema once, not on every model call. */
+const TOOL_SCHEMAS: Record<ToolName, Schema> = {
+  search_knowledge_base: zodSchema(searchKnowledgeBaseInput),
+  lookup_customer: zodSchema(lookupCustomerInput),
+  lookup_orders: zodSchema(lookupOrdersInput),
+  get_ticket_history: zodSchema(getTicketHistoryInput),
+  draft_reply: zodSchema(draftReplyInput),
+  escalate_to_human: zodSchema(escalateToHumanInput),
+  issue_refund: zodSchema(issueRefundInput),
+};
 
 export type { ToolContext } from "./context";
 
@@ -52,6 +64,7 @@ function gated(ctx: ToolContext, rules: Rule[], name: ToolName, original: Tool):
   if (!execute) throw new Error(`Tool ${name} has no execute`);
   return {
     ...original,
+    inputSchema: TOOL_SCHEMAS[name],
     execute: async (input: unknown, options: Parameters<typeof execute>[1]) => {
       const size = JSON.stringify(input ?? null).length;
       if (size > LIMITS.toolArgs) {
@@ -138,6 +151,7 @@ export function buildTools(
     escalate_to_human: escalateToHumanTool(ctx),
     issue_refund: issueRefundTool(ctx),
   };
-  for (const name of Object.keys(tools) as ToolName[]) tools[name] = gated(ctx, rules, name, tools[name]);
+  for (const name of Object.keys(tools) as ToolName[])
+    tools[name] = tracedTool(name, gated(ctx, rules, name, tools[name]));
   return tools;
 }

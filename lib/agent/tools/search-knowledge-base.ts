@@ -1,6 +1,6 @@
 import { tool } from "ai";
 import { z } from "zod";
-import { getArticleBySlug, searchKnowledgeBase } from "@/db/queries/kb";
+import { getArticlesBySlugs, searchKnowledgeBase } from "@/db/queries/kb";
 import type { ToolContext } from "./context";
 
 export const searchKnowledgeBaseInput = z.object({
@@ -14,9 +14,13 @@ export function searchKnowledgeBaseTool(ctx: ToolContext) {
     inputSchema: searchKnowledgeBaseInput,
     execute: async ({ query }) => {
       const hits = await searchKnowledgeBase(ctx.db, query, 5);
+      const found = await getArticlesBySlugs(
+        ctx.db,
+        hits.map((hit) => hit.slug),
+      );
       const articles = [];
       for (const hit of hits) {
-        const article = await getArticleBySlug(ctx.db, hit.slug);
+        const article = found.get(hit.slug);
         if (!article) continue;
         ctx.retrieved.articles.set(hit.slug, { title: article.title, body: article.body });
         articles.push({

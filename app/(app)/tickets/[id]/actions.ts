@@ -39,9 +39,10 @@ export async function draftTicketAction(_prev: ActionResult, form: FormData): Pr
     revalidatePath(`/tickets/${parsed.data.ticketId}`);
     const pending = outcome.actions.filter((a) => a.status === "pending_review").length;
     const blocked = outcome.actions.filter((a) => a.status === "blocked").length;
+    const auto = outcome.actions.filter((a) => a.status === "approved").length;
     return {
       ok: true,
-      message: `The agent proposed ${pending} action${pending === 1 ? "" : "s"} for review${blocked ? ` and ${blocked} was blocked by policy` : ""}${outcome.cacheHit ? " (reused an identical earlier decision)" : ""}.`,
+      message: `The agent proposed ${pending} action${pending === 1 ? "" : "s"} for review${blocked ? ` and ${blocked} was blocked by policy` : ""}${auto ? `; ${auto} approved by autopilot` : ""}${outcome.cacheHit ? " (reused an identical earlier decision)" : ""}.`,
     };
   } catch (error) {
     return actionError(error);

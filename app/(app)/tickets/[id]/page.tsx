@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { z } from "zod";
 import { DecisionChain } from "@/components/chain/decision-chain";
@@ -20,6 +20,7 @@ import { listDeliveriesForTicket } from "@/lib/delivery/outbox";
 import { formatDateTime, humanize } from "@/lib/format";
 import { actionText } from "@/lib/review/decide";
 import { repliesAlreadySent } from "@/lib/review/follow-up";
+import { pendingSecondReviewOf } from "@/lib/review/second-review";
 import { buildTimeline } from "@/lib/review/timeline";
 
 export const metadata: Metadata = { title: "Ticket" };
@@ -36,6 +37,9 @@ export default async function TicketPage({
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
   const db = await getDb();
+  // A blind second review this viewer may still give: the page would show the first decision.
+  const blind = await pendingSecondReviewOf(db, id.data, user);
+  if (blind) redirect(`/second-reviews/${blind}`);
   const context = await getTicketWithContext(db, id.data);
   if (!context) notFound();
   const { ticket, customer, orders } = context;
