@@ -12,6 +12,8 @@ export interface QueueFilters {
   /** The triage risk category and intent stored on the ticket. */
   category?: string;
   intent?: string;
+  /** Only the live claims of this reviewer (the "Mine" view). */
+  claimedBy?: string;
 }
 
 export interface QueueCursor {
@@ -19,20 +21,26 @@ export interface QueueCursor {
   id: string;
 }
 
-function filtersWhere({ kind, state, q, category, intent }: QueueFilters): SQL[] {
+function filtersWhere({ kind, state, q, category, intent, claimedBy }: QueueFilters): SQL[] {
   const where: SQL[] = [
     state ? eq(agentActions.status, state) : inArray(agentActions.status, [...QUEUE_STATES]),
   ];
   if (kind) where.push(eq(agentActions.kind, kind));
+  if (claimedBy) where.push(liveClaimOf(claimedBy));
   if (category) where.push(eq(tickets.triageCategory, category));
   if (intent) where.push(eq(tickets.triageIntent, intent));
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(
-      or(ilike(tickets.subject, like), ilike(tickets.fromEmail, like), eq(tickets.externalId, q)) as SQL,
+      or(ilike(tickets.subject, like), ilike(tickets.fromEmail, like), ilike(tickets.externalId, like)) as SQL,
     );
   }
   return where;
+}
+
+/** A claim of this reviewer's that has not expired. */
+function liveClaimOf(userId: string): SQL {
+  return and(eq(agentActions.claimedBy, userId), sql`${agentActions.claimExpiresAt} > now()`) as SQL;
 }
 
 /**
@@ -44,7 +52,7 @@ function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: 
     ? sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`
     : undefined;
   const joinTickets = Boolean(filters.q || filters.category || filters.intent);
-  if (!filters.kind && !joinTickets) {
+  if (!filters.kind && !filters.claimedBy && !joinTickets) {
     // One ordered read of agent_actions_queue_idx (status, created_at, id) per status, merged:
     // with `status in (...)` Postgres cannot read that index in created_at order, and would
     // sort every undecided action to show 25 of them.
@@ -113,6 +121,16 @@ export async function listQueue(
 }
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>["items"][number];
+
+/** How many undecided actions this reviewer holds a live claim on (the "Mine" view), text search applied. */
+export async function countMine(db: Db, userId: string, q?: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(agentActions)
+    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+    .where(and(...filtersWhere({ q, claimedBy: userId })));
+  return Number(row?.n ?? 0);
+}
 
 /** Counts per kind and state for the filter chips (text search applied, kind and state not). */
 export async function queueCounts(db: Db, q?: string): Promise<Record<string, number>> {
