@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentActions, agentRuns, policyVersions, tickets, users } from "../schema";
 
@@ -12,8 +12,8 @@ export interface QueueFilters {
   /** The triage risk category and intent stored on the ticket. */
   category?: string;
   intent?: string;
-  /** Only the live claims of this reviewer (the "Mine" view). */
-  claimedBy?: string;
+  /** Only the claims of this reviewer still live at this time (the "Mine" view). */
+  claimedBy?: { userId: string; liveAt: Date };
 }
 
 export interface QueueCursor {
@@ -26,7 +26,13 @@ function filtersWhere({ kind, state, q, category, intent, claimedBy }: QueueFilt
     state ? eq(agentActions.status, state) : inArray(agentActions.status, [...QUEUE_STATES]),
   ];
   if (kind) where.push(eq(agentActions.kind, kind));
-  if (claimedBy) where.push(liveClaimOf(claimedBy));
+  if (claimedBy)
+    where.push(
+      and(
+        eq(agentActions.claimedBy, claimedBy.userId),
+        gt(agentActions.claimExpiresAt, claimedBy.liveAt),
+      ) as SQL,
+    );
   if (category) where.push(eq(tickets.triageCategory, category));
   if (intent) where.push(eq(tickets.triageIntent, intent));
   if (q) {
@@ -36,11 +42,6 @@ function filtersWhere({ kind, state, q, category, intent, claimedBy }: QueueFilt
     );
   }
   return where;
-}
-
-/** A claim of this reviewer's that has not expired. */
-function liveClaimOf(userId: string): SQL {
-  return and(eq(agentActions.claimedBy, userId), sql`${agentActions.claimExpiresAt} > now()`) as SQL;
 }
 
 /**
@@ -123,12 +124,16 @@ export async function listQueue(
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>["items"][number];
 
 /** How many undecided actions this reviewer holds a live claim on (the "Mine" view), text search applied. */
-export async function countMine(db: Db, userId: string, q?: string): Promise<number> {
+export async function countMine(
+  db: Db,
+  claimedBy: { userId: string; liveAt: Date },
+  q?: string,
+): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(agentActions)
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
-    .where(and(...filtersWhere({ q, claimedBy: userId })));
+    .where(and(...filtersWhere({ q, claimedBy })));
   return Number(row?.n ?? 0);
 }
 

@@ -66,11 +66,11 @@ export async function loadQueue(
       q: params.q || undefined,
       category: params.category,
       intent: params.intent,
-      claimedBy: params.mine ? viewer.id : undefined,
+      claimedBy: params.mine ? { userId: viewer.id, liveAt: now } : undefined,
       cursor: decodeQueueCursor(params.cursor),
     }),
     queueCounts(db, params.q || undefined),
-    countMine(db, viewer.id, params.q || undefined),
+    countMine(db, { userId: viewer.id, liveAt: now }, params.q || undefined),
   ]);
   return {
     items: page.items.map((item) => {
