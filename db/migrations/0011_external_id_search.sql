@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_external_id_trgm_idx" ON "tickets" USING gin ("external_id" gin_trgm_ops);
