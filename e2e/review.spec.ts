@@ -121,3 +121,54 @@ test("a second reviewer losing the race sees who decided", async ({ page, browse
   );
   await admin.close();
 });
+
+test("opening a ticket claims nothing; Start review claims it until Release or leaving", async ({
+  page,
+  browser,
+}) => {
+  const action = await draft(page, "bitext-3834");
+  const url = page.url();
+  const subject = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+  await expect(action.getByRole("button", { name: "Start review" })).toBeVisible();
+  const admin = await browser.newContext({ storageState: ".e2e-data/admin.json" });
+  const other = await admin.newPage();
+  await other.goto(url);
+  const theirs = other.getByRole("article", { name: "Reply draft (pending review)" });
+  // Both only looked: nobody holds it.
+  await expect(theirs.getByRole("button", { name: "Start review" })).toBeVisible();
+
+  await action.getByRole("button", { name: "Start review" }).click();
+  await expect(action.getByText(/^You are reviewing this until \d\d:\d\d UTC\.$/)).toBeVisible();
+  await other.reload();
+  await expect(theirs).toContainText("Being reviewed by Riley Reviewer");
+  await expect(theirs.getByRole("button", { name: "Start review" })).toHaveCount(0);
+  // The reviewer's Mine view lists it (in a second tab, so the ticket stays open in the first).
+  const queue = await page.context().newPage();
+  await queue.goto("/queue?mine=1");
+  await expect(queue.getByRole("button", { name: /^Mine \([1-9]\d*\)$/ })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+  await expect(
+    queue.getByRole("table", { name: "Actions waiting for review" }).getByRole("link", { name: subject }),
+  ).toBeVisible();
+  await queue.close();
+
+  await action.getByRole("button", { name: "Release" }).click();
+  await expect(action.getByRole("button", { name: "Start review" })).toBeVisible();
+  await other.reload();
+  await expect(theirs.getByRole("button", { name: "Start review" })).toBeVisible();
+
+  // Leaving the ticket gives the claim back too.
+  await action.getByRole("button", { name: "Start review" }).click();
+  await expect(action.getByRole("button", { name: "Release" })).toBeVisible();
+  await other.reload();
+  await expect(theirs).toContainText("Being reviewed by Riley Reviewer");
+  await page.getByRole("link", { name: "Queue" }).first().click();
+  await expect(page).toHaveURL(/\/queue$/);
+  await expect(async () => {
+    await other.reload();
+    await expect(theirs.getByRole("button", { name: "Start review" })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  await admin.close();
+});

@@ -73,4 +73,3 @@ export function actionFactory(db: Db) {
     return out;
   };
 }
-

@@ -90,10 +90,12 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
   const guard = { ignoreEventWhen: modalOpen };
   useHotkeys("j", () => move(1), guard, [items.length]);
   useHotkeys("k", () => move(-1), guard, [items.length]);
-  useHotkeys("enter", () => void open(items[selected]), { ignoreEventWhen: (e) => modalOpen() || onControl(e) }, [
-    items,
-    selected,
-  ]);
+  useHotkeys(
+    "enter",
+    () => void open(items[selected]),
+    { ignoreEventWhen: (e) => modalOpen() || onControl(e) },
+    [items, selected],
+  );
   useHotkeys("n", next, guard);
   useReviewKeys({ "?": () => setHelp((h) => !h) });
 

@@ -38,7 +38,11 @@ function filtersWhere({ kind, state, q, category, intent, claimedBy }: QueueFilt
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(
-      or(ilike(tickets.subject, like), ilike(tickets.fromEmail, like), ilike(tickets.externalId, like)) as SQL,
+      or(
+        ilike(tickets.subject, like),
+        ilike(tickets.fromEmail, like),
+        ilike(tickets.externalId, like),
+      ) as SQL,
     );
   }
   return where;

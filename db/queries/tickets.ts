@@ -36,7 +36,11 @@ export async function listTickets(db: Db, { status, q, cursor, limit = 25, match
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(
-      or(ilike(tickets.externalId, like), ilike(tickets.subject, like), ilike(tickets.fromEmail, like)) as SQL,
+      or(
+        ilike(tickets.externalId, like),
+        ilike(tickets.subject, like),
+        ilike(tickets.fromEmail, like),
+      ) as SQL,
     );
   }
   if (cursor) {

@@ -37,7 +37,7 @@ describe.each(availableDrivers())("claims on purpose on %s", (driver) => {
     await seedDemo(db, { now: new Date() });
     [me, them] = (await insertReviewers(db, 2, `purpose-${driver}`)) as [Person, Person];
     const add = actionFactory(db);
-    addAction = async () => ((await add([{ createdAt: new Date() }]))[0]?.id as string);
+    addAction = async () => (await add([{ createdAt: new Date() }]))[0]?.id as string;
   });
   afterAll(() => handle?.destroy());
 

@@ -329,7 +329,10 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
     const theirs = await walk(db, { mine: "1" }, other);
     expect(theirs.items.map((i) => i.id)).toEqual([manual.held]);
     // Within a search, and once the lease has run out.
-    const searched = await loadQueue(db, { mine: "1", q: "held by me" }, viewer, { slaMinutes: SLA, now: NOW });
+    const searched = await loadQueue(db, { mine: "1", q: "held by me" }, viewer, {
+      slaMinutes: SLA,
+      now: NOW,
+    });
     expect(searched.items.map((i) => i.id)).toEqual([manual.mine]);
     const later = new Date(NOW.getTime() + 6 * MINUTE);
     const expired = await loadQueue(db, { mine: "1" }, viewer, { slaMinutes: SLA, now: later });

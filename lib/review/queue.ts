@@ -17,7 +17,7 @@ export const queueParamsSchema = z.object({
   q: z.string().trim().max(200, "Keep the search under 200 characters.").optional(),
   category: z.enum(CATEGORIES, `Filter by a triage category: ${CATEGORIES.join(", ")}.`).optional(),
   intent: z.enum(INTENTS as [string, ...string[]], "Filter by an intent triage knows.").optional(),
-  mine: z.literal("1", 'Use mine=1 for the actions you are reviewing, or leave it out.').optional(),
+  mine: z.literal("1", "Use mine=1 for the actions you are reviewing, or leave it out.").optional(),
   cursor: z.string().max(200).optional(),
 });
 export type QueueParams = z.infer<typeof queueParamsSchema>;

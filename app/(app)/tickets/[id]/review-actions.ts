@@ -20,7 +20,8 @@ export async function startReviewAction(actionId: string): Promise<ActionResult<
   try {
     const user = await requireScope("actions:review");
     const id = actionIdSchema.safeParse(actionId);
-    if (!id.success) return { ok: false, error: id.error.issues[0]?.message ?? "This action id is not valid." };
+    if (!id.success)
+      return { ok: false, error: id.error.issues[0]?.message ?? "This action id is not valid." };
     const claim = await claimAction(await getDb(), id.data, user.id, env().REVIEW_LEASE_MINUTES * 60_000);
     revalidatePath("/queue");
     return { ok: true, data: claim };
@@ -34,7 +35,8 @@ export async function releaseReviewAction(actionId: string): Promise<ActionResul
   try {
     const user = await requireScope("actions:review");
     const id = actionIdSchema.safeParse(actionId);
-    if (!id.success) return { ok: false, error: id.error.issues[0]?.message ?? "This action id is not valid." };
+    if (!id.success)
+      return { ok: false, error: id.error.issues[0]?.message ?? "This action id is not valid." };
     const released = await releaseClaim(await getDb(), id.data, user.id);
     revalidatePath("/queue");
     return {
