@@ -99,6 +99,8 @@ test("reject and send back: the agent drafts again with the reviewer's guidance"
 });
 
 test("a second reviewer losing the race sees who decided", async ({ page, browser }) => {
+  // Two signed-in browsers and an agent run: more than the default 30 s on a loaded machine.
+  test.setTimeout(90_000);
   await draft(page, "bitext-4240");
   const url = page.url();
   const admin = await browser.newContext({ storageState: ".e2e-data/admin.json" });
@@ -128,6 +130,7 @@ test("opening a ticket claims nothing; Start review claims it until Release or l
   page,
   browser,
 }) => {
+  test.setTimeout(90_000);
   const action = await draft(page, "bitext-3834");
   const url = page.url();
   const subject = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
