@@ -180,6 +180,8 @@ export const tickets = pgTable(
     // The review queue's search is a substring match (ilike) on subject and sender: trigram indexes.
     index("tickets_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
     index("tickets_from_email_trgm_idx").using("gin", t.fromEmail.op("gin_trgm_ops")),
+    // External ids are searched by substring, case-insensitive ("BITEXT-41" finds bitext-4182).
+    index("tickets_external_id_trgm_idx").using("gin", t.externalId.op("gin_trgm_ops")),
   ],
 );
 

@@ -13,7 +13,15 @@ test("draft all new queues every new ticket and shows progress until done", asyn
     timeout: 30_000,
   });
   await expect(page.getByText("All queued tickets are drafted.")).toBeVisible({ timeout: 100_000 });
+  // The counts beside the button followed without a reload, and the answer agrees with them.
+  await expect(page.getByRole("link", { name: "New (0)" })).toBeVisible();
+  await page.getByRole("button", { name: "Draft all new" }).click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "There are no new tickets to draft" }),
+  ).toBeVisible();
+  await expect(page.getByRole("link", { name: "New (0)" })).toBeVisible();
   await page.goto("/tickets");
-  await expect(page.getByRole("link", { name: "new (0)" })).toBeVisible();
-  await expect(page.getByRole("link", { name: /^awaiting review \(\d+\)$/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: "New (0)" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Awaiting review \(\d+\)$/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^All tickets \(\d+\)$/ })).toBeVisible();
 });

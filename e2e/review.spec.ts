@@ -21,10 +21,12 @@ test("approve a reply: decided, and delivered through the outbox", async ({ page
   const decided = page.getByRole("article", { name: "Reply draft (approved)" });
   await expect(decided).toContainText("Approved by Riley Reviewer");
   await expect(decided).toContainText("rated 5/5");
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByRole("region", { name: "Deliveries" })).toContainText("sent");
-  }).toPass({ timeout: 20_000 });
+  // The delivery's state follows the outbox without a reload.
+  await expect(
+    page.getByRole("region", { name: "Deliveries" }).getByText("sent", { exact: true }),
+  ).toBeVisible({
+    timeout: 20_000,
+  });
 });
 
 test("edit then approve: the live diff shows the change and the edited text is stored", async ({ page }) => {
@@ -97,6 +99,8 @@ test("reject and send back: the agent drafts again with the reviewer's guidance"
 });
 
 test("a second reviewer losing the race sees who decided", async ({ page, browser }) => {
+  // Two signed-in browsers and an agent run: more than the default 30 s on a loaded machine.
+  test.setTimeout(90_000);
   await draft(page, "bitext-4240");
   const url = page.url();
   const admin = await browser.newContext({ storageState: ".e2e-data/admin.json" });
@@ -119,5 +123,57 @@ test("a second reviewer losing the race sees who decided", async ({ page, browse
   await expect(other.getByRole("article", { name: "Reply draft (approved)" })).toContainText(
     "Approved by Riley Reviewer",
   );
+  await admin.close();
+});
+
+test("opening a ticket claims nothing; Start review claims it until Release or leaving", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const action = await draft(page, "bitext-3834");
+  const url = page.url();
+  const subject = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+  await expect(action.getByRole("button", { name: "Start review" })).toBeVisible();
+  const admin = await browser.newContext({ storageState: ".e2e-data/admin.json" });
+  const other = await admin.newPage();
+  await other.goto(url);
+  const theirs = other.getByRole("article", { name: "Reply draft (pending review)" });
+  // Both only looked: nobody holds it.
+  await expect(theirs.getByRole("button", { name: "Start review" })).toBeVisible();
+
+  await action.getByRole("button", { name: "Start review" }).click();
+  await expect(action.getByText(/^You are reviewing this until \d\d:\d\d UTC\.$/)).toBeVisible();
+  await other.reload();
+  await expect(theirs).toContainText("Being reviewed by Riley Reviewer");
+  await expect(theirs.getByRole("button", { name: "Start review" })).toHaveCount(0);
+  // The reviewer's Mine view lists it (in a second tab, so the ticket stays open in the first).
+  const queue = await page.context().newPage();
+  await queue.goto("/queue?mine=1");
+  await expect(queue.getByRole("button", { name: /^Mine \([1-9]\d*\)$/ })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
+  await expect(
+    queue.getByRole("table", { name: "Actions waiting for review" }).getByRole("link", { name: subject }),
+  ).toBeVisible();
+  await queue.close();
+
+  await action.getByRole("button", { name: "Release" }).click();
+  await expect(action.getByRole("button", { name: "Start review" })).toBeVisible();
+  await other.reload();
+  await expect(theirs.getByRole("button", { name: "Start review" })).toBeVisible();
+
+  // Leaving the ticket gives the claim back too.
+  await action.getByRole("button", { name: "Start review" }).click();
+  await expect(action.getByRole("button", { name: "Release" })).toBeVisible();
+  await other.reload();
+  await expect(theirs).toContainText("Being reviewed by Riley Reviewer");
+  await page.getByRole("link", { name: "Queue" }).first().click();
+  await expect(page).toHaveURL(/\/queue$/);
+  await expect(async () => {
+    await other.reload();
+    await expect(theirs.getByRole("button", { name: "Start review" })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await admin.close();
 });

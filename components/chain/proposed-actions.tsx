@@ -5,6 +5,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import type { Action, ReviewRow } from "@/db/queries/runs";
 import type { Citation, EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
 import { formatCents } from "@/lib/format";
+import type { ClaimView } from "@/lib/review/claims";
 
 const STATUS_TONE: Record<string, Tone> = {
   pending_review: "warn",
@@ -149,8 +150,11 @@ export function ProposedActions({
   canReview = false,
   openedActionId,
   alreadySent = [],
+  claims = {},
 }: {
   actions: Action[];
+  /** Live claims on these actions, by action id (read, not taken: viewing claims nothing). */
+  claims?: Record<string, ClaimView>;
   reviews?: ReviewRow[];
   canReview?: boolean;
   /** Replies the customer was already sent: a reply draft now is a follow-up. */
@@ -214,6 +218,7 @@ export function ProposedActions({
                   focused={action.id === focusedId}
                   alreadySent={action.kind === "reply" ? alreadySent : []}
                   skipOnNext={undecided.map((u) => u.id)}
+                  claim={claims[action.id] ?? null}
                 />
               );
             }

@@ -1,16 +1,19 @@
 "use client";
 
-import { useEffect, useId, useState, useTransition } from "react";
-import { claimActionAction, decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
+import { useId, useState, useTransition } from "react";
+import { decideActionAction } from "@/app/(app)/tickets/[id]/review-actions";
 import { Button } from "@/components/ui/button";
 import type { Grounding } from "@/lib/agent/grounding";
+import type { ClaimView } from "@/lib/review/claims";
 import { REASON_TAGS } from "@/lib/review/schema";
+import { ClaimBar } from "./claim-bar";
 import { EditForm, type FieldErrors, RejectForm, type Rejection } from "./decision-forms";
 import { EditEscalationForm, EscalateForm, type Escalation, type EscalationEdits } from "./escalation-forms";
 import { type Feedback, FeedbackFields } from "./feedback-fields";
 import { REASON_KEYS } from "./reason-keys";
 import { TriageCorrection, type TriageCorrectionValue } from "./triage-correction";
 import { useAfterDecision, useStayPreference } from "./use-after-decision";
+import { useClaim } from "./use-claim";
 import { useReviewKeys } from "./use-review-keys";
 
 type Mode = "edit" | "escalate" | "reject" | null;
@@ -45,9 +48,12 @@ export function ActionReview({
   focused,
   alreadySent = [],
   skipOnNext = [],
+  claim: initialClaim = null,
 }: {
   action: ReviewableAction;
   focused: boolean;
+  /** The live claim on this action when the page was read (viewing claims nothing). */
+  claim?: ClaimView | null;
   /** Replies this customer was already sent: a new reply is a follow-up the reviewer must confirm. */
   alreadySent?: SentReplySummary[];
   skipOnNext?: string[];
@@ -70,7 +76,6 @@ export function ActionReview({
   const [followUp, setFollowUp] = useState(false);
   const [correction, setCorrection] = useState<TriageCorrectionValue>({ intent: "", category: "" });
   const [error, setError] = useState<{ text: string; fields: FieldErrors } | null>(null);
-  const [claim, setClaim] = useState<string | null>(null);
   const [stay, setStay] = useStayPreference();
   const [pending, startTransition] = useTransition();
   const afterDecision = useAfterDecision(action.ticketId, [action.id, ...skipOnNext]);
@@ -78,16 +83,7 @@ export function ActionReview({
   const approvable = action.status !== "blocked" && action.kind !== "refund";
   const editable = (action.kind === "reply" || action.kind === "escalation") && action.status !== "blocked";
 
-  useEffect(() => {
-    claimActionAction(action.id).then((r) => {
-      if (r.ok && r.data && !r.data.claimed && r.data.holder) {
-        const until = r.data.expiresAt ? new Date(r.data.expiresAt).toISOString().slice(11, 16) : "";
-        setClaim(
-          `Being reviewed by ${r.data.holder}${until ? ` until ${until} UTC` : ""}. Deciding now may conflict with them.`,
-        );
-      }
-    });
-  }, [action.id]);
+  const claim = useClaim(action.id, initialClaim);
 
   const submit = (decision: Decision) =>
     startTransition(async () => {
@@ -171,11 +167,7 @@ export function ActionReview({
   const fields = error?.fields ?? {};
   return (
     <div className="mt-3 space-y-3">
-      {claim ? (
-        <p role="status" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900">
-          {claim}
-        </p>
-      ) : null}
+      <ClaimBar {...claim} />
       {isFollowUp ? (
         <section
           aria-label="Already sent"

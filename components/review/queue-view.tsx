@@ -5,16 +5,23 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
+import { startReviewAction } from "@/app/(app)/tickets/[id]/review-actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableHead, Td, Th } from "@/components/ui/table";
 import type { QueuePage, QueueParams, QueueRow } from "@/lib/review/queue";
 import { queueKey } from "@/lib/review/queue-key";
-import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
 import { modalOpen, onControl } from "./hotkey-guards";
+import { QueueFilters } from "./queue-filters";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { useClaimNext } from "./use-claim-next";
 import { useReviewKeys } from "./use-review-keys";
+
+function emptyMessage(params: QueueParams): string {
+  if (params.q) return `No actions waiting for review match “${params.q}”.`;
+  if (params.mine) return "You are not reviewing anything: press Next, or Start review on a ticket.";
+  return "Nothing waiting for review here.";
+}
 
 export async function fetchQueue(params: QueueParams): Promise<QueuePage> {
   const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]);
@@ -38,15 +45,14 @@ function age(minutes: number): string {
   return `${Math.floor(minutes / 1440)}d`;
 }
 
-const FILTERS: { label: string; params: Pick<QueueParams, "kind" | "state">; count: string }[] = [
-  { label: "All", params: {}, count: "all" },
-  { label: "Replies", params: { kind: "reply" }, count: "reply" },
-  { label: "Escalations", params: { kind: "escalation" }, count: "escalation" },
-  { label: "Refunds", params: { kind: "refund" }, count: "refund" },
-  { label: "Blocked", params: { state: "blocked" }, count: "blocked" },
-];
+/** How often the queue is read again while it is on screen (and on every return to the window). */
+const LIVE_MS = 5_000;
 
-/** The review queue: oldest first, filters with counts, text search, refreshed on focus and every 15 s. */
+/**
+ * The review queue: oldest first, filters with counts, text search, live (read
+ * again every few seconds and on focus). Viewing a row claims nothing; Next,
+ * and Enter on a row, claim before opening.
+ */
 export function QueueView({ initialParams }: { initialParams: QueueParams }) {
   const router = useRouter();
   const [params, setParams] = useState<QueueParams>(initialParams);
@@ -56,11 +62,18 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
   const query = useQuery({
     queryKey: queueKey(params),
     queryFn: () => fetchQueue(params),
-    refetchInterval: 15_000,
+    staleTime: LIVE_MS - 1_000,
+    refetchInterval: LIVE_MS,
     refetchOnWindowFocus: true,
   });
   const items = query.data?.items ?? [];
-  const open = (row: QueueRow | undefined) => row && router.push(`/tickets/${row.ticketId}?action=${row.id}`);
+  const href = (row: QueueRow) => `/tickets/${row.ticketId}?action=${row.id}`;
+  // Enter starts the review: the claim is taken first (or its holder shown on the ticket), then the ticket opens.
+  const open = async (row: QueueRow | undefined) => {
+    if (!row) return;
+    await startReviewAction(row.id);
+    router.push(href(row));
+  };
 
   // j/k move the focus with the selection, so a screen reader announces the row it lands on and
   // Enter on it follows the link; Enter elsewhere (nothing focused) opens the selected row.
@@ -77,10 +90,12 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
   const guard = { ignoreEventWhen: modalOpen };
   useHotkeys("j", () => move(1), guard, [items.length]);
   useHotkeys("k", () => move(-1), guard, [items.length]);
-  useHotkeys("enter", () => open(items[selected]), { ignoreEventWhen: (e) => modalOpen() || onControl(e) }, [
-    items,
-    selected,
-  ]);
+  useHotkeys(
+    "enter",
+    () => void open(items[selected]),
+    { ignoreEventWhen: (e) => modalOpen() || onControl(e) },
+    [items, selected],
+  );
   useHotkeys("n", next, guard);
   useReviewKeys({ "?": () => setHelp((h) => !h) });
 
@@ -121,7 +136,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
           onSubmit={(e) => {
             e.preventDefault();
             const q = String(new FormData(e.currentTarget).get("q") ?? "").trim();
-            setFilter({ kind: params.kind, state: params.state, q: q || undefined });
+            setFilter({ kind: params.kind, state: params.state, mine: params.mine, q: q || undefined });
           }}
         >
           <label htmlFor="queue-search" className="sr-only">
@@ -140,66 +155,13 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
           </button>
         </form>
       </search>
-      <nav aria-label="Filter the queue" className="mt-3 flex flex-wrap gap-2 text-sm">
-        {FILTERS.map((f) => {
-          const active = f.params.kind === params.kind && f.params.state === params.state;
-          return (
-            <button
-              key={f.label}
-              type="button"
-              aria-pressed={active}
-              onClick={() => setFilter(f.params)}
-              className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
-            >
-              {f.label} ({query.data?.counts[f.count] ?? 0})
-            </button>
-          );
-        })}
-        <label className="ml-auto flex items-center gap-1">
-          Triage category
-          <select
-            value={params.category ?? ""}
-            onChange={(e) =>
-              setFilter({
-                kind: params.kind,
-                state: params.state,
-                category: (e.target.value || undefined) as QueueParams["category"],
-              })
-            }
-            className="rounded border border-slate-300 bg-white px-2 py-1"
-          >
-            <option value="">any</option>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {c.replace("_", " ")}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex items-center gap-1">
-          Intent
-          <select
-            value={params.intent ?? ""}
-            onChange={(e) =>
-              setFilter({ kind: params.kind, state: params.state, intent: e.target.value || undefined })
-            }
-            className="rounded border border-slate-300 bg-white px-2 py-1"
-          >
-            <option value="">any</option>
-            {INTENTS.map((i) => (
-              <option key={i} value={i}>
-                {i.replaceAll("_", " ")}
-              </option>
-            ))}
-          </select>
-        </label>
-      </nav>
+      <QueueFilters params={params} counts={query.data?.counts} setFilter={setFilter} />
       {query.isError ? (
         <p role="alert" className="mt-4 text-red-800">
           {query.error.message}
         </p>
       ) : items.length === 0 && query.isSuccess ? (
-        <p className="mt-6 text-slate-600">Nothing waiting for review here.</p>
+        <p className="mt-6 text-slate-600">{emptyMessage(params)}</p>
       ) : (
         <div className="mt-4">
           <Table label="Actions waiting for review">
@@ -224,14 +186,22 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                       ref={(el) => {
                         links.current[i] = el;
                       }}
-                      href={`/tickets/${row.ticketId}?action=${row.id}`}
+                      href={href(row)}
                       onFocus={() => setSelected(i)}
+                      onKeyDown={(e) => {
+                        // Following the link with Enter starts the review; a click only looks.
+                        if (e.key !== "Enter" || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                        e.preventDefault();
+                        void open(row);
+                      }}
                       className="text-sky-800 hover:underline"
                     >
                       {row.subject}
                     </Link>
                     {row.beingReviewedBy ? (
                       <div className="text-xs text-amber-800">being reviewed by {row.beingReviewedBy}</div>
+                    ) : row.claimedByMe ? (
+                      <div className="text-xs text-sky-800">you are reviewing this</div>
                     ) : null}
                   </Td>
                   <Td>

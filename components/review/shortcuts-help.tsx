@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 
 const SHORTCUTS: [string, string][] = [
   ["j / k", "move down / up the queue"],
-  ["Enter", "open the selected action"],
+  ["Enter", "start reviewing the selected action (claims it, then opens it)"],
   ["n", "claim and open the next unclaimed action"],
   ["a", "approve the action as is"],
   ["e", "edit the reply, then approve"],

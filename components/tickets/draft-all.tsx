@@ -1,20 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { draftAllNewAction } from "@/app/(app)/tickets/actions";
-
-interface Progress {
-  counts: Record<string, number>;
-  queued: number;
-}
-
-async function fetchProgress(): Promise<Progress> {
-  const response = await fetch("/api/v1/tickets/progress", { cache: "no-store" });
-  if (!response.ok) throw new Error("Could not load drafting progress.");
-  return response.json();
-}
+import { TICKET_PROGRESS_KEY, useTicketProgress } from "./use-ticket-progress";
 
 /** "Draft all new": queues every new ticket and shows progress until the queue is drained. */
 export function DraftAll() {
@@ -22,12 +12,8 @@ export function DraftAll() {
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [watching, setWatching] = useState(false);
-  const progress = useQuery({
-    queryKey: ["drafting-progress"],
-    queryFn: fetchProgress,
-    enabled: watching,
-    refetchInterval: watching ? 1000 : false,
-  });
+  const queryClient = useQueryClient();
+  const progress = useTicketProgress(watching ? 1000 : false, watching);
   const active = progress.data ? progress.data.queued + (progress.data.counts.drafting ?? 0) : null;
 
   useEffect(() => {
@@ -50,6 +36,8 @@ export function DraftAll() {
         onClick={() =>
           startTransition(async () => {
             const result = await draftAllNewAction();
+            // The counts beside the button are read again with the answer, so the two agree.
+            await queryClient.refetchQueries({ queryKey: TICKET_PROGRESS_KEY });
             setMessage(
               result.ok ? { ok: true, text: result.message ?? "" } : { ok: false, text: result.error },
             );

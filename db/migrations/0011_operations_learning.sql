@@ -55,4 +55,5 @@ ALTER TABLE "second_reviews" ADD CONSTRAINT "second_reviews_reviewer_id_users_id
 CREATE INDEX "autopilot_samples_category_idx" ON "autopilot_samples" USING btree ("policy_version_id","intent","action_kind");--> statement-breakpoint
 CREATE INDEX "second_reviews_pending_idx" ON "second_reviews" USING btree ("created_at") WHERE "second_reviews"."decided_at" is null;--> statement-breakpoint
 CREATE INDEX "second_reviews_decided_idx" ON "second_reviews" USING btree ("decided_at");--> statement-breakpoint
-CREATE INDEX "agent_runs_running_lease_idx" ON "agent_runs" USING btree ("lease_expires_at") WHERE "agent_runs"."status" = 'running';
+CREATE INDEX "agent_runs_running_lease_idx" ON "agent_runs" USING btree ("lease_expires_at") WHERE "agent_runs"."status" = 'running';--> statement-breakpoint
+CREATE INDEX "tickets_external_id_trgm_idx" ON "tickets" USING gin ("external_id" gin_trgm_ops);

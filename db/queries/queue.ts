@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentActions, agentRuns, policyVersions, tickets, users } from "../schema";
 
@@ -12,6 +12,8 @@ export interface QueueFilters {
   /** The triage risk category and intent stored on the ticket. */
   category?: string;
   intent?: string;
+  /** Only the claims of this reviewer still live at this time (the "Mine" view). */
+  claimedBy?: { userId: string; liveAt: Date };
 }
 
 export interface QueueCursor {
@@ -19,17 +21,28 @@ export interface QueueCursor {
   id: string;
 }
 
-function filtersWhere({ kind, state, q, category, intent }: QueueFilters): SQL[] {
+function filtersWhere({ kind, state, q, category, intent, claimedBy }: QueueFilters): SQL[] {
   const where: SQL[] = [
     state ? eq(agentActions.status, state) : inArray(agentActions.status, [...QUEUE_STATES]),
   ];
   if (kind) where.push(eq(agentActions.kind, kind));
+  if (claimedBy)
+    where.push(
+      and(
+        eq(agentActions.claimedBy, claimedBy.userId),
+        gt(agentActions.claimExpiresAt, claimedBy.liveAt),
+      ) as SQL,
+    );
   if (category) where.push(eq(tickets.triageCategory, category));
   if (intent) where.push(eq(tickets.triageIntent, intent));
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(
-      or(ilike(tickets.subject, like), ilike(tickets.fromEmail, like), eq(tickets.externalId, q)) as SQL,
+      or(
+        ilike(tickets.subject, like),
+        ilike(tickets.fromEmail, like),
+        ilike(tickets.externalId, like),
+      ) as SQL,
     );
   }
   return where;
@@ -44,7 +57,7 @@ function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: 
     ? sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`
     : undefined;
   const joinTickets = Boolean(filters.q || filters.category || filters.intent);
-  if (!filters.kind && !joinTickets) {
+  if (!filters.kind && !filters.claimedBy && !joinTickets) {
     // One ordered read of agent_actions_queue_idx (status, created_at, id) per status, merged:
     // with `status in (...)` Postgres cannot read that index in created_at order, and would
     // sort every undecided action to show 25 of them.
@@ -113,6 +126,20 @@ export async function listQueue(
 }
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>["items"][number];
+
+/** How many undecided actions this reviewer holds a live claim on (the "Mine" view), text search applied. */
+export async function countMine(
+  db: Db,
+  claimedBy: { userId: string; liveAt: Date },
+  q?: string,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(agentActions)
+    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+    .where(and(...filtersWhere({ q, claimedBy })));
+  return Number(row?.n ?? 0);
+}
 
 /** Counts per kind and state for the filter chips (text search applied, kind and state not). */
 export async function queueCounts(db: Db, q?: string): Promise<Record<string, number>> {

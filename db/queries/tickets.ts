@@ -20,7 +20,7 @@ export function decodeCursor(value: string): TicketCursor | null {
 
 export interface ListTicketsOptions {
   status?: TicketStatus;
-  /** Matches the external id exactly, or words in the subject or sender. */
+  /** A substring of the external id, subject or sender, any case (trigram indexes serve all three). */
   q?: string;
   cursor?: TicketCursor | null;
   limit?: number;
@@ -36,7 +36,11 @@ export async function listTickets(db: Db, { status, q, cursor, limit = 25, match
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(
-      or(eq(tickets.externalId, q), ilike(tickets.subject, like), ilike(tickets.fromEmail, like)) as SQL,
+      or(
+        ilike(tickets.externalId, like),
+        ilike(tickets.subject, like),
+        ilike(tickets.fromEmail, like),
+      ) as SQL,
     );
   }
   if (cursor) {

@@ -1,9 +1,10 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
-import { type ActionKind, type ActionStatus, agentActions, agentRuns, tickets, users } from "@/db/schema";
+import { agentActions } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
+import { actionFactory, insertReviewers, type Person } from "@/test/review-actions";
 import { claimAction, claimNextAction, releaseClaim } from "./claims";
 import { decideAction } from "./decide";
 import { decisionSchema } from "./schema";
@@ -11,77 +12,6 @@ import { decisionSchema } from "./schema";
 const NOW = new Date("2026-11-01T12:00:00Z");
 const LEASE = 10 * 60_000;
 const MINUTE = 60_000;
-
-interface Person {
-  id: string;
-  name: string;
-}
-
-async function insertReviewers(db: Db, n: number, prefix: string): Promise<Person[]> {
-  return db
-    .insert(users)
-    .values(
-      Array.from({ length: n }, (_, i) => ({
-        email: `${prefix}-${i + 1}@example.test`,
-        name: `${prefix} ${i + 1}`,
-        passwordHash: "not-a-real-hash",
-        role: "reviewer" as const,
-      })),
-    )
-    .returning({ id: users.id, name: users.name });
-}
-
-interface ActionSpec {
-  kind?: ActionKind;
-  status?: ActionStatus;
-  createdAt: Date;
-}
-
-/** Undecided (or decided) actions on seeded tickets, each with a finished run, created when told. */
-function actionFactory(db: Db) {
-  let ticketIds: string[] | null = null;
-  let next = 0;
-  return async (specs: ActionSpec[]): Promise<{ id: string; ticketId: string }[]> => {
-    ticketIds ??= (await db.select({ id: tickets.id }).from(tickets).orderBy(asc(tickets.externalId))).map(
-      (t) => t.id,
-    );
-    const out: { id: string; ticketId: string }[] = [];
-    for (const spec of specs) {
-      const ticketId = ticketIds[next++ % ticketIds.length] as string;
-      const [run] = await db
-        .insert(agentRuns)
-        .values({
-          ticketId,
-          status: "succeeded",
-          model: "offline",
-          startedAt: spec.createdAt,
-          endedAt: spec.createdAt,
-        })
-        .returning({ id: agentRuns.id });
-      const kind = spec.kind ?? "reply";
-      const payload =
-        kind === "reply"
-          ? { text: "Your parcel left the warehouse yesterday.", citations: [], model: "offline" }
-          : kind === "escalation"
-            ? { reason: "Needs a person.", team: "support", urgency: "normal", ruleIds: [] }
-            : { orderNumber: "ORD-000001", amountCents: 1200, reason: "Damaged." };
-      const [action] = await db
-        .insert(agentActions)
-        .values({
-          runId: run?.id as string,
-          ticketId,
-          kind,
-          status: spec.status ?? "pending_review",
-          payload,
-          blockedBy: spec.status === "blocked" ? "no-payments" : null,
-          createdAt: spec.createdAt,
-        })
-        .returning({ id: agentActions.id, ticketId: agentActions.ticketId });
-      if (action) out.push(action);
-    }
-    return out;
-  };
-}
 
 async function claimOf(db: Db, actionId: string) {
   const [row] = await db

@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { agentActions, users } from "@/db/schema";
@@ -15,8 +15,9 @@ export type ClaimResult =
   | { claimed: false; holder: string | null; expiresAt: Date | null; status: string };
 
 /**
- * Opening an action claims it for a lease. One UPDATE decides: free, mine, or
- * expired claims are taken; a live claim of someone else's is reported.
+ * "Start review" (or Enter on a queue row) claims an action for a lease; viewing
+ * it does not. One UPDATE decides: free, mine, or expired claims are taken; a
+ * live claim of someone else's is reported.
  */
 export async function claimAction(
   db: Db,
@@ -100,9 +101,63 @@ export async function claimNextAction(
   return rowsOf<{ actionId: string; ticketId: string }>(slow)[0] ?? null;
 }
 
-export async function releaseClaim(db: Db, actionId: string, userId: string): Promise<void> {
-  await db
+/**
+ * Gives back the caller's own claim ("Release", or leaving the action); someone
+ * else's claim is left alone. Says whether there was one to release.
+ */
+export async function releaseClaim(db: Db, actionId: string, userId: string): Promise<boolean> {
+  const rows = await db
     .update(agentActions)
     .set({ claimedBy: null, claimExpiresAt: null })
-    .where(and(eq(agentActions.id, actionId), eq(agentActions.claimedBy, userId)));
+    .where(and(eq(agentActions.id, actionId), eq(agentActions.claimedBy, userId)))
+    .returning({ id: agentActions.id });
+  return rows.length > 0;
+}
+
+/** A live claim as a viewer sees it: their own, or someone else's. */
+export interface ClaimView {
+  mine: boolean;
+  holder: string;
+  expiresAt: string;
+}
+
+/** The live claims on these actions, read without taking any (viewing an action does not claim it). */
+export async function liveClaims(
+  db: Db,
+  actionIds: string[],
+  viewerId: string,
+): Promise<Record<string, ClaimView>> {
+  if (actionIds.length === 0) return {};
+  const rows = await db
+    .select({
+      id: agentActions.id,
+      claimedBy: agentActions.claimedBy,
+      expiresAt: agentActions.claimExpiresAt,
+      holder: users.name,
+    })
+    .from(agentActions)
+    .leftJoin(users, eq(users.id, agentActions.claimedBy))
+    .where(
+      and(
+        inArray(agentActions.id, actionIds),
+        inArray(agentActions.status, [...UNDECIDED]),
+        sql`${agentActions.claimExpiresAt} > now()`,
+      ),
+    );
+  return Object.fromEntries(
+    rows.flatMap((r) =>
+      r.claimedBy && r.expiresAt
+        ? [
+            [
+              r.id,
+              {
+                mine: r.claimedBy === viewerId,
+                holder: r.holder ?? "another reviewer",
+                expiresAt: r.expiresAt.toISOString(),
+              },
+            ],
+          ]
+        : [],
+    ),
+  );
 }

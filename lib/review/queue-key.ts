@@ -9,6 +9,7 @@ export function queueKey(params: QueueParams) {
     params.q ?? null,
     params.category ?? null,
     params.intent ?? null,
+    params.mine ?? null,
     params.cursor ?? null,
   ] as const;
 }

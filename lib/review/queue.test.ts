@@ -263,7 +263,7 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
     const zanzibar = await loadQueue(db, { q: "zanZIBAR" }, viewer, { slaMinutes: SLA, now: NOW });
     // The answered Zanzibar ticket is decided, so only the stuck parcel shows.
     expect(zanzibar.items.map((i) => i.id)).toEqual([manual.late]);
-    expect(zanzibar.counts).toEqual({ all: 1, reply: 1, pending_review: 1 });
+    expect(zanzibar.counts).toEqual({ all: 1, reply: 1, pending_review: 1, mine: 0 });
     expect(zanzibar.nextCursor).toBeNull();
 
     const percent = await loadQueue(db, { q: "100%" }, viewer, { slaMinutes: SLA, now: NOW });
@@ -278,11 +278,14 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
       now: NOW,
     });
     expect(byExternalId.items.map((i) => i.id)).toEqual([manual.legal]);
+    // A part of the external id, in any case, finds it too.
+    const partOfId = await loadQueue(db, { q: "QUEUE-TEST-LEG" }, viewer, { slaMinutes: SLA, now: NOW });
+    expect(partOfId.items.map((i) => i.id)).toEqual([manual.legal]);
     const byEmail = await loadQueue(db, { q: "fresh@customer" }, viewer, { slaMinutes: SLA, now: NOW });
     expect(byEmail.items.map((i) => i.id)).toEqual([manual.fresh]);
 
     const none = await loadQueue(db, { q: "no ticket says this" }, viewer, { slaMinutes: SLA, now: NOW });
-    expect(none).toEqual({ items: [], counts: { all: 0 }, nextCursor: null });
+    expect(none).toEqual({ items: [], counts: { all: 0, mine: 0 }, nextCursor: null });
   });
 
   it("works out ages and SLA breaches from the given clock", async () => {
@@ -315,6 +318,28 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
     const held = theirs.items.find((i) => i.id === manual.mine);
     expect(held?.beingReviewedBy).toBe("Vera Viewer");
     expect(theirs.items.find((i) => i.id === manual.held)?.beingReviewedBy).toBeNull();
+  });
+
+  it("Mine lists only the viewer's own live claims, and counts them", async () => {
+    const mine = await walk(db, { mine: "1" }, viewer);
+    expect(mine.items.map((i) => i.id)).toEqual([manual.mine]);
+    expect(mine.items[0]?.claimedByMe).toBe(true);
+    expect(mine.pages[0]?.counts.mine).toBe(1);
+    // The other reviewer's Mine holds their live claim, not the lapsed one.
+    const theirs = await walk(db, { mine: "1" }, other);
+    expect(theirs.items.map((i) => i.id)).toEqual([manual.held]);
+    // Within a search, and once the lease has run out.
+    const searched = await loadQueue(db, { mine: "1", q: "held by me" }, viewer, {
+      slaMinutes: SLA,
+      now: NOW,
+    });
+    expect(searched.items.map((i) => i.id)).toEqual([manual.mine]);
+    const later = new Date(NOW.getTime() + 6 * MINUTE);
+    const expired = await loadQueue(db, { mine: "1" }, viewer, { slaMinutes: SLA, now: later });
+    expect(expired.items).toEqual([]);
+    expect(expired.counts.mine).toBe(0);
+    const { items } = await walk(db, {}, viewer);
+    expect(items.filter((i) => i.claimedByMe).map((i) => i.id)).toEqual([manual.mine]);
   });
 
   it("ignores a cursor it cannot read and starts from the top", async () => {

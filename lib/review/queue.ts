@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db";
 import {
+  countMine,
   decodeQueueCursor,
   encodeQueueCursor,
   listQueue,
@@ -16,6 +17,7 @@ export const queueParamsSchema = z.object({
   q: z.string().trim().max(200, "Keep the search under 200 characters.").optional(),
   category: z.enum(CATEGORIES, `Filter by a triage category: ${CATEGORIES.join(", ")}.`).optional(),
   intent: z.enum(INTENTS as [string, ...string[]], "Filter by an intent triage knows.").optional(),
+  mine: z.literal("1", "Use mine=1 for the actions you are reviewing, or leave it out.").optional(),
   cursor: z.string().max(200).optional(),
 });
 export type QueueParams = z.infer<typeof queueParamsSchema>;
@@ -38,10 +40,13 @@ export interface QueueRow {
   overSla: boolean;
   /** Someone else's live claim. */
   beingReviewedBy: string | null;
+  /** The viewer's own live claim. */
+  claimedByMe: boolean;
 }
 
 export interface QueuePage {
   items: QueueRow[];
+  /** Undecided actions per filter: all, each kind and state, and "mine" (the viewer's live claims). */
   counts: Record<string, number>;
   nextCursor: string | null;
 }
@@ -54,22 +59,24 @@ export async function loadQueue(
   options: { slaMinutes: number; now?: Date },
 ): Promise<QueuePage> {
   const now = options.now ?? new Date();
-  const [page, counts] = await Promise.all([
+  const [page, counts, mine] = await Promise.all([
     listQueue(db, {
       kind: params.kind,
       state: params.state,
       q: params.q || undefined,
       category: params.category,
       intent: params.intent,
+      claimedBy: params.mine ? { userId: viewer.id, liveAt: now } : undefined,
       cursor: decodeQueueCursor(params.cursor),
     }),
     queueCounts(db, params.q || undefined),
+    countMine(db, { userId: viewer.id, liveAt: now }, params.q || undefined),
   ]);
   return {
     items: page.items.map((item) => {
       const ageMinutes = Math.max(0, Math.floor((now.getTime() - item.createdAt.getTime()) / 60_000));
-      const claimedByOther =
-        item.claimedBy && item.claimedBy !== viewer.id && item.claimExpiresAt && item.claimExpiresAt > now;
+      const live = Boolean(item.claimedBy && item.claimExpiresAt && item.claimExpiresAt > now);
+      const claimedByOther = live && item.claimedBy !== viewer.id;
       return {
         id: item.id,
         kind: item.kind,
@@ -93,9 +100,10 @@ export async function loadQueue(
         ageMinutes,
         overSla: ageMinutes > options.slaMinutes,
         beingReviewedBy: claimedByOther ? (item.claimedByName ?? "another reviewer") : null,
+        claimedByMe: live && item.claimedBy === viewer.id,
       };
     }),
-    counts,
+    counts: { ...counts, mine },
     nextCursor: page.nextCursor ? encodeQueueCursor(page.nextCursor) : null,
   };
 }

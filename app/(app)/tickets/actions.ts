@@ -2,6 +2,7 @@
 
 import { eq } from "drizzle-orm";
 import { getDatabase } from "@/db";
+import { countTicketsByStatus } from "@/db/queries/tickets";
 import { tickets } from "@/db/schema";
 import { requireScope } from "@/lib/auth/guards";
 import { type ActionResult, actionError } from "@/lib/errors";
@@ -14,7 +15,16 @@ export async function draftAllNewAction(): Promise<ActionResult<{ queued: number
     const user = await requireScope("tickets:draft");
     const { db } = await getDatabase();
     const fresh = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.status, "new"));
-    if (fresh.length === 0) return { ok: false, error: "There are no new tickets to draft." };
+    if (fresh.length === 0) {
+      // The counts on screen may be older than this answer (drafts land in the background): say where they went.
+      const drafting = (await countTicketsByStatus(db)).drafting ?? 0;
+      return {
+        ok: false,
+        error: drafting
+          ? `There are no new tickets to draft: ${drafting} ${drafting === 1 ? "is" : "are"} being drafted now.`
+          : "There are no new tickets to draft.",
+      };
+    }
     const queued = await enqueueDrafts(
       await appQueue(),
       fresh.map((t) => ({ ticketId: t.id, triggeredBy: user.id })),

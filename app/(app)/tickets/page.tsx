@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { z } from "zod";
 import { DraftAll } from "@/components/tickets/draft-all";
+import { TicketStatusFilters } from "@/components/tickets/status-filters";
 import { TicketStatusBadge } from "@/components/ui/badge";
 import { getDb } from "@/db";
 import { countTicketsByStatus, decodeCursor, listTickets } from "@/db/queries/tickets";
@@ -24,6 +25,14 @@ const searchSchema = z.object({
   cursor: z.string().max(200).optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
 });
+
+/** What an empty list means: nothing matched the search or filter, or there are no tickets at all. */
+function emptyMessage({ q, status, filtered }: { q?: string; status?: string; filtered: boolean }): string {
+  const withStatus = status ? ` with status “${humanize(status)}”` : "";
+  if (q) return `No tickets match “${q}”${withStatus}.`;
+  if (filtered) return `No tickets match this filter${withStatus}.`;
+  return status ? `No tickets${withStatus}.` : "No tickets yet.";
+}
 
 export default async function TicketsPage({
   searchParams,
@@ -50,7 +59,6 @@ export default async function TicketsPage({
     }),
     countTicketsByStatus(db),
   ]);
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const filterHref = (s?: string) => {
     const params = new URLSearchParams({ ...(s ? { status: s } : {}), ...(q ? { q } : {}), ...metricParams });
     return params.size ? `/tickets?${params}` : "/tickets";
@@ -104,25 +112,14 @@ export default async function TicketsPage({
           </button>
         </form>
       </search>
-      <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2 text-sm">
-        {[undefined, ...TICKET_STATUSES].map((s) => {
-          const active = s === status;
-          return (
-            <Link
-              key={s ?? "all"}
-              href={filterHref(s)}
-              aria-current={active ? "page" : undefined}
-              className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
-            >
-              {s ? humanize(s) : "all"} ({s ? (counts[s] ?? 0) : total})
-            </Link>
-          );
-        })}
-      </nav>
+      <TicketStatusFilters
+        statuses={TICKET_STATUSES}
+        counts={counts}
+        status={status}
+        hrefFor={Object.fromEntries([undefined, ...TICKET_STATUSES].map((s) => [s ?? "all", filterHref(s)]))}
+      />
       {tickets.length === 0 ? (
-        <p className="mt-8 text-slate-600">
-          No tickets {status ? `with status “${humanize(status)}”` : "yet"}.
-        </p>
+        <p className="mt-8 text-slate-600">{emptyMessage({ q, status, filtered: Boolean(metric.filter) })}</p>
       ) : (
         <div className="relative mt-4 overflow-x-auto">
           <table className="w-full border-collapse rounded bg-white text-sm shadow-sm [&_td]:[overflow-wrap:anywhere]">

@@ -18,6 +18,7 @@ import { requirePageScope } from "@/lib/auth/guards";
 import { roleHasScope } from "@/lib/auth/scopes";
 import { listDeliveriesForTicket } from "@/lib/delivery/outbox";
 import { formatDateTime, humanize } from "@/lib/format";
+import { liveClaims } from "@/lib/review/claims";
 import { actionText } from "@/lib/review/decide";
 import { repliesAlreadySent } from "@/lib/review/follow-up";
 import { pendingSecondReviewOf } from "@/lib/review/second-review";
@@ -56,9 +57,14 @@ export default async function TicketPage({
   ]);
   const actions = allActions.filter((a) => a.runId === latest?.id);
   const actionIds = allActions.map((a) => a.id);
-  const [decisions, audit] = await Promise.all([
+  const [decisions, audit, claims] = await Promise.all([
     getReviewsForActions(db, actionIds),
     listAuditForTicket(db, ticket.id, actionIds),
+    liveClaims(
+      db,
+      actions.map((a) => a.id),
+      user.id,
+    ),
   ]);
   const timeline = buildTimeline({
     runs,
@@ -102,6 +108,7 @@ export default async function TicketPage({
         <ProposedActions
           actions={actions}
           reviews={decisions}
+          claims={claims}
           canReview={canReview}
           openedActionId={z.uuid().safeParse((await searchParams).action).data}
           alreadySent={sent.map((s) => ({

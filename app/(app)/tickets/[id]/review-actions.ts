@@ -8,19 +8,42 @@ import { env } from "@/lib/env";
 import { type ActionResult, AppError, actionError } from "@/lib/errors";
 import { appQueue } from "@/lib/jobs/app-queue";
 import { enqueueDeliveries, enqueueDrafts } from "@/lib/jobs/queue";
-import { type ClaimResult, claimAction } from "@/lib/review/claims";
+import { type ClaimResult, claimAction, releaseClaim } from "@/lib/review/claims";
 import { decideAction } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
 import { undoDecision } from "@/lib/review/undo";
 
-/** Opening an action claims it for the lease, so others see it is being reviewed. */
-export async function claimActionAction(actionId: string): Promise<ActionResult<ClaimResult>> {
+const actionIdSchema = z.uuid("This action id is not valid: reload the page.");
+
+/** "Start review": claims the action for the lease, so others see it is being reviewed. */
+export async function startReviewAction(actionId: string): Promise<ActionResult<ClaimResult>> {
   try {
     const user = await requireScope("actions:review");
-    const id = z.uuid().safeParse(actionId);
-    if (!id.success) return { ok: false, error: "This action id is not valid." };
+    const id = actionIdSchema.safeParse(actionId);
+    if (!id.success)
+      return { ok: false, error: id.error.issues[0]?.message ?? "This action id is not valid." };
     const claim = await claimAction(await getDb(), id.data, user.id, env().REVIEW_LEASE_MINUTES * 60_000);
+    revalidatePath("/queue");
     return { ok: true, data: claim };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+/** "Release": gives the caller's claim back, so the action is free for anyone's Next. */
+export async function releaseReviewAction(actionId: string): Promise<ActionResult<{ released: boolean }>> {
+  try {
+    const user = await requireScope("actions:review");
+    const id = actionIdSchema.safeParse(actionId);
+    if (!id.success)
+      return { ok: false, error: id.error.issues[0]?.message ?? "This action id is not valid." };
+    const released = await releaseClaim(await getDb(), id.data, user.id);
+    revalidatePath("/queue");
+    return {
+      ok: true,
+      data: { released },
+      message: released ? "Released: anyone can review it now." : "You no longer held this action.",
+    };
   } catch (error) {
     return actionError(error);
   }

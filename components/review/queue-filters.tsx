@@ -1,0 +1,89 @@
+import type { QueueParams } from "@/lib/review/queue";
+import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
+
+type FilterParams = Pick<QueueParams, "kind" | "state" | "mine">;
+
+/** Each chip counts the actions waiting for review that it shows. */
+const FILTERS: { label: string; params: FilterParams; count: string }[] = [
+  { label: "All actions", params: {}, count: "all" },
+  { label: "Replies", params: { kind: "reply" }, count: "reply" },
+  { label: "Escalations", params: { kind: "escalation" }, count: "escalation" },
+  { label: "Refunds", params: { kind: "refund" }, count: "refund" },
+  { label: "Blocked", params: { state: "blocked" }, count: "blocked" },
+  { label: "Mine", params: { mine: "1" }, count: "mine" },
+];
+
+/** The queue's filters: a chip per view with what it counts, and the triage category and intent. */
+export function QueueFilters({
+  params,
+  counts,
+  setFilter,
+}: {
+  params: QueueParams;
+  counts: Record<string, number> | undefined;
+  setFilter: (p: Partial<QueueParams>) => void;
+}) {
+  return (
+    <nav aria-label="Filter the queue" className="mt-3 flex flex-wrap gap-2 text-sm">
+      {FILTERS.map((f) => {
+        const active =
+          f.params.kind === params.kind && f.params.state === params.state && f.params.mine === params.mine;
+        return (
+          <button
+            key={f.label}
+            type="button"
+            aria-pressed={active}
+            onClick={() => setFilter(f.params)}
+            className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
+          >
+            {f.label} ({counts?.[f.count] ?? 0})
+          </button>
+        );
+      })}
+      <label className="ml-auto flex items-center gap-1">
+        Triage category
+        <select
+          value={params.category ?? ""}
+          onChange={(e) =>
+            setFilter({
+              kind: params.kind,
+              state: params.state,
+              mine: params.mine,
+              category: (e.target.value || undefined) as QueueParams["category"],
+            })
+          }
+          className="rounded border border-slate-300 bg-white px-2 py-1"
+        >
+          <option value="">any</option>
+          {CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {c.replace("_", " ")}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1">
+        Intent
+        <select
+          value={params.intent ?? ""}
+          onChange={(e) =>
+            setFilter({
+              kind: params.kind,
+              state: params.state,
+              mine: params.mine,
+              intent: e.target.value || undefined,
+            })
+          }
+          className="rounded border border-slate-300 bg-white px-2 py-1"
+        >
+          <option value="">any</option>
+          {INTENTS.map((i) => (
+            <option key={i} value={i}>
+              {i.replaceAll("_", " ")}
+            </option>
+          ))}
+        </select>
+      </label>
+    </nav>
+  );
+}
