@@ -5,10 +5,10 @@ export const E2E_DATA_DIR = ".e2e-data";
 const SERIAL = [
   "keyboard",
   "review-flow",
+  "autopilot",
   "policies",
   "metrics",
   "bulk",
-  "autopilot",
   "suggestions",
   "shapes",
 ];

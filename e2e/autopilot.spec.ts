@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { draftWithAgent, expect, test } from "./fixtures";
 
-// Runs alone and last (serial project): promoting a category changes what every later draft of it does.
+// Runs alone (serial project), before the specs that publish a policy: promotions belong to the
+// published version the demo history was reviewed under, and change what later drafts of the category do.
 test.use({ role: "admin" });
 
 test("an admin promotes an eligible category and its next reply is approved by autopilot", async ({
@@ -54,4 +55,9 @@ test("an admin promotes an eligible category and its next reply is approved by a
   }
   await expect(history.getByText("Approved by autopilot")).toBeVisible();
   await expect(history.getByText(/Reply to the customer/)).toBeVisible();
+
+  // Demoted again, so later drafts of the category go to people.
+  await page.goto("/autopilot");
+  await row.getByRole("button", { name: "Demote Track order reply" }).click();
+  await expect(row.getByRole("button", { name: "Promote Track order reply" })).toBeVisible();
 });
