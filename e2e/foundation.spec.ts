@@ -35,7 +35,7 @@ test.describe("reviewer", () => {
     await expect(page.getByRole("banner")).toContainText("Riley Reviewer (reviewer)");
     const rows = page.getByRole("row");
     await expect(rows).toHaveCount(26); // header + a page of 25
-    await page.getByRole("link", { name: /^new \(\d+\)$/ }).click();
+    await page.getByRole("link", { name: /^New \(\d+\)$/ }).click();
     await expect(page).toHaveURL(/status=new/);
     await page.getByRole("link", { name: "Next page" }).click();
     await expect(page.getByRole("link", { name: "First page" })).toBeVisible();

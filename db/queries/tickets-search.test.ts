@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/client";
 import { tickets } from "@/db/schema";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
-import { listTickets } from "./tickets";
+import { decodeCursor, listTickets } from "./tickets";
 
 const IDS = ["bitext-4182", "bitext-41", "BITEXT-9041", "hand-7", "bitext-4_2%"];
 
@@ -32,6 +32,19 @@ describe.each(availableDrivers())("ticket search on %s", (driver) => {
     expect(await search("text-904")).toEqual(["BITEXT-9041"]);
     expect(await search("4182")).toEqual(["bitext-4182"]);
     expect(await search("nothing-like-this")).toEqual([]);
+  });
+
+  it("puts the ticket whose id is exactly the search first, and pages the rest without repeating it", async () => {
+    const first = await listTickets(handle.db, { q: "BITEXT-41", limit: 1 });
+    expect(first.tickets.map((t) => t.externalId)).toEqual(["bitext-41"]);
+    const [cursor] = [first.nextCursor];
+    expect(cursor).not.toBeNull();
+    const rest = await listTickets(handle.db, {
+      q: "BITEXT-41",
+      limit: 10,
+      cursor: cursor ? decodeCursor(cursor) : null,
+    });
+    expect(rest.tickets.map((t) => t.externalId)).toEqual(["bitext-4182"]);
   });
 
   it("takes % and _ literally", async () => {

@@ -28,9 +28,15 @@ export interface ListTicketsOptions {
   matching?: SQL;
 }
 
-/** Newest first, keyset-paginated on (created_at, id) so deep pages cost the same as the first. */
+/**
+ * Newest first, keyset-paginated on (created_at, id) so deep pages cost the same as the first. A
+ * ticket whose external id is exactly the search (any case) leads the first page and is left out
+ * of the later ones, so searching an id opens on that ticket rather than on ids that contain it.
+ */
 export async function listTickets(db: Db, { status, q, cursor, limit = 25, matching }: ListTicketsOptions) {
   const where: SQL[] = [];
+  const exact = q ? sql`lower(coalesce(${tickets.externalId}, '')) = lower(${q})` : null;
+  if (exact && cursor) where.push(sql`not (${exact})`);
   if (status) where.push(eq(tickets.status, status));
   if (matching) where.push(matching);
   if (q) {
@@ -63,13 +69,20 @@ export async function listTickets(db: Db, { status, q, cursor, limit = 25, match
     .from(tickets)
     .leftJoin(customers, eq(customers.id, tickets.customerId))
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .orderBy(...(exact ? [desc(exact)] : []), desc(tickets.createdAt), desc(tickets.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  // The next page starts after the last row of the newest-first run: the exact match is not part of it.
+  const isExact = (t: (typeof page)[number]) =>
+    q !== undefined && t.externalId?.toLowerCase() === q.toLowerCase();
+  const last = page.filter((t) => !isExact(t)).at(-1);
   const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+    rows.length > limit
+      ? encodeCursor(
+          last
+            ? { createdAt: last.createdAt.toISOString(), id: last.id }
+            : { createdAt: "9999-12-31T00:00:00.000Z", id: "ffffffff-ffff-ffff-ffff-ffffffffffff" },
+        )
       : null;
   return { tickets: page, nextCursor };
 }

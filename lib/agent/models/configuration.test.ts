@@ -215,7 +215,10 @@ describe("provider configuration and transient failures, over HTTP through the r
           useCache: false,
         }),
       ).rejects.toThrow();
-      expect(server.statuses).toEqual([200]);
+      // The chain is written in batches (lib/agent/recorder.ts): the refusal surfaces when the steps
+      // are stored, so the model's calls all succeeded and none was retried or sent to the fallback.
+      expect(server.statuses.length).toBeGreaterThan(0);
+      expect(server.statuses.every((status) => status === 200)).toBe(true);
       const [run] = await db.select().from(agentRuns).where(eq(agentRuns.ticketId, ticketId));
       expect(run).toMatchObject({ status: "failed", errorKind: "database", model: "compatible:scripted" });
       const steps = await stepsOf(run?.id ?? "");
