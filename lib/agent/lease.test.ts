@@ -148,6 +148,8 @@ describe.each(availableDrivers())("run leases on %s", (driver) => {
   });
 
   it("two reclaimers at once take each dead run once, and each ticket is drafted once", async () => {
+    // A long lease: eight drafts at once on one busy machine must not outlast the new runs' leases.
+    stubEnv({ AGENT_LEASE_SECONDS: "60", AGENT_HEARTBEAT_SECONDS: "50" });
     const ids = [nextTicket(), nextTicket(), nextTicket(), nextTicket()];
     for (const id of ids) await orphanRun(id, -1_000);
     const [first, second] = await Promise.all([reclaimExpiredRuns(handle.db), reclaimExpiredRuns(handle.db)]);
@@ -167,6 +169,7 @@ describe.each(availableDrivers())("run leases on %s", (driver) => {
       expect(runs.map((r) => r.status)).toEqual(["failed", "succeeded"]);
       expect(await statusOf(id)).toBe("awaiting_review");
     }
+    stubEnv(SHORT);
   });
 
   it("the heartbeat keeps a working run's lease; once it stops the run is reclaimed", async () => {
