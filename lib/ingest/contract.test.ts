@@ -546,6 +546,7 @@ describe.each(availableDrivers())("the ingest API on %s", (driver) => {
         rateLimiter: createRateLimiter(10),
         sessionReader: async () => {
           asked++;
+          return { id: "00000000-0000-4000-8000-000000000000" };
         },
       });
       const response = await withSession.getTicket(

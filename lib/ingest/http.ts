@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { fieldMessages } from "@/lib/http/fields";
 import { toErrorResponse } from "@/lib/http/route";
+import { pendingSecondReviewOf } from "@/lib/review/second-review";
 import { type IngestOutcome, ingestTicket, ingestTickets, ticketsToDraft } from "./ingest";
 import type { RateLimiter } from "./rate-limit";
 import { INGEST_LIMITS, ticketBatchInputSchema, ticketInputSchema } from "./schemas";
@@ -26,7 +27,7 @@ export interface IngestHandlerDeps {
   enqueueDrafts: (ticketIds: string[]) => Promise<unknown>;
   rateLimiter: RateLimiter;
   /** The signed-in user allowed to read tickets (the UI), for requests without an API key. */
-  sessionReader?: () => Promise<unknown>;
+  sessionReader?: () => Promise<{ id: string }>;
   log?: Pick<Console, "error">;
 }
 
@@ -162,9 +163,10 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
     return respond(async () => {
       const db = await deps.db();
       let reader: ApiKeyPrincipal | null = null;
+      let viewer: { id: string } | null = null;
       if (request.headers.get("authorization") || !deps.sessionReader) {
         reader = await authenticate(db, request, READ_SCOPES);
-      } else await deps.sessionReader();
+      } else viewer = await deps.sessionReader();
       const parsed = z.uuid().safeParse(id);
       if (!parsed.success) {
         throw new AppError(
@@ -178,6 +180,14 @@ export function createIngestHandlers(deps: IngestHandlerDeps) {
         !reader ||
         reader.scopes.includes("tickets:read") ||
         (await ticketIngestedBy(db, parsed.data)) === reader.id;
+      // A person who may still give this ticket's blind second review does not see its first decision.
+      const blind = viewer && visible ? await pendingSecondReviewOf(db, parsed.data, viewer) : null;
+      if (blind) {
+        throw new AppError(
+          "conflict:second_review",
+          `Give your blind second review of this ticket first: GET /api/v1/second-reviews/${blind}.`,
+        );
+      }
       const status = visible ? await getTicketStatus(db, parsed.data, new URL(request.url).origin) : null;
       if (!status) {
         throw new AppError(

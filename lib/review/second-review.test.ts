@@ -5,6 +5,8 @@ import { agentActions, auditLog, outbox, reviews, secondReviews, tickets } from 
 import { seedDemo } from "@/db/seed";
 import { secondReviewRoute } from "@/lib/api/second-reviews";
 import { ROLE_SCOPES } from "@/lib/auth/scopes";
+import { createIngestHandlers } from "@/lib/ingest/http";
+import { createRateLimiter } from "@/lib/ingest/rate-limit";
 import { loadAgreement } from "@/lib/metrics/agreement-load";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { draftTicket, userOfRole } from "@/test/guardrail-history";
@@ -123,6 +125,21 @@ describe.each(availableDrivers())("blind second reviews on %s", (driver) => {
       expect(body).not.toContain(secret);
     }
     expect((await call(reviewer, "reviewer")).status).toBe(403);
+
+    // The ticket API, which shows decisions, sends the second reviewer to the blind view instead.
+    const ticketApi = (user: { id: string }) =>
+      createIngestHandlers({
+        db: async () => db,
+        enqueueDrafts: async () => undefined,
+        rateLimiter: createRateLimiter(10),
+        sessionReader: async () => user,
+      }).getTicket(new Request(`http://localhost/api/v1/tickets/${sampled.ticketId}`), sampled.ticketId);
+    const refused = await ticketApi(admin);
+    expect(refused.status).toBe(409);
+    const refusal = await refused.text();
+    expect(refusal).toContain(`/api/v1/second-reviews/${item.id}`);
+    for (const secret of [FIRST_COMMENT, FIRST_EDIT, reviewer.name]) expect(refusal).not.toContain(secret);
+    expect((await ticketApi(reviewer)).status).toBe(200);
   });
 
   it("stores the second judgement for agreement only: nothing is sent and nothing else changes", async () => {
