@@ -7,13 +7,13 @@ export async function register() {
   const { getDatabase } = await import("@/db");
   const { closeInterruptedRuns } = await import("@/lib/agent/run");
   const { getQueue } = await import("@/lib/jobs/queue");
-  const { databaseKind } = await import("@/lib/env");
+  const { appWorksQueue, databaseKind } = await import("@/lib/env");
   try {
     const { db } = await getDatabase();
     // Embedded: this process holds the database, so any running run is an orphan. Shared: only stale ones.
     const closed = await closeInterruptedRuns(db, databaseKind() === "pglite" ? 0 : 10 * 60_000);
     if (closed > 0) console.log(`Closed ${closed} interrupted agent run(s); their tickets can be redrafted.`);
-    await getQueue(getDatabase, true);
+    await getQueue(getDatabase, appWorksQueue());
   } catch (error) {
     console.error("Startup failed:", error instanceof Error ? error.message : error);
   }

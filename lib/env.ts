@@ -51,6 +51,7 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
     .optional(),
   SMTP_FROM: z.string().trim().min(1).default("Countersign <support@example.com>"),
+  APP_QUEUE_WORK: z.enum(["on", "off"], "APP_QUEUE_WORK must be on or off").default("on"),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -103,6 +104,14 @@ export interface DatabaseDeadlines {
   connectTimeoutSeconds: number;
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+}
+
+/**
+ * Whether the app server drafts and delivers queued jobs itself. With PostgreSQL an instance may
+ * leave them to `npm run worker` processes; the embedded database has no other process to do them.
+ */
+export function appWorksQueue(): boolean {
+  return env().APP_QUEUE_WORK === "on" || databaseKind() === "pglite";
 }
 
 export function defaultModelId(): string {
