@@ -36,6 +36,6 @@ if (!postgres) {
 const scale = spawnSync(
   bin("tsx"),
   ["scripts/bench/scale.ts", "--tickets", "40", "--concurrency", "4", "--port", "3143"],
-  { stdio: "inherit", env: { ...env, BENCH_DATABASE_URL: postgres }, timeout: 300_000, killSignal: "SIGINT" },
+  { stdio: "inherit", env: { ...env, BENCH_DATABASE_URL: postgres }, timeout: 420_000, killSignal: "SIGINT" },
 );
 process.exit(run.status !== 0 || scale.status !== 0 ? 1 : 0);
