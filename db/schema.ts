@@ -479,6 +479,9 @@ export const outbox = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     // Nothing is sent before this instant: the reviewer's undo window (see lib/delivery/undo-window.ts).
     releaseAt: timestamp("release_at", { withTimezone: true }).notNull().defaultNow(),
+    // Set while one delivery is sending the row (a lease, lib/delivery/deliver.ts); no other claims
+    // it before then, and a claim whose process died lapses so the row is retried.
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],
