@@ -13,13 +13,13 @@ export async function register() {
   const { getDatabase } = await import("@/db");
   const { reclaimExpiredRuns } = await import("@/lib/agent/reclaim");
   const { enqueueReclaimed, getQueue } = await import("@/lib/jobs/queue");
-  const { databaseKind } = await import("@/lib/env");
+  const { appWorksQueue, databaseKind } = await import("@/lib/env");
   try {
     const { db } = await getDatabase();
     // Embedded: this process holds the database, so any running run is an orphan, lease or not.
     // Shared: the queue reclaims runs whose lease ran out, now and every heartbeat.
     const reclaimed = databaseKind() === "pglite" ? await reclaimExpiredRuns(db, { everyRunning: true }) : [];
-    const boss = await getQueue(getDatabase, true);
+    const boss = await getQueue(getDatabase, appWorksQueue());
     await enqueueReclaimed(boss, reclaimed);
     if (reclaimed.length > 0)
       console.log(

@@ -76,6 +76,20 @@ describe.skipIf(!availableDrivers().includes("postgres"))("database deadlines du
     }
   });
 
+  it("the app's open migrates under the migration lock without waiting on itself", async () => {
+    stubEnv({ DATABASE_URL: database.url ?? "" });
+    try {
+      const { ms, error } = await elapsed(async () => {
+        const app = await openConfiguredDatabase({ requests: true });
+        await app.close();
+      });
+      expect(error).toBeNull();
+      expect(ms).toBeLessThan(15_000);
+    } finally {
+      restoreEnv();
+    }
+  }, 30_000);
+
   it("a statement past its deadline is cancelled by the server", async () => {
     const { ms, error } = await elapsed(() => handle.db.execute(sql`select pg_sleep(5)`));
     expect(ms).toBeLessThan(2_000);

@@ -28,7 +28,8 @@ export async function openConfiguredDatabase(
     return handle;
   }
   if (options.migrate !== false) {
-    const migrator = await openDatabase({ kind: "postgres", url, max: 1, deadlines: connect });
+    // Two connections: the migration lock holds one (reserved) while the migrator runs on the other.
+    const migrator = await openDatabase({ kind: "postgres", url, max: 2, deadlines: connect });
     try {
       await migrateDatabase(migrator);
     } finally {

@@ -508,6 +508,9 @@ export const outbox = pgTable(
     releaseAt: timestamp("release_at", { withTimezone: true }).notNull().defaultNow(),
     // The W3C traceparent of the decision that queued it when tracing is on: its delivery joins that trace.
     traceparent: text("traceparent"),
+    // Set while one delivery is sending the row (a lease, lib/delivery/deliver.ts); no other claims
+    // it before then, and a claim whose process died lapses so the row is retried.
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],

@@ -89,6 +89,7 @@ const schema = z.object({
   OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
   OTEL_SDK_DISABLED: z.enum(["true", "false"]).default("false"),
   OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: z.enum(["true", "false"]).default("false"),
+  APP_QUEUE_WORK: z.enum(["on", "off"], "APP_QUEUE_WORK must be on or off").default("on"),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -158,6 +159,14 @@ export interface LeaseSettings {
 export function leaseSettings(): LeaseSettings {
   const e = env();
   return { leaseSeconds: e.AGENT_LEASE_SECONDS, heartbeatSeconds: e.AGENT_HEARTBEAT_SECONDS };
+}
+
+/**
+ * Whether the app server drafts and delivers queued jobs itself. With PostgreSQL an instance may
+ * leave them to `npm run worker` processes; the embedded database has no other process to do them.
+ */
+export function appWorksQueue(): boolean {
+  return env().APP_QUEUE_WORK === "on" || databaseKind() === "pglite";
 }
 
 export function defaultModelId(): string {

@@ -39,6 +39,7 @@ ALTER TABLE "agent_runs" ADD COLUMN "lease_expires_at" timestamp with time zone 
 ALTER TABLE "agent_steps" ADD COLUMN "scope" text;--> statement-breakpoint
 ALTER TABLE "agent_steps" ADD COLUMN "parent_scope" text;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "traceparent" text;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "claimed_until" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "policy_versions" ADD COLUMN "agent_shape" text DEFAULT 'loop' NOT NULL;--> statement-breakpoint
 ALTER TABLE "policy_versions" ADD COLUMN "settings" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "reviews" ADD COLUMN "source" text DEFAULT 'person' NOT NULL;--> statement-breakpoint

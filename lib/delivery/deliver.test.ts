@@ -405,7 +405,8 @@ describe.each(availableDrivers())("outbox delivery on %s", (driver) => {
         deliverOutboxRow(handle.db, queued.id),
         deliverOutboxRow(handle.db, queued.id),
       ]);
-      expect(outcomes.sort()).toEqual(["already_sent", "sent"]);
+      // The second finds the row claimed (or, if the first already finished, sent).
+      expect(outcomes.filter((o) => o === "sent")).toHaveLength(1);
       expect(receiver.requests).toHaveLength(1);
       expect((await rowOf(queued.id)).attempts).toBe(1);
     } finally {

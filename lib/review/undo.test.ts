@@ -128,6 +128,20 @@ describe("the undo window and follow-up replies", () => {
     expect(await db.select().from(reviews).where(eq(reviews.actionId, action.id))).toHaveLength(1);
   });
 
+  it("a message a delivery has claimed cannot be undone, even inside the window", async () => {
+    const { action } = await pendingReply();
+    const outcome = await decideAction(db, riley, approve(action.id, action.version));
+    await db
+      .update(outbox)
+      .set({ claimedUntil: sql`now() + interval '1 minute'` })
+      .where(eq(outbox.id, outcome.outboxId ?? ""));
+    expect(await rejection(undoDecision(db, riley, outcome.reviewId))).toMatchObject({
+      code: "conflict:undo",
+    });
+    expect(await db.select().from(outbox).where(eq(outbox.actionId, action.id))).toHaveLength(1);
+    expect(await db.select().from(reviews).where(eq(reviews.actionId, action.id))).toHaveLength(1);
+  });
+
   it("a redraft after a sent reply is a follow-up: approving it without acknowledging is refused", async () => {
     const { action, ticket } = await pendingReply();
     await decideAction(db, riley, approve(action.id, action.version));

@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditInsert } from "@/db/queries/audit";
 import { agentActions, agentRuns, outbox, reviews, type TicketStatus, tickets } from "@/db/schema";
@@ -74,6 +74,8 @@ export async function undoDecision(db: Db, reviewer: Reviewer, reviewId: string)
             eq(outbox.id, message.id),
             eq(outbox.status, "pending"),
             eq(outbox.attempts, 0),
+            // Never a row a delivery has claimed (it may be mid-send).
+            isNull(outbox.claimedUntil),
             gt(outbox.releaseAt, sql`now()`),
           ),
         )
