@@ -18,7 +18,7 @@ export async function buildAutopilotEvidence(
 ): Promise<number> {
   const [row] = await db.select({ n: count() }).from(reviews);
   const summary = await amplifyHistory(db, {
-    reviews: Number(row?.n ?? 0) + (options.reviews ?? 220),
+    reviews: Number(row?.n ?? 0) + (options.reviews ?? 500),
     approvedRepliesOf: DEMO_AUTOPILOT_INTENT,
     now: options.now,
   });

@@ -100,7 +100,8 @@ export default async function AutopilotPage({
             {rows.map((s) => {
               const check = eligibility(s, s, settings);
               const on = isPromoted(s.intent, s.actionKind);
-              const label = `${s.intent ? humanize(s.intent) : "Untriaged"} ${s.actionKind}`;
+              const name = `${s.intent ? humanize(s.intent) : "untriaged"} ${s.actionKind}`;
+              const label = name.charAt(0).toUpperCase() + name.slice(1);
               return (
                 <tr key={`${s.intent}:${s.actionKind}`} className="border-t border-slate-200 align-top">
                   <Th scope="row">{label}</Th>
