@@ -10,7 +10,7 @@ import { applySuggestion, mineSuggestions } from "./mine";
 import type { MinedReview, Suggestion } from "./types";
 
 /** How far back the miners read, and how much history each suggestion is dry-run over. */
-export const SUGGESTION_WINDOW = { days: 30, reviews: 2000, dryRunRuns: 500 } as const;
+export const SUGGESTION_WINDOW = { days: 30, reviews: 2000, dryRunRuns: 2000 } as const;
 const DRY_RUN_CHANGES_SHOWN = 20;
 
 export interface SuggestionDryRun {
