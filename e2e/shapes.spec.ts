@@ -46,7 +46,8 @@ test.describe("an admin", () => {
     await page.getByRole("button", { name: "Confirm publish" }).click();
     await expect(
       page.getByRole("heading", { name: new RegExp(`^Published: version ${version}\\b`) }),
-    ).toBeVisible();
+      // Publishing re-renders the page, suggestions and their dry-run over 2,000 runs included.
+    ).toBeVisible({ timeout: 20_000 });
     await expect(
       page.getByRole("region", { name: new RegExp(`^Published: version ${version}\\b`) }),
     ).toContainText("team: a manager delegates");

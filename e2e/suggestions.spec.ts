@@ -49,7 +49,8 @@ test.describe("suggestions from reviewers' reasons", () => {
     await page.getByRole("button", { name: "Confirm publish" }).click();
     await expect(
       page.getByRole("status").filter({ hasText: `Version ${version} is published` }),
-    ).toBeVisible();
+      // Publishing re-renders the page, suggestions and their dry-run over 2,000 runs included.
+    ).toBeVisible({ timeout: 20_000 });
     await expect(
       page.getByRole("heading", { name: new RegExp(`^Published: version ${version}\\b`) }),
     ).toBeVisible();
