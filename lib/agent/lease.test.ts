@@ -147,6 +147,18 @@ describe.each(availableDrivers())("run leases on %s", (driver) => {
     expect(await statusOf(ticketId)).toBe("awaiting_review");
   });
 
+  it("a queued draft of a ticket another run drafted meanwhile opens no run", async () => {
+    const ticketId = nextTicket();
+    await runAgent(handle.db, ticketId, { models: OFFLINE });
+    expect(await statusOf(ticketId)).toBe("awaiting_review");
+    // The job read "new" before the other run finished: the run's opening checks again, atomically.
+    await expect(
+      runAgent(handle.db, ticketId, { models: OFFLINE, onlyFrom: ["new", "drafting"] }),
+    ).rejects.toMatchObject({ code: "conflict:run" });
+    expect((await runsOf(ticketId)).map((r) => r.status)).toEqual(["succeeded"]);
+    expect(await statusOf(ticketId)).toBe("awaiting_review");
+  });
+
   it("two reclaimers at once take each dead run once, and each ticket is drafted once", async () => {
     // A long lease: eight drafts at once on one busy machine must not outlast the new runs' leases.
     stubEnv({ AGENT_LEASE_SECONDS: "60", AGENT_HEARTBEAT_SECONDS: "50" });

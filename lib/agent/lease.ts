@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
-import { agentRuns, tickets } from "@/db/schema";
+import { agentRuns, type TicketStatus, tickets } from "@/db/schema";
 import { type LeaseSettings, leaseSettings } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { reclaimExpiredRuns } from "./reclaim";
@@ -37,6 +37,7 @@ export async function openRun(
   values: NewRun,
   ticketColumns: Partial<typeof tickets.$inferInsert> = {},
   settings = leaseSettings(),
+  onlyFrom?: readonly TicketStatus[],
 ): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -51,10 +52,19 @@ export async function openRun(
             leaseExpiresAt: expiresAfter(settings),
           })
           .returning({ id: agentRuns.id });
-        await tx
+        const updated = await tx
           .update(tickets)
           .set({ ...ticketColumns, status: TICKET_ON_RUN.start, updatedAt: new Date() })
-          .where(eq(tickets.id, values.ticketId));
+          .where(
+            onlyFrom
+              ? and(eq(tickets.id, values.ticketId), inArray(tickets.status, [...onlyFrom]))
+              : eq(tickets.id, values.ticketId),
+          )
+          .returning({ id: tickets.id });
+        // A queued draft whose ticket another run drafted meanwhile has nothing left to do.
+        if (updated.length === 0) {
+          throw new AppError("conflict:run", "This ticket was drafted meanwhile: nothing to do.");
+        }
         return run?.id ?? "";
       });
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Db } from "@/db";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
-import type { RunStatus } from "@/db/schema";
+import type { RunStatus, TicketStatus } from "@/db/schema";
 import { applyAutopilot } from "@/lib/autopilot/apply";
 import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
@@ -42,6 +42,8 @@ export interface RunOptions {
   demo?: boolean;
   /** Wall-time budget of the planning, in milliseconds (default: LIMITS.wallTimeMs). */
   wallTimeMs?: number;
+  /** Draft only if the ticket is still in one of these statuses when the run opens (queued drafts). */
+  onlyFrom?: readonly TicketStatus[];
 }
 
 type Team = (typeof TEAMS)[number];
@@ -109,6 +111,8 @@ async function draftTicket(db: Db, ticketId: string, options: RunOptions): Promi
       demo: options.demo ?? false,
     },
     triageColumns(triage),
+    undefined,
+    options.onlyFrom,
   );
 
   const lease = holdLease(db, runId);

@@ -203,6 +203,9 @@ export async function draftJob(handle: DatabaseHandle, job: DraftJob): Promise<v
       triggeredBy: job.triggeredBy,
       guidance: job.guidance,
       demo: job.demo,
+      // Without guidance the job drafts a ticket nobody has drafted yet; two workers holding the
+      // same job (or a job and a person) must not draft it twice.
+      onlyFrom: job.guidance ? undefined : ["new", "drafting"],
     });
   } catch (error) {
     if (error instanceof AppError && error.code === "conflict:run") return; // another worker has it
