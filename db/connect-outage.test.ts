@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { availableDrivers } from "@/test/db";
+import { availableDrivers, testDatabaseUrl } from "@/test/db";
 import { type DatabaseHandle, openDatabase } from "./client";
 
 /**
@@ -47,7 +47,7 @@ describe.skipIf(!availableDrivers().includes("postgres"))("a connection lost whi
 
   it("fails the waiting query and leaves no unhandled rejection", async () => {
     process.on("unhandledRejection", onUnhandled);
-    const proxy = await startCuttingProxy(new URL(process.env.TEST_DATABASE_URL ?? ""));
+    const proxy = await startCuttingProxy(new URL(testDatabaseUrl()));
     handle = await openDatabase({
       kind: "postgres",
       url: proxy.url,

@@ -11,6 +11,13 @@ export function availableDrivers(): TestDriver[] {
   return process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 }
 
+/** The PostgreSQL server tests may create databases on (TEST_DATABASE_URL). */
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_DATABASE_URL is not set");
+  return url;
+}
+
 /** Real PostgreSQL when TEST_DATABASE_URL is set, PGlite otherwise. */
 export function defaultDriver(): TestDriver {
   return process.env.TEST_DATABASE_URL ? "postgres" : "pglite";

@@ -2,9 +2,9 @@ import { trace } from "@opentelemetry/api";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tickets } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { ingestTicket } from "@/lib/ingest/ingest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { restoreEnv, stubEnv } from "@/test/env";
 import { modelTelemetry } from "./genai";
 import { currentTraceparent, tracingActive, withSpan } from "./spans";
 import { startTracing } from "./start";
@@ -13,12 +13,13 @@ describe("tracing when OTEL_EXPORTER_OTLP_ENDPOINT is not set", () => {
   let handle: TestDatabase;
 
   beforeAll(async () => {
-    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-    resetEnvCache();
+    stubEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined });
     handle = await createTestDatabase("pglite");
   });
-  afterAll(() => handle?.destroy());
+  afterAll(async () => {
+    await handle?.destroy();
+    restoreEnv();
+  });
 
   it("loads and registers no SDK, records nothing and stores no trace context", async () => {
     expect(await startTracing("countersign-test")).toBeNull();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/env";
+import { restoreEnv, stubEnv } from "@/test/env";
 import { type OtlpReceiver, startOtlpReceiver } from "@/test/otlp-receiver";
 import { currentTraceparent, withSpan } from "./spans";
 import { startTracing, type Tracing } from "./start";
@@ -10,18 +10,17 @@ describe("OTLP/HTTP protobuf, the default protocol", () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `${receiver.url}/`;
-    process.env.OTEL_EXPORTER_OTLP_HEADERS = "Authorization=Basic%20cGs6c2s=";
-    delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
-    resetEnvCache();
+    stubEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`,
+      OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20cGs6c2s=",
+      OTEL_EXPORTER_OTLP_PROTOCOL: undefined,
+    });
     tracing = await startTracing("countersign-test");
   });
   afterAll(async () => {
     await tracing?.shutdown();
     await receiver?.close();
-    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
-    resetEnvCache();
+    restoreEnv();
   });
 
   it("exports spans as protobuf to <endpoint>/v1/traces", async () => {

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentActions, outbox, tickets, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { createApiKey } from "@/lib/auth/api-keys";
-import { resetEnvCache } from "@/lib/env";
 import { createIngestHandlers } from "@/lib/ingest/http";
 import { createRateLimiter } from "@/lib/ingest/rate-limit";
 import { enqueueDeliveries, enqueueDrafts, startQueue } from "@/lib/jobs/queue";
 import { decideAction } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
 import { createTestDatabase, defaultDriver, type TestDatabase } from "@/test/db";
+import { restoreEnv, stubEnv } from "@/test/env";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "@/test/otlp-receiver";
 import { startTracing, type Tracing } from "./start";
 
@@ -32,9 +32,7 @@ describe("OpenTelemetry traces", () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
-    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = "http/json";
-    resetEnvCache();
+    stubEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" });
     tracing = await startTracing("countersign-test");
     handle = await createTestDatabase(defaultDriver());
     await seedDemo(handle.db, { now: new Date("2026-11-01T12:00:00Z") });
@@ -45,9 +43,7 @@ describe("OpenTelemetry traces", () => {
     await tracing?.shutdown();
     await receiver?.close();
     await handle?.destroy();
-    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
-    resetEnvCache();
+    restoreEnv();
   });
 
   it("puts one ticket's ingest, drafting job, agent run, model and tool calls, decision and delivery in one trace", async () => {
