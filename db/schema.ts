@@ -18,6 +18,11 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+import { reviewGroups } from "./schema-routing";
+
+export * from "./schema-imports";
+export * from "./schema-routing";
+
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -370,9 +375,19 @@ export const agentActions = pgTable(
     claimedBy: uuid("claimed_by").references(() => users.id, { onDelete: "set null" }),
     claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
+    // The review group whose queue holds the action (lib/routing); null while routing is off.
+    groupId: uuid("group_id").references(() => reviewGroups.id, { onDelete: "set null" }),
+    // Why it is there: a routing rule's id, "default", or "sla" after an SLA move.
+    routedBy: text("routed_by"),
+    // When it waited past its group's SLA (it moved to the overflow group and is flagged).
+    slaBreachedAt: timestamp("sla_breached_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
+    // A group's queue, oldest first (the routed queue and the SLA sweep).
+    index("agent_actions_undecided_group_idx")
+      .on(t.groupId, t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending_review', 'blocked')`),
     index("agent_actions_queue_idx").on(t.status, t.createdAt, t.id),
     index("agent_actions_claim_idx").on(t.claimedBy),
     // The review queue reads only undecided actions: small partial indexes keep it flat at 100k tickets.
@@ -394,8 +409,11 @@ export const agentActions = pgTable(
 
 export const DECISIONS = ["approve", "edit", "escalate", "reject"] as const;
 export type Decision = (typeof DECISIONS)[number];
-/** Who decided: a person, or the system for an action in an autopiloted category (lib/autopilot). */
-export const REVIEW_SOURCES = ["person", "auto"] as const;
+/**
+ * Who decided: a person; "auto" for an action in an autopiloted category (lib/autopilot);
+ * "system" for an escalation past its group's hard SLA limit (never an approval).
+ */
+export const REVIEW_SOURCES = ["person", "auto", "system"] as const;
 export type ReviewSource = (typeof REVIEW_SOURCES)[number];
 
 export const reviews = pgTable(
@@ -445,6 +463,9 @@ export const reviews = pgTable(
       reason: string;
       note?: string;
     }>(),
+    // The review group that held the action and its SLA target then: time to first review against the SLA.
+    groupId: uuid("group_id").references(() => reviewGroups.id, { onDelete: "set null" }),
+    slaMinutes: integer("sla_minutes"),
     demo: boolean("demo").notNull().default(false),
     createdAt: createdAt(),
   },
