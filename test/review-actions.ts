@@ -5,6 +5,7 @@ import { type ActionKind, type ActionStatus, agentActions, agentRuns, tickets, u
 export interface Person {
   id: string;
   name: string;
+  role: "reviewer" | "admin";
 }
 
 /** Reviewers named `<prefix> 1` … `<prefix> n`. */
@@ -19,7 +20,7 @@ export async function insertReviewers(db: Db, n: number, prefix: string): Promis
         role: "reviewer" as const,
       })),
     )
-    .returning({ id: users.id, name: users.name });
+    .returning({ id: users.id, name: users.name, role: users.role });
 }
 
 export interface ActionSpec {

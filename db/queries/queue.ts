@@ -14,6 +14,8 @@ export interface QueueFilters {
   intent?: string;
   /** Only the claims of this reviewer still live at this time (the "Mine" view). */
   claimedBy?: { userId: string; liveAt: Date };
+  /** Only these review groups' queues (lib/routing/scope.ts); absent: every group. */
+  groupIds?: string[];
 }
 
 export interface QueueCursor {
@@ -21,11 +23,12 @@ export interface QueueCursor {
   id: string;
 }
 
-function filtersWhere({ kind, state, q, category, intent, claimedBy }: QueueFilters): SQL[] {
+function filtersWhere({ kind, state, q, category, intent, claimedBy, groupIds }: QueueFilters): SQL[] {
   const where: SQL[] = [
     state ? eq(agentActions.status, state) : inArray(agentActions.status, [...QUEUE_STATES]),
   ];
   if (kind) where.push(eq(agentActions.kind, kind));
+  if (groupIds) where.push(groupIds.length ? inArray(agentActions.groupId, groupIds) : sql`false`);
   if (claimedBy)
     where.push(
       and(
@@ -57,7 +60,7 @@ function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: 
     ? sql`(${agentActions.createdAt}, ${agentActions.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`
     : undefined;
   const joinTickets = Boolean(filters.q || filters.category || filters.intent);
-  if (!filters.kind && !filters.claimedBy && !joinTickets) {
+  if (!filters.kind && !filters.claimedBy && !filters.groupIds && !joinTickets) {
     // One ordered read of agent_actions_queue_idx (status, created_at, id) per status, merged:
     // with `status in (...)` Postgres cannot read that index in created_at order, and would
     // sort every undecided action to show 25 of them.
@@ -141,9 +144,9 @@ export async function countMine(
   return Number(row?.n ?? 0);
 }
 
-/** Counts per kind and state for the filter chips (text search applied, kind and state not). */
-export async function queueCounts(db: Db, q?: string): Promise<Record<string, number>> {
-  const base = filtersWhere({ q });
+/** Counts per kind and state for the filter chips (text search and group scope applied, kind and state not). */
+export async function queueCounts(db: Db, q?: string, groupIds?: string[]): Promise<Record<string, number>> {
+  const base = filtersWhere({ q, groupIds });
   const query = db
     .select({ kind: agentActions.kind, status: agentActions.status, n: sql<number>`count(*)::int` })
     .from(agentActions);

@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { rowsOf } from "@/db/client";
 import { agentActions, users } from "@/db/schema";
 import { UNDECIDED_ACTIONS } from "@/lib/agent/transitions";
+import type { QueueScope } from "@/lib/routing/scope";
 
 /** Actions waiting for a person (the status transitions live in lib/agent/transitions.ts). */
 export const UNDECIDED = UNDECIDED_ACTIONS;
@@ -60,15 +61,23 @@ export async function claimNextAction(
   userId: string,
   leaseMs: number,
   skip: string[] = [],
+  scope: QueueScope = null,
 ): Promise<{ actionId: string; ticketId: string } | null> {
   const expires = new Date(Date.now() + leaseMs).toISOString();
+  if (scope && scope.groupIds.length === 0) return null;
   const skipList = skip.length
     ? sql`and id not in (${sql.join(
         skip.map((id) => sql`${id}::uuid`),
         sql`, `,
       )})`
     : sql``;
-  const free = sql`(claimed_by is null or claim_expires_at < now()) ${skipList}`;
+  const inScope = scope
+    ? sql`and group_id in (${sql.join(
+        scope.groupIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
+  const free = sql`(claimed_by is null or claim_expires_at < now()) ${skipList} ${inScope}`;
   const claim = (candidates?: SQL) => sql`
     update agent_actions set claimed_by = ${userId}::uuid, claim_expires_at = ${expires}::timestamptz
     where id = (
@@ -90,9 +99,17 @@ export async function claimNextAction(
     where status = ${sql.raw(`'${status}'`)} and ${free}
     order by created_at, id
     limit ${NEXT_CANDIDATES})`;
-  const fast = await db.execute(
-    claim(sql`${oldestFree("pending_review")} union all ${oldestFree("blocked")}`),
-  );
+  // In a routed queue: the oldest free actions of each of the viewer's groups, read in order from
+  // agent_actions_undecided_group_idx (group_id, created_at, id).
+  const oldestInGroup = (groupId: string) => sql`(
+    select id from agent_actions
+    where group_id = ${groupId}::uuid and status in ('pending_review', 'blocked') and ${free}
+    order by created_at, id
+    limit ${NEXT_CANDIDATES})`;
+  const candidates = scope
+    ? sql.join(scope.groupIds.map(oldestInGroup), sql` union all `)
+    : sql`${oldestFree("pending_review")} union all ${oldestFree("blocked")}`;
+  const fast = await db.execute(claim(candidates));
   const claimed = rowsOf<{ actionId: string; ticketId: string }>(fast)[0];
   if (claimed) return claimed;
   // Nothing among those candidates (all of them taken by reviewers pressing Next at this very

@@ -16,6 +16,7 @@ const minutesAgo = (m: number) => new Date(NOW.getTime() - m * MINUTE);
 interface Person {
   id: string;
   name: string;
+  role: "reviewer" | "admin";
 }
 
 /** The whole queue for these filters, page after page, as the UI would walk it. */
@@ -130,7 +131,7 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
         { email: `viewer-${driver}@example.test`, name: "Vera Viewer", passwordHash: "x" },
         { email: `other-${driver}@example.test`, name: "Olly Other", passwordHash: "x" },
       ])
-      .returning({ id: users.id, name: users.name });
+      .returning({ id: users.id, name: users.name, role: users.role });
     [viewer, other] = people as [Person, Person];
 
     await addAction("late", { subject: "Parcel stuck in Zanzibar customs", createdAt: minutesAgo(300) });

@@ -9,6 +9,8 @@ import {
   QUEUE_STATES,
   queueCounts,
 } from "@/db/queries/queue";
+import type { Role } from "@/db/schema";
+import { queueScope } from "@/lib/routing/scope";
 import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
 
 export const queueParamsSchema = z.object({
@@ -55,10 +57,11 @@ export interface QueuePage {
 export async function loadQueue(
   db: Db,
   params: QueueParams,
-  viewer: { id: string },
+  viewer: { id: string; role: Role },
   options: { slaMinutes: number; now?: Date },
 ): Promise<QueuePage> {
   const now = options.now ?? new Date();
+  const groupIds = (await queueScope(db, viewer))?.groupIds;
   const [page, counts, mine] = await Promise.all([
     listQueue(db, {
       kind: params.kind,
@@ -67,9 +70,10 @@ export async function loadQueue(
       category: params.category,
       intent: params.intent,
       claimedBy: params.mine ? { userId: viewer.id, liveAt: now } : undefined,
+      groupIds,
       cursor: decodeQueueCursor(params.cursor),
     }),
-    queueCounts(db, params.q || undefined),
+    queueCounts(db, params.q || undefined, groupIds),
     countMine(db, { userId: viewer.id, liveAt: now }, params.q || undefined),
   ]);
   return {

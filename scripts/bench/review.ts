@@ -99,7 +99,7 @@ try {
   );
   const reviewsBefore = Number(before?.reviews ?? 0);
 
-  const [viewer] = await db.select({ id: users.id, name: users.name }).from(users).limit(1);
+  const [viewer] = await db.select({ id: users.id, name: users.name, role: users.role }).from(users).limit(1);
   if (!viewer) throw new Error("seedDemo created no user");
 
   // ------------------------------------------------------------------------------------------

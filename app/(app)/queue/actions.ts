@@ -6,6 +6,7 @@ import { requireScope } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { type ActionResult, actionError } from "@/lib/errors";
 import { claimNextAction } from "@/lib/review/claims";
+import { queueScope } from "@/lib/routing/scope";
 
 const skipSchema = z.array(z.uuid()).max(50).default([]);
 
@@ -17,16 +18,18 @@ export async function claimNext(
     const user = await requireScope("actions:review");
     const parsed = skipSchema.safeParse(skip);
     if (!parsed.success) return { ok: false, error: "The list of actions to skip is not valid." };
+    const db = await getDb();
     const next = await claimNextAction(
-      await getDb(),
+      db,
       user.id,
       env().REVIEW_LEASE_MINUTES * 60_000,
       parsed.data,
+      await queueScope(db, user),
     );
     if (!next)
       return {
         ok: false,
-        error: "Nothing left to review: every action is decided or being reviewed by someone.",
+        error: "Nothing left to review: every action in your queues is decided or being reviewed by someone.",
       };
     return { ok: true, data: next };
   } catch (error) {
