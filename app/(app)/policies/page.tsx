@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { CompareVersions, type Comparison } from "@/components/policies/policy-diff";
 import { PolicyWorkbench } from "@/components/policies/policy-workbench";
 import { PublishedPolicy } from "@/components/policies/published-policy";
 import { OtherRuleFigures } from "@/components/policies/rule-figures";
-import { Suggestions } from "@/components/policies/suggestions";
+import { SuggestionsLoading, SuggestionsSection } from "@/components/policies/suggestions-section";
 import { VersionHistory } from "@/components/policies/version-history";
 import { getDb } from "@/db";
 import { listPolicyVersions, type PolicyVersionSummary } from "@/db/queries/policies";
@@ -15,7 +16,6 @@ import { diffPolicies } from "@/lib/guardrails/diff";
 import { loadRuleFigures } from "@/lib/guardrails/figures";
 import { FAIL_CLOSED_RULES, rulesProblem } from "@/lib/guardrails/policy";
 import { rulesSchema } from "@/lib/guardrails/rules";
-import { loadSuggestionsWithDryRun } from "@/lib/guardrails/suggestions/load";
 
 export const metadata: Metadata = { title: "Policies" };
 
@@ -62,11 +62,7 @@ export default async function PoliciesPage({
     return Number.isInteger(value) ? value : undefined;
   };
   const db = await getDb();
-  const [versions, figures, mined] = await Promise.all([
-    listPolicyVersions(db),
-    loadRuleFigures(db),
-    loadSuggestionsWithDryRun(db),
-  ]);
+  const [versions, figures] = await Promise.all([listPolicyVersions(db), loadRuleFigures(db)]);
   const published = versions.find((v) => v.status === "published") ?? null;
   const draft = versions.find((v) => v.status === "draft") ?? null;
   const previous = versions.find((v) => v.status === "retired");
@@ -129,7 +125,9 @@ export default async function PoliciesPage({
             : null
         }
       />
-      <Suggestions suggestions={mined.suggestions} draftVersion={draft?.version ?? null} />
+      <Suspense fallback={<SuggestionsLoading />}>
+        <SuggestionsSection draftVersion={draft?.version ?? null} />
+      </Suspense>
       <OtherRuleFigures rows={others} />
       <VersionHistory versions={versions} publishedId={published?.id ?? null} />
       <CompareVersions versions={versions} comparison={comparison} />

@@ -6,6 +6,7 @@ import { seedDemo } from "@/db/seed";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { decide, draftTicket, userOfRole } from "@/test/guardrail-history";
 import { rulesSchema } from "../rules";
+import { loadSuggestionsCached } from "./cache";
 import { loadSuggestionsWithDryRun, mineCurrentSuggestions } from "./load";
 import { openSuggestionAsDraft } from "./open";
 import type { Suggestion } from "./types";
@@ -97,6 +98,18 @@ describe.each(availableDrivers())("suggestions from reviewers' reasons on %s", (
     const others = changes.filter((c) => c.agreement !== "agrees");
     expect(others.every((c) => c.ticketId === approved && c.agreement === "disagrees")).toBe(true);
     expect(suggestion?.dryRun.agreement).toEqual({ agrees: 3, disagrees: others.length, unknown: 0 });
+  });
+
+  it("reuses the dry-run until a review changes what it depends on", async () => {
+    const first = await loadSuggestionsCached(db);
+    expect(await loadSuggestionsCached(db)).toBe(first);
+    expect(first.suggestions).toEqual((await loadSuggestionsWithDryRun(db)).suggestions);
+    const [drafted] = await repliedTickets("track_order", 1);
+    if (!drafted) throw new Error("no track_order ticket left to draft");
+    await decide(db, drafted, "reply", { decision: "approve" });
+    const after = await loadSuggestionsCached(db);
+    expect(after).not.toBe(first);
+    expect(after.suggestions).toEqual((await loadSuggestionsWithDryRun(db)).suggestions);
   });
 
   it("opens it as a valid policy draft whose dry-run lists the tickets it would have escalated", async () => {
