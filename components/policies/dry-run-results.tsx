@@ -1,6 +1,7 @@
 import Link from "next/link";
-import { Badge, type Tone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
 import type { Agreement, ChangeKind, DryRunResult } from "@/lib/guardrails/dry-run";
+import { AGREEMENT } from "./agreement-labels";
 import { DryRunShapeSummary } from "./dry-run-shape";
 
 const KIND_LABEL: Record<ChangeKind, string> = {
@@ -8,11 +9,6 @@ const KIND_LABEL: Record<ChangeKind, string> = {
   newly_escalated: "Newly escalated",
   no_longer_blocked: "No longer blocked",
   no_longer_escalated: "No longer escalated",
-};
-const AGREEMENT: Record<Agreement, { label: string; tone: Tone }> = {
-  agrees: { label: "agrees with the reviewer", tone: "ok" },
-  disagrees: { label: "goes against the reviewer", tone: "danger" },
-  unknown: { label: "no review to compare", tone: "neutral" },
 };
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;

@@ -8,6 +8,27 @@ export type Comparison =
   | null;
 
 /** Pick two versions and see what changed between them. */
+/** One side of a changed field: the list items removed or added, or the whole value before or after. */
+function FieldSide({
+  side,
+  items,
+  value,
+}: {
+  side: "removed" | "added";
+  items: string[] | undefined;
+  value: string | undefined;
+}) {
+  const Mark = side === "removed" ? "del" : "ins";
+  const tint = side === "removed" ? "bg-red-50" : "bg-emerald-50";
+  if (!items) return <Mark className={tint}>{value}</Mark>;
+  if (items.length === 0) return <span className="text-slate-500">nothing {side}</span>;
+  return (
+    <span>
+      {side}: <Mark className={tint}>{items.join(", ")}</Mark>
+    </span>
+  );
+}
+
 export function CompareVersions({
   versions,
   comparison,
@@ -123,30 +144,10 @@ function DiffView({ comparison }: { comparison: NonNullable<Comparison> }) {
                 <tr key={f.field} className="border-t border-slate-100 align-top">
                   <td className="py-1 pr-2">{f.field}</td>
                   <td className="py-1 pr-2 break-all">
-                    {f.removed ? (
-                      f.removed.length ? (
-                        <span>
-                          removed: <del className="bg-red-50">{f.removed.join(", ")}</del>
-                        </span>
-                      ) : (
-                        <span className="text-slate-500">nothing removed</span>
-                      )
-                    ) : (
-                      <del className="bg-red-50">{f.before}</del>
-                    )}
+                    <FieldSide side="removed" items={f.removed} value={f.before} />
                   </td>
                   <td className="py-1 break-all">
-                    {f.added ? (
-                      f.added.length ? (
-                        <span>
-                          added: <ins className="bg-emerald-50">{f.added.join(", ")}</ins>
-                        </span>
-                      ) : (
-                        <span className="text-slate-500">nothing added</span>
-                      )
-                    ) : (
-                      <ins className="bg-emerald-50">{f.after}</ins>
-                    )}
+                    <FieldSide side="added" items={f.added} value={f.after} />
                   </td>
                 </tr>
               ))}

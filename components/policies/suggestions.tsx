@@ -1,8 +1,9 @@
 import Link from "next/link";
-import { Badge, type Tone } from "@/components/ui/badge";
-import type { Agreement, ChangeKind } from "@/lib/guardrails/dry-run";
+import { Badge } from "@/components/ui/badge";
+import type { ChangeKind } from "@/lib/guardrails/dry-run";
 import type { DryRunSuggestion } from "@/lib/guardrails/suggestions/load";
 import type { SuggestionKind } from "@/lib/guardrails/suggestions/types";
+import { AGREEMENT } from "./agreement-labels";
 import { OpenSuggestionButton } from "./open-suggestion-button";
 
 const KIND_LABEL: Record<SuggestionKind, string> = {
@@ -15,11 +16,6 @@ const CHANGE_LABEL: Record<ChangeKind, string> = {
   newly_escalated: "would be escalated",
   no_longer_blocked: "would no longer be blocked",
   no_longer_escalated: "would no longer be escalated",
-};
-const AGREEMENT: Record<Agreement, { label: string; tone: Tone }> = {
-  agrees: { label: "agrees with the reviewer", tone: "ok" },
-  disagrees: { label: "goes against the reviewer", tone: "danger" },
-  unknown: { label: "no review to compare", tone: "neutral" },
 };
 
 function DryRun({ suggestion }: { suggestion: DryRunSuggestion }) {
