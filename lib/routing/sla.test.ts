@@ -1,8 +1,11 @@
+import { EventEmitter } from "node:events";
 import { and, eq, inArray } from "drizzle-orm";
+import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { agentActions, auditLog, outbox, reviews, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { startSlaSweeps } from "@/lib/jobs/sla-sweeps";
 import { decideAction, SLA_LIMIT } from "@/lib/review/decide";
 import { decisionSchema } from "@/lib/review/schema";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
@@ -201,6 +204,14 @@ describe.each(availableDrivers())("SLA sweep on %s", (driver) => {
     expect(moves).toHaveLength(4);
     for (const id of overdueIds) expect((await action(id)).groupId).toBe(leads);
     expect(await db.select().from(outbox).where(inArray(outbox.actionId, lateIds))).toHaveLength(0);
+  });
+
+  it("a working process sweeps as soon as its queue starts, and stops with it", async () => {
+    const overdue = await insertWaitingAction(db, { groupId: frontline, ageMinutes: 250 });
+    const boss = new EventEmitter();
+    startSlaSweeps(db, boss as unknown as PgBoss);
+    await expect.poll(async () => (await action(overdue.id)).groupId, { timeout: 10_000 }).toBe(leads);
+    boss.emit("stopped");
   });
 
   it("the system can only escalate", async () => {
