@@ -381,6 +381,9 @@ export const agentActions = pgTable(
     routedBy: text("routed_by"),
     // When it waited past its group's SLA (it moved to the overflow group and is flagged).
     slaBreachedAt: timestamp("sla_breached_at", { withTimezone: true }),
+    // The group an SLA move took it from: its SLA is the one the action was held to, and its hard
+    // limit still applies in the overflow group (lib/routing/sla.ts).
+    slaFromGroupId: uuid("sla_from_group_id").references(() => reviewGroups.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -388,6 +391,10 @@ export const agentActions = pgTable(
     index("agent_actions_undecided_group_idx")
       .on(t.groupId, t.createdAt, t.id)
       .where(sql`${t.status} in ('pending_review', 'blocked')`),
+    // Actions an SLA move took out of a group, for that group's hard limit.
+    index("agent_actions_undecided_sla_from_idx")
+      .on(t.slaFromGroupId, t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending_review', 'blocked') and ${t.slaFromGroupId} is not null`),
     index("agent_actions_queue_idx").on(t.status, t.createdAt, t.id),
     index("agent_actions_claim_idx").on(t.claimedBy),
     // The review queue reads only undecided actions: small partial indexes keep it flat at 100k tickets.

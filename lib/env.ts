@@ -39,6 +39,13 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "BENCH_DATABASE_URL must be a postgres:// URL")
     .optional(),
   REVIEW_SLA_MINUTES: z.coerce.number().int().positive().default(240),
+  /** How often a working process runs the SLA sweep (lib/routing/sla.ts). */
+  SLA_SWEEP_SECONDS: z.coerce
+    .number("SLA_SWEEP_SECONDS must be a number of seconds, like 60")
+    .int("SLA_SWEEP_SECONDS must be a whole number of seconds")
+    .min(5, "SLA_SWEEP_SECONDS must be at least 5")
+    .max(3_600, "SLA_SWEEP_SECONDS must be at most 3600 (an hour)")
+    .default(60),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().max(1_000_000).default(600),
   REVIEW_LEASE_MINUTES: z.coerce
     .number()

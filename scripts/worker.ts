@@ -1,7 +1,7 @@
 /**
  * `npm run worker`: drains the job queues (drafting and outbox delivery), reclaims
- * runs whose lease ran out (and redrafts their tickets) and stores the dashboard's
- * newly closed days, in a process of its own.
+ * runs whose lease ran out (and redrafts their tickets), stores the dashboard's
+ * newly closed days and runs the SLA sweep, in a process of its own.
  * Needs DATABASE_URL: the embedded database is held by the app's process,
  * which already works the queue itself.
  */
@@ -23,7 +23,9 @@ async function main() {
   const tracing = await startTracing("countersign-worker");
   const handle = await openConfiguredDatabase();
   const boss = await startQueue(handle);
-  console.log("Worker started: drafting queued tickets and delivering the outbox. Ctrl-C to stop.");
+  console.log(
+    "Worker started: drafting queued tickets, delivering the outbox and sweeping review SLAs. Ctrl-C to stop.",
+  );
   const stop = async () => {
     await stopWorking(boss);
     await boss.stop({ graceful: true, wait: true });

@@ -103,8 +103,12 @@ function Decided({ review }: { review: ReviewRow }) {
     <div className="mt-3 border-t border-slate-200 pt-3 text-sm">
       <p>
         <strong>{DECISION_LABEL[review.decision] ?? review.decision}</strong> by{" "}
-        {review.source === "auto" ? "the autopilot" : (review.reviewer ?? "a former user")} on{" "}
-        {review.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+        {review.source === "auto"
+          ? "the autopilot"
+          : review.source === "system"
+            ? "the system (past the SLA's hard limit)"
+            : (review.reviewer ?? "a former user")}{" "}
+        on {review.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
         {review.rating ? ` · rated ${review.rating}/5` : ""}
         {review.editDistance != null && review.decision === "edit"
           ? ` · edit distance ${review.editDistance.toFixed(2)}`

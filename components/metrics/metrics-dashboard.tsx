@@ -9,6 +9,7 @@ import { Anomalies, FailingChecks, RuleTable, TopReasons } from "./breakdowns";
 import { HeadlineCards } from "./headline-cards";
 import { MetricCharts } from "./metric-charts";
 import { PeriodPicker } from "./period-picker";
+import { ReviewSla } from "./review-sla";
 import { ReviewerAgent, ShapeTable } from "./shape-figures";
 
 export async function fetchMetrics(search: MetricsSearch): Promise<MetricsReport> {
@@ -84,6 +85,9 @@ export function MetricsDashboard({
           <HeadlineCards current={report.headline.current} previous={report.headline.previous} />
           <Section id="charts-heading" title="Over time and by cut">
             <MetricCharts series={report.series} groupBy={report.groupBy} />
+          </Section>
+          <Section id="review-sla-heading" title="Time to first review against the SLA">
+            <ReviewSla figures={report.reviewSla} />
           </Section>
           <Section id="anomalies-heading" title="Anomalies">
             <Anomalies anomalies={report.anomalies} />

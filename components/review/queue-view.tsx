@@ -214,7 +214,14 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                     </Badge>
                   </Td>
                   <Td>
-                    {age(row.ageMinutes)} {row.overSla ? <Badge tone="warn">SLA</Badge> : null}
+                    {age(row.ageMinutes)}{" "}
+                    {row.slaBreached ? (
+                      <Badge tone="warn">
+                        {row.slaMovedFrom ? `Past SLA — moved from ${row.slaMovedFrom}` : "Past SLA"}
+                      </Badge>
+                    ) : row.overSla ? (
+                      <Badge tone="warn">SLA</Badge>
+                    ) : null}
                   </Td>
                   <Td className="text-slate-600">{row.intent?.replaceAll("_", " ") ?? "—"}</Td>
                   <Td className="text-slate-600">

@@ -47,6 +47,8 @@ function Event({ event }: { event: TimelineEvent }) {
           <strong>{DECISION[r.decision] ?? r.decision}</strong> {KIND[event.action?.kind ?? ""] ?? "action"}{" "}
           {r.source === "auto" ? (
             <Badge tone="ok">Approved by autopilot</Badge>
+          ) : r.source === "system" ? (
+            <Badge tone="warn">Escalated by the system past the SLA's hard limit</Badge>
           ) : (
             <>by {r.reviewer ?? "a former user"}</>
           )}

@@ -1,6 +1,9 @@
-import { and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { aliasedTable, and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentActions, agentRuns, policyVersions, tickets, users } from "../schema";
+import { agentActions, agentRuns, policyVersions, reviewGroups, tickets, users } from "../schema";
+
+/** The group an SLA move took an action from (its name on the queue's badge). */
+const slaFromGroup = aliasedTable(reviewGroups, "sla_from_group");
 
 export const QUEUE_KINDS = ["reply", "escalation", "refund"] as const;
 export const QUEUE_STATES = ["pending_review", "blocked"] as const;
@@ -111,12 +114,18 @@ export async function listQueue(
       triageConfidence: tickets.triageConfidence,
       model: agentRuns.model,
       policyVersion: policyVersions.version,
+      groupId: agentActions.groupId,
+      groupSlaMinutes: reviewGroups.slaMinutes,
+      slaBreachedAt: agentActions.slaBreachedAt,
+      slaMovedFrom: slaFromGroup.name,
     })
     .from(agentActions)
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
     .leftJoin(policyVersions, eq(policyVersions.id, agentRuns.policyVersionId))
     .leftJoin(users, eq(users.id, agentActions.claimedBy))
+    .leftJoin(reviewGroups, eq(reviewGroups.id, agentActions.groupId))
+    .leftJoin(slaFromGroup, eq(slaFromGroup.id, agentActions.slaFromGroupId))
     .where(sql`${agentActions.id} in (${pageIds(filters, limit + 1)})`)
     .orderBy(asc(agentActions.createdAt), asc(agentActions.id))
     .limit(limit + 1);

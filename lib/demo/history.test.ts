@@ -92,6 +92,23 @@ describe.each(availableDrivers())("the demo history on %s", (driver) => {
     expect(bad).toEqual({ early: 0, late: 0, order: 0, undelivered: 0, audit: 0 });
   });
 
+  it("leaves the queue minutes to a few hours old and the decided history spread over weeks", async () => {
+    const ages = await one<{ undecided: number; youngest: number; oldest: number; oldestReview: number }>(
+      handle,
+      sql`select count(*)::int as undecided,
+                 min(extract(epoch from ${NOW.toISOString()}::timestamptz - a.created_at) / 60)::float8 as youngest,
+                 max(extract(epoch from ${NOW.toISOString()}::timestamptz - a.created_at) / 60)::float8 as oldest,
+                 (select max(extract(epoch from ${NOW.toISOString()}::timestamptz - v.created_at) / 86400)
+                    from reviews v)::float8 as "oldestReview"
+          from agent_actions a where a.status in ('pending_review', 'blocked')`,
+    );
+    expect(ages.undecided).toBeGreaterThan(0);
+    // Every waiting action was drafted 3 to 210 minutes ago: under any demo group's SLA target.
+    expect(ages.youngest).toBeGreaterThanOrEqual(3);
+    expect(ages.oldest).toBeLessThanOrEqual(210);
+    expect(ages.oldestReview).toBeGreaterThan(14);
+  });
+
   it("derives decisions from the intent label: escalations the intent requires are approved", async () => {
     const rows = rowsOf<{ intent: string; decision: string }>(
       await handle.db.execute(sql`

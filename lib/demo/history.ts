@@ -54,6 +54,15 @@ function runDelayMs(externalId: string): number {
   return (2 + (hash(`run:${externalId}`) % 29)) * MINUTE_MS;
 }
 
+/**
+ * A ticket left waiting for review was drafted 3 to 210 minutes before now: a live queue, spread
+ * over the last few hours and under the default group's SLA target, so the SLA sweep has nothing
+ * to move or escalate when the demo starts (the decided history stays spread over the 30 days).
+ */
+function pendingAgeMs(externalId: string): number {
+  return (3 + (hash(`pending:${externalId}`) % 208)) * MINUTE_MS;
+}
+
 /** A person decided 10 minutes to 20 hours after the draft, log-uniformly (most within a few hours). */
 function reviewDelayMs(key: string): number {
   const u = (hash(`review:${key}`) % 10_000) / 10_000;
@@ -124,6 +133,7 @@ export async function buildDemoHistory(
   };
 
   const runStarts: { id: string; start: string }[] = [];
+  const arrivals: { id: string; at: string }[] = [];
   const reviewDelays: { id: string; delay: number }[] = [];
   for (const [index, ticket] of candidates.entries()) {
     const fate = fates[index];
@@ -136,16 +146,20 @@ export async function buildDemoHistory(
       continue;
     }
     summary.drafted++;
+    if (fate === "pending") {
+      // It arrived a few minutes before its draft, a few hours ago at most.
+      const start = now.getTime() - pendingAgeMs(ticket.externalId);
+      runStarts.push({ id: runId, start: new Date(start).toISOString() });
+      arrivals.push({ id: ticket.id, at: new Date(start - runDelayMs(ticket.externalId)).toISOString() });
+      summary.pending++;
+      continue;
+    }
     runStarts.push({
       id: runId,
       start: new Date(
         Math.min(ticket.createdAt.getTime() + runDelayMs(ticket.externalId), now.getTime() - 2 * MINUTE_MS),
       ).toISOString(),
     });
-    if (fate === "pending") {
-      summary.pending++;
-      continue;
-    }
 
     const reference = ticket.metadata.referenceReply;
     const decisions = await decisionsForRun(db, runId, {
@@ -163,7 +177,7 @@ export async function buildDemoHistory(
     if (decisions.length > 0) summary.decided++;
   }
 
-  await backdate(db, { now, runStarts, reviewDelays });
+  await backdate(db, { now, runStarts, reviewDelays, arrivals });
   // Blind second reviews of a sample, for reviewer agreement.
   await buildDemoSecondReviews(db, now);
   return summary;
@@ -264,12 +278,15 @@ async function backdate(
     now: Date;
     runStarts: { id: string; start: string }[];
     reviewDelays: { id: string; delay: number }[];
+    /** Tickets left waiting for review, moved to arrive just before their (recent) draft. */
+    arrivals: { id: string; at: string }[];
   },
 ) {
   if (input.runStarts.length === 0) return;
   const latest = new Date(input.now.getTime() - MINUTE_MS).toISOString();
   const runs = JSON.stringify(input.runStarts);
   const delays = JSON.stringify(input.reviewDelays);
+  const arrivals = JSON.stringify(input.arrivals);
   await db.transaction(async (tx) => {
     await tx.execute(sql`
       create temp table demo_shift on commit drop as
@@ -305,6 +322,9 @@ async function backdate(
     await tx.execute(sql`
       update audit_log l set created_at = d.at
       from demo_decided d where l.entity_type = 'agent_action' and l.entity_id = d.id::text`);
+    await tx.execute(sql`
+      update tickets t set created_at = x.at
+      from jsonb_to_recordset(${arrivals}::jsonb) as x(id uuid, at timestamptz) where t.id = x.id`);
     await tx.execute(sql`
       update tickets t set updated_at = coalesce(
         (select max(v.created_at) from reviews v where v.ticket_id = t.id),
@@ -528,11 +548,11 @@ export async function amplifyHistory(db: Db, options: AmplifyOptions): Promise<A
         sql`
             insert into reviews (action_id, ticket_id, action_kind, run_id, proposed_at, model, policy_version_id,
                                  reviewer_id, decision, original_text, final_text, diff, edit_distance, rating,
-                                 reason_tags, comment, reason, escalation, demo, created_at)
+                                 reason_tags, comment, reason, escalation, group_id, sla_minutes, demo, created_at)
             select ${cloneId(sql`v.action_id`, sql`m.r`)}, m.new_id, v.action_kind, ${cloneId(sql`v.run_id`, sql`m.r`)},
                    v.proposed_at + m.shift, v.model, v.policy_version_id, v.reviewer_id, v.decision, v.original_text,
                    v.final_text, v.diff, v.edit_distance, v.rating, v.reason_tags, v.comment, v.reason, v.escalation,
-                   true, v.created_at + m.shift
+                   v.group_id, v.sla_minutes, true, v.created_at + m.shift
             from amp_map m join amp_v v on v.ticket_id = m.src_id
             order by v.created_at + m.shift`,
       );

@@ -12,6 +12,7 @@ import { traceDraftJob, traceOutboxJob } from "@/lib/telemetry/jobs";
 
 import { sweepDraftRequests } from "./draft-requests";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
+import { startSlaSweeps } from "./sla-sweeps";
 import { workQueue } from "./work-loop";
 
 export { DRAFT_QUEUE, OUTBOX_QUEUE };
@@ -142,6 +143,9 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
     const daysTimer = setInterval(storeDays, STORE_DAYS_MS);
     daysTimer.unref();
     boss.on("stopped", () => clearInterval(daysTimer));
+    // Undecided actions past their group's SLA move to its overflow group; past the hard limit a
+    // person gets them by a system escalation (lib/routing/sla.ts).
+    startSlaSweeps(handle.db, boss);
   }
   return boss;
 }

@@ -18,6 +18,9 @@ export const metricsOpenApi: OpenApiSection = {
           "`agreement` compares blind second reviews with the first decisions: `pairs`, `agreed`, `rate`, " +
           "`kappa` (Cohen's kappa; null when not defined: no pairs, or both reviewers used one class only), " +
           "`byCategory` (intent × action kind), `byReviewer` and `disagreements` (with `ticketHref`). " +
+          "`reviewSla`: minutes from proposal to the first decision (`firstReviewP50Minutes`, `firstReviewP90Minutes`) " +
+          "over people's decisions and system escalations, reviews decided within their SLA (`withSla`, `withinSla`, " +
+          "`withinSlaShare`) and system escalations past a hard limit (`hardLimitEscalations`). " +
           "Rates with no denominator are null.",
         security: [{ apiKey: [] }, { session: [] }],
         parameters: [

@@ -25,6 +25,7 @@ import {
   type ResolvedPeriod,
   resolvePeriod,
 } from "./period";
+import { loadReviewSla, type ReviewSlaFigures } from "./review-sla";
 import {
   loadReviewerAgentFigures,
   loadShapeFigures,
@@ -59,6 +60,8 @@ export interface MetricsReport {
   reviewerAgent: ReviewerAgentFigures;
   /** Blind second reviews given in the period against the first decisions (lib/metrics/agreement.ts). */
   agreement: AgreementReport;
+  /** Time to first review against the SLA, and system escalations past a hard limit (lib/metrics/review-sla.ts). */
+  reviewSla: ReviewSlaFigures;
   generatedAt: string;
 }
 
@@ -123,12 +126,13 @@ const ANOMALY_COUNTS: Record<AnomalyMetric, (f: Figures) => DailyCount> = {
  */
 export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise<MetricsReport> {
   const range = period.current;
-  const [buckets, names, shapes, reviewerAgent, agreement] = await Promise.all([
+  const [buckets, names, shapes, reviewerAgent, agreement, reviewSla] = await Promise.all([
     loadFigures(db, period),
     ruleNames(db),
     loadShapeFigures(db, range),
     loadReviewerAgentFigures(db, range),
     loadAgreement(db, range),
+    loadReviewSla(db, range),
   ]);
   const firstDay = firstDayOf(range);
   const rules = ruleFiguresOf(buckets.rows, names);
@@ -176,6 +180,7 @@ export async function loadMetricsReport(db: Db, period: ResolvedPeriod): Promise
     shapes,
     reviewerAgent,
     agreement,
+    reviewSla,
     generatedAt: new Date().toISOString(),
   };
 }

@@ -6,6 +6,8 @@ import { auditInsert } from "@/db/queries/audit";
 import {
   agentActions,
   agentRuns,
+  type ReviewSource,
+  reviewGroups,
   reviews,
   secondReviews,
   type TicketStatus,
@@ -40,7 +42,17 @@ export interface Reviewer {
 
 /** The system deciding for an autopiloted category (lib/autopilot): the review is marked `auto`. */
 export const AUTOPILOT: { system: "autopilot" } = { system: "autopilot" };
-export type Decider = Reviewer | typeof AUTOPILOT;
+/**
+ * The system escalating an action that waited past its group's hard limit (lib/routing/sla.ts):
+ * the review is marked `system`; it may only escalate, sends nothing, and leaves a live claim alone.
+ */
+export const SLA_LIMIT: { system: "sla" } = { system: "sla" };
+export type Decider = Reviewer | typeof AUTOPILOT | typeof SLA_LIMIT;
+
+function sourceOf(decider: Decider): ReviewSource {
+  if (!("system" in decider)) return "person";
+  return decider.system === "autopilot" ? "auto" : "system";
+}
 
 export interface DecisionOutcome {
   reviewId: string;
@@ -168,6 +180,8 @@ function prepareDecisionContext(db: Db) {
       action: agentActions,
       model: agentRuns.model,
       policyVersionId: agentRuns.policyVersionId,
+      // The SLA the action was held to: its group's, or the group an SLA move took it from.
+      slaMinutes: reviewGroups.slaMinutes,
       ticket: {
         id: tickets.id,
         externalId: tickets.externalId,
@@ -178,6 +192,10 @@ function prepareDecisionContext(db: Db) {
     .from(agentActions)
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+    .leftJoin(
+      reviewGroups,
+      eq(reviewGroups.id, sql`coalesce(${agentActions.slaFromGroupId}, ${agentActions.groupId})`),
+    )
     .where(eq(agentActions.id, sql.placeholder("actionId")))
     .prepare("decision_context");
 }
@@ -234,6 +252,9 @@ async function recordDecision(
   options: DecisionOptions,
 ): Promise<DecisionOutcome> {
   const reviewerId = "system" in decider ? null : decider.id;
+  const source = sourceOf(decider);
+  // Time alone never approves anything, and the system's escalation is not a person's verdict to send.
+  if (source === "system" && input.decision !== "escalate") refuse("The system can only escalate.");
   const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
@@ -261,7 +282,8 @@ async function recordDecision(
       ? { team: input.team, reason: input.reason, ...(input.note ? { note: input.note } : {}) }
       : null;
 
-  const message = outboxMessage(input, action, ticket, finalText, escalation, finalArguments);
+  const message =
+    source === "system" ? null : outboxMessage(input, action, ticket, finalText, escalation, finalArguments);
   // The ids are chosen here, so every write can be sent without waiting for another's answer.
   const reviewId = randomUUID();
   const outboxId = message ? randomUUID() : null;
@@ -284,6 +306,10 @@ async function recordDecision(
             eq(agentActions.id, action.id),
             eq(agentActions.version, input.version),
             inArray(agentActions.status, [...UNDECIDED_ACTIONS]),
+            // A person holding a live claim is on it: the system leaves it to them.
+            source === "system"
+              ? sql`(${agentActions.claimedBy} is null or ${agentActions.claimExpiresAt} <= now())`
+              : undefined,
           ),
         )
         .returning({ id: agentActions.id });
@@ -297,7 +323,7 @@ async function recordDecision(
         model: found.model,
         policyVersionId: found.policyVersionId,
         reviewerId,
-        source: reviewerId ? "person" : "auto",
+        source,
         decision: input.decision,
         originalText: original,
         finalText,
@@ -315,6 +341,8 @@ async function recordDecision(
         reason: input.decision === "reject" || input.decision === "escalate" ? input.reason : null,
         escalation,
         finalArguments,
+        groupId: action.groupId,
+        slaMinutes: found.slaMinutes,
       });
       // Decisions on the same ticket take turns from here: the status below is read by a later
       // statement, which sees every decision committed while this one waited for the lock.
@@ -334,7 +362,7 @@ async function recordDecision(
         action: `review.${input.decision}`,
         entityType: "agent_action",
         entityId: action.id,
-        data: { ticketId: ticket.id, reviewId, version: input.version, outboxId },
+        data: { ticketId: ticket.id, reviewId, version: input.version, outboxId, source },
       });
 
       // The writes are sent together, in this order (one round trip on PostgreSQL): action,

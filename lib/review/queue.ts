@@ -39,7 +39,12 @@ export interface QueueRow {
   blockedBy: string | null;
   createdAt: string;
   ageMinutes: number;
+  /** Older than its group's SLA target (REVIEW_SLA_MINUTES when routing is off), or moved by the SLA. */
   overSla: boolean;
+  /** It waited past its group's SLA target and was moved to the overflow group (or flagged where it is). */
+  slaBreached: boolean;
+  /** The group the SLA move took it from; null when it was not moved. */
+  slaMovedFrom: string | null;
   /** Someone else's live claim. */
   beingReviewedBy: string | null;
   /** The viewer's own live claim. */
@@ -61,6 +66,9 @@ export async function loadQueue(
   options: { slaMinutes: number; now?: Date },
 ): Promise<QueuePage> {
   const now = options.now ?? new Date();
+  // A routed action answers to its group's target (none for a group without one); an unrouted one to the global one.
+  const slaOf = (item: { groupId: string | null; groupSlaMinutes: number | null }) =>
+    item.groupId ? item.groupSlaMinutes : options.slaMinutes;
   const groupIds = (await queueScope(db, viewer))?.groupIds;
   const [page, counts, mine] = await Promise.all([
     listQueue(db, {
@@ -102,7 +110,9 @@ export async function loadQueue(
         blockedBy: item.blockedBy,
         createdAt: item.createdAt.toISOString(),
         ageMinutes,
-        overSla: ageMinutes > options.slaMinutes,
+        overSla: Boolean(item.slaBreachedAt) || ageMinutes > (slaOf(item) ?? Number.POSITIVE_INFINITY),
+        slaBreached: Boolean(item.slaBreachedAt),
+        slaMovedFrom: item.slaMovedFrom,
         beingReviewedBy: claimedByOther ? (item.claimedByName ?? "another reviewer") : null,
         claimedByMe: live && item.claimedBy === viewer.id,
       };
