@@ -52,7 +52,8 @@ export function BatchReview({ batch }: { batch: Batch }) {
   const move = (by: number) => {
     moved.current = true;
     setMode("browse");
-    setCurrent(Math.min(Math.max(at + by, 0), Math.max(drafts.length - 1, 0)));
+    const last = Math.max(drafts.length - 1, 0);
+    setCurrent((c) => Math.min(Math.max(Math.min(c, last) + by, 0), last));
   };
   useEffect(() => {
     if (moved.current) boxes.current[at]?.scrollIntoView({ block: "nearest" });
