@@ -9,6 +9,8 @@ test.use({ role: "reviewer" });
 test("a reviewer approves drafts of the largest batch with the keys, and they leave the queue", async ({
   page,
 }) => {
+  // Two axe passes and a batch page of 20-odd drafts on an embedded database under load.
+  test.setTimeout(180_000);
   await page.goto("/queue");
   await page.getByRole("link", { name: "Batches of similar drafts" }).click();
   await expect(page.getByRole("heading", { name: "Batches", level: 1 })).toBeVisible();
