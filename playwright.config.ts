@@ -11,6 +11,7 @@ const SERIAL = [
   "bulk",
   "suggestions",
   "shapes",
+  "batch",
 ];
 
 export default defineConfig({

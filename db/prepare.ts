@@ -1,5 +1,6 @@
 import { buildAutopilotEvidence, DEMO_AUTOPILOT_INTENT } from "@/lib/demo/autopilot-evidence";
 import { buildDemoHistory } from "@/lib/demo/history";
+import { buildPendingBatch } from "@/lib/demo/pending-batch";
 import { openConfiguredDatabase } from "./index";
 import { describeDemoAccounts, isDatabaseEmpty, seedDemo } from "./seed";
 
@@ -27,6 +28,8 @@ export async function prepareDatabase(log: (line: string) => void = console.log)
       log(
         `Added ${evidence} approved ${DEMO_AUTOPILOT_INTENT.replace("_", " ")} replies: that category is eligible on /autopilot.`,
       );
+      const batch = await buildPendingBatch(handle.db);
+      log(`Added ${batch} similar pending order-tracking drafts: they make a batch on /queue/batches.`);
       log(describeDemoAccounts());
     }
   } finally {

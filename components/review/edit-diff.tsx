@@ -2,16 +2,26 @@
 
 import { diffWords } from "diff";
 
-/** A live word diff of the reviewer's text against the agent's draft. */
-export function EditDiff({ original, edited }: { original: string; edited: string }) {
+/**
+ * A live word diff of the reviewer's text against the agent's draft, or (in batch review) of a
+ * draft against its batch's most common draft.
+ */
+export function EditDiff({
+  original,
+  edited,
+  label = "Changes against the agent's draft",
+  unchanged = "No changes yet.",
+}: {
+  original: string;
+  edited: string;
+  label?: string;
+  unchanged?: string;
+}) {
   const parts = diffWords(original, edited);
   const changed = parts.some((p) => p.added || p.removed);
   return (
-    <section
-      aria-label="Changes against the agent's draft"
-      className="rounded border border-slate-200 bg-white p-3 text-sm"
-    >
-      <h4 className="text-xs font-medium text-slate-500">Changes against the agent's draft</h4>
+    <section aria-label={label} className="rounded border border-slate-200 bg-white p-3 text-sm">
+      <h4 className="text-xs font-medium text-slate-500">{label}</h4>
       {changed ? (
         <p className="mt-1 whitespace-pre-wrap break-words">
           {parts.map((part, i) =>
@@ -32,7 +42,7 @@ export function EditDiff({ original, edited }: { original: string; edited: strin
           )}
         </p>
       ) : (
-        <p className="mt-1 text-slate-500">No changes yet.</p>
+        <p className="mt-1 text-slate-500">{unchanged}</p>
       )}
     </section>
   );

@@ -121,6 +121,9 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
         <Button variant="primary" onClick={next} disabled={pending}>
           {pending ? "Claiming…" : "Next"}
         </Button>
+        <Link href="/queue/batches" className="text-sm text-sky-800 underline">
+          Batches of similar drafts
+        </Link>
         <Button variant="link" onClick={() => setHelp(true)}>
           Keyboard shortcuts (?)
         </Button>

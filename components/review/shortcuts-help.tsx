@@ -2,7 +2,9 @@
 
 import { useEffect, useRef } from "react";
 
-const SHORTCUTS: [string, string][] = [
+export type Shortcut = [key: string, what: string];
+
+const REVIEW_SHORTCUTS: Shortcut[] = [
   ["j / k", "move down / up the queue"],
   ["Enter", "start reviewing the selected action (claims it, then opens it)"],
   ["n", "claim and open the next unclaimed action"],
@@ -15,8 +17,16 @@ const SHORTCUTS: [string, string][] = [
   ["?", "show or hide these shortcuts"],
 ];
 
-/** The keyboard shortcuts, in a modal dialog that "?" toggles. */
-export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** The keyboard shortcuts (the queue's and review's unless told), in a modal dialog that "?" toggles. */
+export function ShortcutsHelp({
+  open,
+  onClose,
+  shortcuts = REVIEW_SHORTCUTS,
+}: {
+  open: boolean;
+  onClose: () => void;
+  shortcuts?: Shortcut[];
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -36,7 +46,7 @@ export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () =>
       </h2>
       <table className="mt-3 text-sm">
         <tbody>
-          {SHORTCUTS.map(([key, what]) => (
+          {shortcuts.map(([key, what]) => (
             <tr key={key}>
               <th scope="row" className="pr-4 text-left font-mono">
                 {key}

@@ -93,6 +93,7 @@ describe("fuzzing every server action", () => {
   it("refuses malformed calls to every action without a server error, writing nothing", async () => {
     const policies = await import("@/app/(app)/policies/actions");
     const queue = await import("@/app/(app)/queue/actions");
+    const batches = await import("@/app/(app)/queue/batches/actions");
     const review = await import("@/app/(app)/tickets/[id]/review-actions");
     const draft = await import("@/app/(app)/tickets/[id]/actions");
     const csv = await import("@/app/(app)/tickets/import/actions");
@@ -121,6 +122,7 @@ describe("fuzzing every server action", () => {
       startReview: (v) => review.startReviewAction(v as string),
       releaseReview: (v) => review.releaseReviewAction(v as string),
       decideAction: review.decideActionAction,
+      decideBatch: batches.decideBatchAction,
       draftTicket: form(draft.draftTicketAction, ["ticketId", "guidance"]),
       previewCsv: (v) => csv.previewCsvAction(v as string),
       importCsv: (v) => csv.importCsvAction(v as string),
