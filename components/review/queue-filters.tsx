@@ -13,14 +13,26 @@ const FILTERS: { label: string; params: FilterParams; count: string }[] = [
   { label: "Mine", params: { mine: "1" }, count: "mine" },
 ];
 
+/** A chip's figure: "10,000+" when counting stopped at the cap (the queue holds at least that many). */
+export function chipCount(
+  counts: Record<string, number> | undefined,
+  capped: Record<string, boolean> | undefined,
+  key: string,
+): string {
+  const n = (counts?.[key] ?? 0).toLocaleString("en-US");
+  return capped?.[key] ? `${n}+` : n;
+}
+
 /** The queue's filters: a chip per view with what it counts, and the triage category and intent. */
 export function QueueFilters({
   params,
   counts,
+  capped,
   setFilter,
 }: {
   params: QueueParams;
   counts: Record<string, number> | undefined;
+  capped?: Record<string, boolean>;
   setFilter: (p: Partial<QueueParams>) => void;
 }) {
   return (
@@ -36,7 +48,7 @@ export function QueueFilters({
             onClick={() => setFilter(f.params)}
             className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
           >
-            {f.label} ({counts?.[f.count] ?? 0})
+            {f.label} ({chipCount(counts, capped, f.count)})
           </button>
         );
       })}

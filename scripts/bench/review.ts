@@ -10,7 +10,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { sql } from "drizzle-orm";
-import { type DatabaseHandle, openDatabase, rowsOf } from "@/db/client";
+import { type DatabaseHandle, migrateDatabase, openDatabase, rowsOf } from "@/db/client";
 import { encodeQueueCursor } from "@/db/queries/queue";
 import { users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
@@ -44,12 +44,16 @@ function summary(values: number[]): string {
   return `p50 ${ms(percentile(sorted, 50))} · p95 ${ms(percentile(sorted, 95))} · max ${ms(sorted.at(-1) ?? 0)} (n=${sorted.length})`;
 }
 
-const DB_NAME = "countersign_bench_review";
+/** `--db NAME`: a database of one's own on a shared server (default countersign_bench_review). */
+const DB_NAME = args.db || "countersign_bench_review";
+if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME)) throw new Error("--db takes a lower-case database name");
 
 /** Seeds a fresh database with the bulk history, or (`--reuse`) opens the one a `--keep` run left. */
 async function prepare(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; history: string }> {
   if (process.argv.includes("--reuse") && (await benchDatabaseExists(DB_NAME))) {
     const handle = await openDatabase({ kind: "postgres", url: benchDatabaseUrl(DB_NAME), max: 20 });
+    // A kept database gets the indexes added since it was built.
+    await migrateDatabase(handle);
     const [row] = rowsOf<{ tickets: number; pending: number }>(
       await handle.db.execute(sql`
         select (select count(*)::int from tickets) as tickets,
@@ -87,6 +91,12 @@ async function prepare(): Promise<{ handle: DatabaseHandle; drop: () => Promise<
 }
 
 const { handle, drop, history } = await prepare();
+if (process.argv.includes("--build-only")) {
+  // `--build-only --keep`: build the history once, measure later with --reuse.
+  console.log(`bulk history      ${history}`);
+  await drop();
+  process.exit(0);
+}
 try {
   const db = handle.db;
   console.log(`bench:review — ${ticketCount} tickets, ${reviewerCount} reviewers, PostgreSQL`);

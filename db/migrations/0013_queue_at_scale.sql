@@ -1,0 +1,1 @@
+CREATE INDEX "agent_actions_undecided_group_count_idx" ON "agent_actions" USING btree ("group_id","status","kind") WHERE "agent_actions"."status" in ('pending_review', 'blocked');

@@ -1,0 +1,102 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { rowsOf } from "../client";
+import { agentActions, tickets } from "../schema";
+import { QUEUE_KINDS, QUEUE_STATES, queueSearchWhere } from "./queue";
+
+/**
+ * The filter chips count at most this many actions each: past it they show "10,000+". A count
+ * reads at most this many index entries, so its cost stays the same however large the backlog.
+ */
+export const QUEUE_COUNT_CAP = 10_000;
+/**
+ * With a text search the chips count the first this many matches and share them out: a common
+ * word ("order") matches most of the queue, and each match costs a ticket read.
+ */
+export const SEARCH_COUNT_CAP = 1_000;
+
+/** Counts per chip; `capped` marks the ones that are "at least" figures (shown with a "+"). */
+export interface QueueCounts {
+  counts: Record<string, number>;
+  capped: Record<string, boolean>;
+}
+
+const CHIPS = ["all", ...QUEUE_KINDS, ...QUEUE_STATES] as const;
+
+function groupScope(groupIds: string[] | undefined): SQL {
+  if (!groupIds) return sql``;
+  if (groupIds.length === 0) return sql`and false`;
+  return sql`and ${agentActions.groupId} in (${sql.join(
+    groupIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})`;
+}
+
+/**
+ * Undecided actions per kind and state for the filter chips (text search and group scope applied,
+ * kind and state not), each counted up to `QUEUE_COUNT_CAP` (more is reported as capped).
+ *
+ * Without a search every chip is one bounded index-only read: (kind, status) for a kind,
+ * (status, created_at, id) for a state, (group_id, status, kind) in a routed queue. With a search,
+ * the first `SEARCH_COUNT_CAP` matches are read once and tallied per chip; when there are more,
+ * every chip's figure is a lower bound.
+ */
+export async function queueCounts(db: Db, q?: string, groupIds?: string[]): Promise<QueueCounts> {
+  if (q) return searchCounts(db, q, groupIds);
+  const scope = groupScope(groupIds);
+  const bounded = (where: SQL) => sql`(select count(*)::int from (
+      select 1 from ${agentActions} where ${where} ${scope} limit ${QUEUE_COUNT_CAP + 1}) c)`;
+  const undecided = sql`${agentActions.status} in ('pending_review', 'blocked')`;
+  const [row] = rowsOf<Record<(typeof CHIPS)[number], number>>(
+    await db.execute(sql`select
+      ${bounded(undecided)} as "all",
+      ${sql.join(
+        QUEUE_KINDS.map(
+          (kind) =>
+            sql`${bounded(sql`${undecided} and ${agentActions.kind} = ${kind}`)} as ${sql.identifier(kind)}`,
+        ),
+        sql`, `,
+      )},
+      ${sql.join(
+        QUEUE_STATES.map(
+          (state) => sql`${bounded(sql`${agentActions.status} = ${state}`)} as ${sql.identifier(state)}`,
+        ),
+        sql`, `,
+      )}`),
+  );
+  const counts: Record<string, number> = {};
+  const capped: Record<string, boolean> = {};
+  for (const chip of CHIPS) {
+    const n = Number(row?.[chip] ?? 0);
+    counts[chip] = Math.min(n, QUEUE_COUNT_CAP);
+    if (n > QUEUE_COUNT_CAP) capped[chip] = true;
+  }
+  return { counts, capped };
+}
+
+/** The chips under a text search: the first matches, tallied per kind and state. */
+async function searchCounts(db: Db, q: string, groupIds?: string[]): Promise<QueueCounts> {
+  const rows = await db
+    .select({ kind: agentActions.kind, status: agentActions.status })
+    .from(agentActions)
+    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+    .where(
+      and(
+        sql`${agentActions.status} in ('pending_review', 'blocked')`,
+        queueSearchWhere(q),
+        groupIds ? sql`true ${groupScope(groupIds)}` : undefined,
+      ),
+    )
+    .limit(SEARCH_COUNT_CAP + 1);
+  const sample = rows.slice(0, SEARCH_COUNT_CAP);
+  const more = rows.length > SEARCH_COUNT_CAP;
+  const counts: Record<string, number> = Object.fromEntries(CHIPS.map((chip) => [chip, 0]));
+  for (const r of sample) {
+    counts.all = (counts.all ?? 0) + 1;
+    counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+  }
+  // Past the cap every chip is "at least": the matches not read may be of any kind.
+  const capped: Record<string, boolean> = more ? Object.fromEntries(CHIPS.map((chip) => [chip, true])) : {};
+  return { counts, capped };
+}
