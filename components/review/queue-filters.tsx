@@ -1,5 +1,6 @@
 import type { QueueParams } from "@/lib/review/queue";
 import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
+import { chipCount } from "./chip-count";
 
 type FilterParams = Pick<QueueParams, "kind" | "state" | "mine">;
 
@@ -12,16 +13,6 @@ const FILTERS: { label: string; params: FilterParams; count: string }[] = [
   { label: "Blocked", params: { state: "blocked" }, count: "blocked" },
   { label: "Mine", params: { mine: "1" }, count: "mine" },
 ];
-
-/** A chip's figure: "10,000+" when counting stopped at the cap (the queue holds at least that many). */
-export function chipCount(
-  counts: Record<string, number> | undefined,
-  capped: Record<string, boolean> | undefined,
-  key: string,
-): string {
-  const n = (counts?.[key] ?? 0).toLocaleString("en-US");
-  return capped?.[key] ? `${n}+` : n;
-}
 
 /** The queue's filters: a chip per view with what it counts, and the triage category and intent. */
 export function QueueFilters({

@@ -41,11 +41,17 @@ function groupScope(groupIds: string[] | undefined): SQL {
  * the first `SEARCH_COUNT_CAP` matches are read once and tallied per chip; when there are more,
  * every chip's figure is a lower bound.
  */
-export async function queueCounts(db: Db, q?: string, groupIds?: string[]): Promise<QueueCounts> {
-  if (q) return searchCounts(db, q, groupIds);
+export async function queueCounts(
+  db: Db,
+  q?: string,
+  groupIds?: string[],
+  caps: { cap: number; searchCap: number } = { cap: QUEUE_COUNT_CAP, searchCap: SEARCH_COUNT_CAP },
+): Promise<QueueCounts> {
+  if (q) return searchCounts(db, q, groupIds, caps.searchCap);
+  const cap = caps.cap;
   const scope = groupScope(groupIds);
   const bounded = (where: SQL) => sql`(select count(*)::int from (
-      select 1 from ${agentActions} where ${where} ${scope} limit ${QUEUE_COUNT_CAP + 1}) c)`;
+      select 1 from ${agentActions} where ${where} ${scope} limit ${cap + 1}) c)`;
   const undecided = sql`${agentActions.status} in ('pending_review', 'blocked')`;
   const [row] = rowsOf<Record<(typeof CHIPS)[number], number>>(
     await db.execute(sql`select
@@ -68,14 +74,19 @@ export async function queueCounts(db: Db, q?: string, groupIds?: string[]): Prom
   const capped: Record<string, boolean> = {};
   for (const chip of CHIPS) {
     const n = Number(row?.[chip] ?? 0);
-    counts[chip] = Math.min(n, QUEUE_COUNT_CAP);
-    if (n > QUEUE_COUNT_CAP) capped[chip] = true;
+    counts[chip] = Math.min(n, cap);
+    if (n > cap) capped[chip] = true;
   }
   return { counts, capped };
 }
 
 /** The chips under a text search: the first matches, tallied per kind and state. */
-async function searchCounts(db: Db, q: string, groupIds?: string[]): Promise<QueueCounts> {
+async function searchCounts(
+  db: Db,
+  q: string,
+  groupIds: string[] | undefined,
+  cap: number,
+): Promise<QueueCounts> {
   const rows = await db
     .select({ kind: agentActions.kind, status: agentActions.status })
     .from(agentActions)
@@ -87,9 +98,9 @@ async function searchCounts(db: Db, q: string, groupIds?: string[]): Promise<Que
         groupIds ? sql`true ${groupScope(groupIds)}` : undefined,
       ),
     )
-    .limit(SEARCH_COUNT_CAP + 1);
-  const sample = rows.slice(0, SEARCH_COUNT_CAP);
-  const more = rows.length > SEARCH_COUNT_CAP;
+    .limit(cap + 1);
+  const sample = rows.slice(0, cap);
+  const more = rows.length > cap;
   const counts: Record<string, number> = Object.fromEntries(CHIPS.map((chip) => [chip, 0]));
   for (const r of sample) {
     counts.all = (counts.all ?? 0) + 1;
