@@ -13,7 +13,7 @@ export const QUEUE_COUNT_CAP = 10_000;
  * With a text search the chips count the first this many matches and share them out: a common
  * word ("order") matches most of the queue, and each match costs a ticket read.
  */
-export const SEARCH_COUNT_CAP = 1_000;
+export const SEARCH_COUNT_CAP = 100;
 
 /** Counts per chip; `capped` marks the ones that are "at least" figures (shown with a "+"). */
 export interface QueueCounts {
@@ -36,7 +36,8 @@ function groupScope(groupIds: string[] | undefined): SQL {
  * Undecided actions per kind and state for the filter chips (text search and group scope applied,
  * kind and state not), each counted up to `QUEUE_COUNT_CAP` (more is reported as capped).
  *
- * Without a search every chip is one bounded index-only read: (kind, status) for a kind,
+ * Without a search every kind and state chip is one bounded index-only read ("all" is the sum of
+ * the states): (kind, status) for a kind,
  * (status, created_at, id) for a state, (group_id, status, kind) in a routed queue. With a search,
  * the first `SEARCH_COUNT_CAP` matches are read once and tallied per chip; when there are more,
  * every chip's figure is a lower bound.
@@ -53,9 +54,8 @@ export async function queueCounts(
   const bounded = (where: SQL) => sql`(select count(*)::int from (
       select 1 from ${agentActions} where ${where} ${scope} limit ${cap + 1}) c)`;
   const undecided = sql`${agentActions.status} in ('pending_review', 'blocked')`;
-  const [row] = rowsOf<Record<(typeof CHIPS)[number], number>>(
+  const [row] = rowsOf<Record<string, number>>(
     await db.execute(sql`select
-      ${bounded(undecided)} as "all",
       ${sql.join(
         QUEUE_KINDS.map(
           (kind) =>
@@ -72,11 +72,15 @@ export async function queueCounts(
   );
   const counts: Record<string, number> = {};
   const capped: Record<string, boolean> = {};
-  for (const chip of CHIPS) {
+  for (const chip of [...QUEUE_KINDS, ...QUEUE_STATES]) {
     const n = Number(row?.[chip] ?? 0);
     counts[chip] = Math.min(n, cap);
     if (n > cap) capped[chip] = true;
   }
+  // Every undecided action has one state: "all" is their sum, past the cap if either state is.
+  const all = QUEUE_STATES.reduce((sum, state) => sum + Math.min(Number(row?.[state] ?? 0), cap + 1), 0);
+  counts.all = Math.min(all, cap);
+  if (all > cap) capped.all = true;
   return { counts, capped };
 }
 

@@ -197,6 +197,23 @@ try {
     });
   }
 
+  /**
+   * A decision as a reviewer makes it: an escalation to a team the policy does not send this ticket
+   * to is refused with the team it wants ("Choose support."), and the reviewer picks that team.
+   */
+  async function decideAs(reviewer: Reviewer, input: DecisionInput): Promise<void> {
+    try {
+      await decideAction(db, reviewer, input);
+    } catch (error) {
+      const team =
+        error instanceof AppError && error.type === "bad_request"
+          ? /Choose (\w+)\./.exec(error.message)?.[1]
+          : undefined;
+      if (!team || input.decision !== "escalate") throw error;
+      await decideAction(db, reviewer, decisionSchema.parse({ ...input, team }));
+    }
+  }
+
   // One reviewer alone first: the time a decision takes when nothing waits in front of it.
   const soloTimes: number[] = [];
   const solo = reviewers[0] as Reviewer;
@@ -208,7 +225,7 @@ try {
     );
     if (!action) continue;
     const t = performance.now();
-    await decideAction(db, solo, decisionFor(action.kind, action.version, next.actionId, n));
+    await decideAs(solo, decisionFor(action.kind, action.version, next.actionId, n));
     soloTimes.push(performance.now() - t);
   }
   const soloDecisions = soloTimes.length;
@@ -239,7 +256,7 @@ try {
     async function decide(reviewer: Reviewer, input: DecisionInput): Promise<void> {
       const t = performance.now();
       try {
-        await decideAction(db, reviewer, input);
+        await decideAs(reviewer, input);
         if (t >= measureFrom) stats.decisionTimes.push(performance.now() - t);
         stats.decided++;
       } catch (error) {
