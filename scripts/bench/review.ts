@@ -198,19 +198,32 @@ try {
   }
 
   /**
-   * A decision as a reviewer makes it: an escalation to a team the policy does not send this ticket
-   * to is refused with the team it wants ("Choose support."), and the reviewer picks that team.
+   * A decision as a reviewer makes it: when the policy refuses the escalation's team (it sends
+   * this ticket elsewhere), the reviewer escalates to the team it names, or else rejects.
    */
   async function decideAs(reviewer: Reviewer, input: DecisionInput): Promise<void> {
-    try {
-      await decideAction(db, reviewer, input);
-    } catch (error) {
-      const team =
-        error instanceof AppError && error.type === "bad_request"
-          ? /Choose (\w+)\./.exec(error.message)?.[1]
-          : undefined;
-      if (!team || input.decision !== "escalate") throw error;
-      await decideAction(db, reviewer, decisionSchema.parse({ ...input, team }));
+    let attempt = input;
+    for (let tries = 0; ; tries++) {
+      try {
+        await decideAction(db, reviewer, attempt);
+        return;
+      } catch (error) {
+        const refused =
+          error instanceof AppError && error.type === "bad_request" && attempt.decision === "escalate";
+        if (!refused || tries > 1) throw error;
+        const team = /sends this ticket to (\w+)[ ,.]/.exec(error.message)?.[1];
+        attempt = decisionSchema.parse(
+          team && tries === 0
+            ? { ...attempt, team }
+            : {
+                actionId: input.actionId,
+                version: input.version,
+                decision: "reject",
+                reason: "Sent elsewhere.",
+                reasonTags: ["wrong_policy"],
+              },
+        );
+      }
     }
   }
 
