@@ -208,12 +208,13 @@ try {
         await decideAction(db, reviewer, attempt);
         return;
       } catch (error) {
+        // Approving an escalation the policy now sends to another team is refused the same way.
         const refused =
-          error instanceof AppError && error.type === "bad_request" && attempt.decision === "escalate";
+          error instanceof AppError && error.type === "bad_request" && attempt.decision !== "reject";
         if (!refused || tries > 1) throw error;
         const team = /sends this ticket to (\w+)[ ,.]/.exec(error.message)?.[1];
         attempt = decisionSchema.parse(
-          team && tries === 0
+          team && tries === 0 && attempt.decision === "escalate"
             ? { ...attempt, team }
             : {
                 actionId: input.actionId,
