@@ -146,11 +146,13 @@ export async function countMine(
   claimedBy: { userId: string; liveAt: Date },
   q?: string,
 ): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(agentActions)
-    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
-    .where(and(...filtersWhere({ q, claimedBy })));
+  const query = db.select({ n: sql<number>`count(*)::int` }).from(agentActions);
+  // Only a search needs the ticket: without one the claim index (claimed_by) answers alone.
+  const [row] = q
+    ? await query
+        .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
+        .where(and(...filtersWhere({ q, claimedBy })))
+    : await query.where(and(...filtersWhere({ claimedBy })));
   return Number(row?.n ?? 0);
 }
 
