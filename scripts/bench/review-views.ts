@@ -109,18 +109,21 @@ async function cursorsAt(db: Db, groupIds: string[] | undefined, fractions: numb
     await db.execute(sql`select count(*)::int as n from agent_actions
       where status in ('pending_review', 'blocked') ${scope} ${kindWhere}`),
   );
-  const out: string[] = [];
-  for (const f of fractions) {
-    const offset = Math.min(Math.max(25, Math.floor(f * Number(size?.n ?? 0))), Number(size?.n ?? 1) - 1);
-    const [row] = rowsOf<{ createdAt: string; id: string }>(
-      await db.execute(sql`
-        select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt", id
-        from agent_actions where status in ('pending_review', 'blocked') ${scope} ${kindWhere}
-        order by created_at, id offset ${offset} limit 1`),
-    );
-    if (row) out.push(encodeQueueCursor(row));
-  }
-  return out;
+  const n = Number(size?.n ?? 0);
+  // Rows at these positions, 1-based, in one ordered pass (an offset per cursor would sort again).
+  const positions = fractions.map((f) => Math.min(Math.max(26, Math.floor(f * n)), n));
+  const rows = rowsOf<{ createdAt: string; id: string }>(
+    await db.execute(sql`
+      select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "createdAt", id
+      from (select created_at, id, row_number() over (order by created_at, id) as n
+            from agent_actions where status in ('pending_review', 'blocked') ${scope} ${kindWhere}) q
+      where n in (${sql.join(
+        positions.map((p) => sql`${p}`),
+        sql`, `,
+      )})
+      order by n`),
+  );
+  return rows.map((row) => encodeQueueCursor(row));
 }
 
 type Mix = { label: string; params: QueueParams; search?: boolean };
