@@ -395,6 +395,10 @@ export const agentActions = pgTable(
     index("agent_actions_undecided_sla_from_idx")
       .on(t.slaFromGroupId, t.createdAt, t.id)
       .where(sql`${t.status} in ('pending_review', 'blocked') and ${t.slaFromGroupId} is not null`),
+    // A routed queue's counts per state and kind (db/queries/queue-counts.ts): bounded index-only reads.
+    index("agent_actions_undecided_group_count_idx")
+      .on(t.groupId, t.status, t.kind)
+      .where(sql`${t.status} in ('pending_review', 'blocked')`),
     index("agent_actions_queue_idx").on(t.status, t.createdAt, t.id),
     index("agent_actions_claim_idx").on(t.claimedBy),
     // The review queue reads only undecided actions: small partial indexes keep it flat at 100k tickets.

@@ -1,5 +1,6 @@
 import type { QueueParams } from "@/lib/review/queue";
 import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
+import { chipCount } from "./chip-count";
 
 type FilterParams = Pick<QueueParams, "kind" | "state" | "mine">;
 
@@ -17,10 +18,12 @@ const FILTERS: { label: string; params: FilterParams; count: string }[] = [
 export function QueueFilters({
   params,
   counts,
+  capped,
   setFilter,
 }: {
   params: QueueParams;
   counts: Record<string, number> | undefined;
+  capped?: Record<string, boolean>;
   setFilter: (p: Partial<QueueParams>) => void;
 }) {
   return (
@@ -36,7 +39,7 @@ export function QueueFilters({
             onClick={() => setFilter(f.params)}
             className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-slate-300 bg-white"}`}
           >
-            {f.label} ({counts?.[f.count] ?? 0})
+            {f.label} ({chipCount(counts, capped, f.count)})
           </button>
         );
       })}

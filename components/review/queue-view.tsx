@@ -158,7 +158,12 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
           </button>
         </form>
       </search>
-      <QueueFilters params={params} counts={query.data?.counts} setFilter={setFilter} />
+      <QueueFilters
+        params={params}
+        counts={query.data?.counts}
+        capped={query.data?.countsCapped}
+        setFilter={setFilter}
+      />
       {query.isError ? (
         <p role="alert" className="mt-4 text-red-800">
           {query.error.message}

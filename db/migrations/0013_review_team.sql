@@ -1,3 +1,4 @@
 ALTER TABLE "agent_actions" ADD COLUMN "sla_from_group_id" uuid;--> statement-breakpoint
 ALTER TABLE "agent_actions" ADD CONSTRAINT "agent_actions_sla_from_group_id_review_groups_id_fk" FOREIGN KEY ("sla_from_group_id") REFERENCES "public"."review_groups"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "agent_actions_undecided_sla_from_idx" ON "agent_actions" USING btree ("sla_from_group_id","created_at","id") WHERE "agent_actions"."status" in ('pending_review', 'blocked') and "agent_actions"."sla_from_group_id" is not null;
+CREATE INDEX "agent_actions_undecided_sla_from_idx" ON "agent_actions" USING btree ("sla_from_group_id","created_at","id") WHERE "agent_actions"."status" in ('pending_review', 'blocked') and "agent_actions"."sla_from_group_id" is not null;--> statement-breakpoint
+CREATE INDEX "agent_actions_undecided_group_count_idx" ON "agent_actions" USING btree ("group_id","status","kind") WHERE "agent_actions"."status" in ('pending_review', 'blocked');

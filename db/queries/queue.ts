@@ -41,17 +41,18 @@ function filtersWhere({ kind, state, q, category, intent, claimedBy, groupIds }:
     );
   if (category) where.push(eq(tickets.triageCategory, category));
   if (intent) where.push(eq(tickets.triageIntent, intent));
-  if (q) {
-    const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
-    where.push(
-      or(
-        ilike(tickets.subject, like),
-        ilike(tickets.fromEmail, like),
-        ilike(tickets.externalId, like),
-      ) as SQL,
-    );
-  }
+  if (q) where.push(queueSearchWhere(q));
   return where;
+}
+
+/** A case-insensitive substring of the ticket's subject, sender or external id (% and _ taken literally). */
+export function queueSearchWhere(q: string): SQL {
+  const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+  return or(
+    ilike(tickets.subject, like),
+    ilike(tickets.fromEmail, like),
+    ilike(tickets.externalId, like),
+  ) as SQL;
 }
 
 /**
@@ -77,12 +78,21 @@ function pageIds(filters: QueueFilters & { cursor?: QueueCursor | null }, take: 
       sql` union all `,
     );
   }
-  // Filtered views read agent_actions_undecided_kind_idx (kind, created_at, id) in order.
-  const orderedOn = agentActions.createdAt;
-  return sql`select ${agentActions.id} from ${agentActions}
+  const ordered = (where: SQL[]) => sql`(select ${agentActions.id} from ${agentActions}
     ${joinTickets ? sql`inner join ${tickets} on ${tickets.id} = ${agentActions.ticketId}` : sql``}
-    where ${and(...filtersWhere(filters), after)}
-    order by ${orderedOn}, ${agentActions.id} limit ${take}`;
+    where ${and(...where, after)}
+    order by ${agentActions.createdAt}, ${agentActions.id} limit ${take})`;
+  if (filters.groupIds && filters.groupIds.length > 0 && !filters.claimedBy) {
+    // A routed queue: one ordered read of agent_actions_undecided_group_idx (group_id, created_at,
+    // id) per group, merged, like the statuses above; `group_id in (...)` would sort every
+    // undecided action of those groups.
+    return sql.join(
+      filters.groupIds.map((groupId) => ordered(filtersWhere({ ...filters, groupIds: [groupId] }))),
+      sql` union all `,
+    );
+  }
+  // Filtered views read agent_actions_undecided_kind_idx (kind, created_at, id) in order.
+  return ordered(filtersWhere(filters));
 }
 
 /** Undecided actions, oldest first, keyset-paginated on (created_at, id). */
@@ -145,34 +155,14 @@ export async function countMine(
   claimedBy: { userId: string; liveAt: Date },
   q?: string,
 ): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(agentActions)
-    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
-    .where(and(...filtersWhere({ q, claimedBy })));
-  return Number(row?.n ?? 0);
-}
-
-/** Counts per kind and state for the filter chips (text search and group scope applied, kind and state not). */
-export async function queueCounts(db: Db, q?: string, groupIds?: string[]): Promise<Record<string, number>> {
-  const base = filtersWhere({ q, groupIds });
-  const query = db
-    .select({ kind: agentActions.kind, status: agentActions.status, n: sql<number>`count(*)::int` })
-    .from(agentActions);
-  const rows = q
+  const query = db.select({ n: sql<number>`count(*)::int` }).from(agentActions);
+  // Only a search needs the ticket: without one the claim index (claimed_by) answers alone.
+  const [row] = q
     ? await query
         .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
-        .where(and(...base))
-        .groupBy(agentActions.kind, agentActions.status)
-    : await query.where(and(...base)).groupBy(agentActions.kind, agentActions.status);
-  const counts: Record<string, number> = { all: 0 };
-  for (const r of rows) {
-    const n = Number(r.n);
-    counts.all = (counts.all ?? 0) + n;
-    counts[r.kind] = (counts[r.kind] ?? 0) + n;
-    counts[r.status] = (counts[r.status] ?? 0) + n;
-  }
-  return counts;
+        .where(and(...filtersWhere({ q, claimedBy })))
+    : await query.where(and(...filtersWhere({ claimedBy })));
+  return Number(row?.n ?? 0);
 }
 
 export function encodeQueueCursor(c: QueueCursor): string {

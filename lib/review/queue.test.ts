@@ -264,7 +264,16 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
     const zanzibar = await loadQueue(db, { q: "zanZIBAR" }, viewer, { slaMinutes: SLA, now: NOW });
     // The answered Zanzibar ticket is decided, so only the stuck parcel shows.
     expect(zanzibar.items.map((i) => i.id)).toEqual([manual.late]);
-    expect(zanzibar.counts).toEqual({ all: 1, reply: 1, pending_review: 1, mine: 0 });
+    expect(zanzibar.counts).toEqual({
+      all: 1,
+      reply: 1,
+      escalation: 0,
+      refund: 0,
+      pending_review: 1,
+      blocked: 0,
+      mine: 0,
+    });
+    expect(zanzibar.countsCapped).toEqual({});
     expect(zanzibar.nextCursor).toBeNull();
 
     const percent = await loadQueue(db, { q: "100%" }, viewer, { slaMinutes: SLA, now: NOW });
@@ -286,7 +295,12 @@ describe.each(availableDrivers())("review queue on %s", (driver) => {
     expect(byEmail.items.map((i) => i.id)).toEqual([manual.fresh]);
 
     const none = await loadQueue(db, { q: "no ticket says this" }, viewer, { slaMinutes: SLA, now: NOW });
-    expect(none).toEqual({ items: [], counts: { all: 0, mine: 0 }, nextCursor: null });
+    expect(none).toEqual({
+      items: [],
+      counts: { all: 0, reply: 0, escalation: 0, refund: 0, pending_review: 0, blocked: 0, mine: 0 },
+      countsCapped: {},
+      nextCursor: null,
+    });
   });
 
   it("works out ages and SLA breaches from the given clock", async () => {

@@ -7,8 +7,8 @@ import {
   listQueue,
   QUEUE_KINDS,
   QUEUE_STATES,
-  queueCounts,
 } from "@/db/queries/queue";
+import { queueCounts } from "@/db/queries/queue-counts";
 import type { Role } from "@/db/schema";
 import { queueScope } from "@/lib/routing/scope";
 import { CATEGORIES, INTENTS } from "@/lib/triage/labels";
@@ -53,8 +53,13 @@ export interface QueueRow {
 
 export interface QueuePage {
   items: QueueRow[];
-  /** Undecided actions per filter: all, each kind and state, and "mine" (the viewer's live claims). */
+  /**
+   * Undecided actions per filter: all, each kind and state, and "mine" (the viewer's live claims).
+   * Counting stops at a cap (db/queries/queue-counts.ts): a capped figure is a lower bound.
+   */
   counts: Record<string, number>;
+  /** The filters whose count stopped at the cap ("10,000+"); absent ones are exact. */
+  countsCapped: Record<string, boolean>;
   nextCursor: string | null;
 }
 
@@ -117,7 +122,8 @@ export async function loadQueue(
         claimedByMe: live && item.claimedBy === viewer.id,
       };
     }),
-    counts: { ...counts, mine },
+    counts: { ...counts.counts, mine },
+    countsCapped: counts.capped,
     nextCursor: page.nextCursor ? encodeQueueCursor(page.nextCursor) : null,
   };
 }

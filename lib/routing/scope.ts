@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import type { Role } from "@/db/schema";
 import { reviewGroupMembers, reviewGroups } from "@/db/schema";
@@ -11,14 +11,20 @@ import { reviewGroupMembers, reviewGroups } from "@/db/schema";
 export type QueueScope = { groupIds: string[] } | null;
 
 export async function queueScope(db: Db, viewer: { id: string; role: Role }): Promise<QueueScope> {
+  // One read: every group, and whether the viewer is in it (each page load and each Next asks).
   const groups = await db
-    .select({ id: reviewGroups.id, isDefault: reviewGroups.isDefault })
-    .from(reviewGroups);
+    .select({
+      id: reviewGroups.id,
+      isDefault: reviewGroups.isDefault,
+      member: sql<boolean>`${reviewGroupMembers.userId} is not null`,
+    })
+    .from(reviewGroups)
+    .leftJoin(
+      reviewGroupMembers,
+      and(eq(reviewGroupMembers.groupId, reviewGroups.id), eq(reviewGroupMembers.userId, viewer.id)),
+    );
   if (groups.length === 0 || viewer.role === "admin") return null;
-  const mine = await db
-    .select({ groupId: reviewGroupMembers.groupId })
-    .from(reviewGroupMembers)
-    .where(eq(reviewGroupMembers.userId, viewer.id));
-  if (mine.length > 0) return { groupIds: mine.map((m) => m.groupId) };
+  const mine = groups.filter((g) => g.member);
+  if (mine.length > 0) return { groupIds: mine.map((g) => g.id) };
   return { groupIds: groups.filter((g) => g.isDefault).map((g) => g.id) };
 }
