@@ -2,9 +2,18 @@ import { DrizzleQueryError } from "drizzle-orm";
 
 /** True when a database error (either driver, possibly wrapped by Drizzle) is a unique-constraint violation. */
 export function isUniqueViolation(error: unknown): boolean {
+  return hasSqlState(error, "23505");
+}
+
+/** True when a database error (either driver, possibly wrapped by Drizzle) is a not-null violation. */
+export function isNotNullViolation(error: unknown): boolean {
+  return hasSqlState(error, "23502");
+}
+
+function hasSqlState(error: unknown, code: string): boolean {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === "23505") return true;
+    if ((current as { code?: unknown }).code === code) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

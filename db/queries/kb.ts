@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { rowsOf } from "../client";
 import { kbArticleRevisions, kbArticles, users } from "../schema";
@@ -23,6 +23,29 @@ export function searchTerms(query: string): string[] {
  * together and in the title, come first; snippets highlight the matches.
  */
 export async function searchKnowledgeBase(db: Db, query: string, limit = 5): Promise<KbSearchHit[]> {
+  return searchArticles<KbSearchHit>(db, query, limit, sql``);
+}
+
+export interface KbSearchHitWithBody extends KbSearchHit {
+  body: string;
+  tags: string[];
+}
+
+/** The same search, with each article's body and tags in the same statement (the agent's tool reads them). */
+export async function searchKnowledgeBaseWithBodies(
+  db: Db,
+  query: string,
+  limit = 5,
+): Promise<KbSearchHitWithBody[]> {
+  return searchArticles<KbSearchHitWithBody>(db, query, limit, sql`, a.body, a.tags`);
+}
+
+async function searchArticles<T extends KbSearchHit>(
+  db: Db,
+  query: string,
+  limit: number,
+  more: SQL,
+): Promise<T[]> {
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
   // plainto_tsquery per word drops stop words and stems; joined with OR.
@@ -34,12 +57,12 @@ export async function searchKnowledgeBase(db: Db, query: string, limit = 5): Pro
     with q as (select (${tsquery}) as query)
     select a.id, a.slug, a.title,
            ts_rank_cd(a.search_vector, q.query, 1)::float8 as rank,
-           ts_headline('english', a.body, q.query, 'MaxWords=30, MinWords=12, MaxFragments=1, StartSel=<<, StopSel=>>') as snippet
+           ts_headline('english', a.body, q.query, 'MaxWords=30, MinWords=12, MaxFragments=1, StartSel=<<, StopSel=>>') as snippet${more}
     from ${kbArticles} a, q
     where a.status = 'published' and numnode(q.query) > 0 and a.search_vector @@ q.query
     order by rank desc, a.slug
     limit ${limit}`);
-  return rowsOf<KbSearchHit>(result).map((r) => ({ ...r, rank: Number(r.rank) }));
+  return rowsOf<T>(result).map((r) => ({ ...r, rank: Number(r.rank) }));
 }
 
 export async function getArticleBySlug(db: Db, slug: string) {

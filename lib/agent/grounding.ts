@@ -107,13 +107,25 @@ function orderSupport(sentence: string, order: RetrievedOrder): SentenceSupport 
 const MIN_SHARED = 2;
 const MIN_RATIO = 0.5;
 
+/** An article's passages with their words, by body: the same few articles back run after run. */
+const passageWords = new Map<string, { passage: string; words: Set<string> }[]>();
+const PASSAGE_CACHE_LIMIT = 500;
+
+function passagesWithWords(body: string): { passage: string; words: Set<string> }[] {
+  const known = passageWords.get(body);
+  if (known) return known;
+  const passages = passagesOf(body).map((passage) => ({ passage, words: new Set(words(passage)) }));
+  if (passageWords.size >= PASSAGE_CACHE_LIMIT) passageWords.delete(passageWords.keys().next().value ?? "");
+  passageWords.set(body, passages);
+  return passages;
+}
+
 function articleSupport(sentence: string, retrieved: Retrieved): SentenceSupport | null {
   const own = new Set(words(sentence));
   if (own.size === 0) return null;
   let best: { score: number; shared: number; slug: string; title: string; passage: string } | null = null;
   for (const [slug, article] of retrieved.articles) {
-    for (const passage of passagesOf(article.body)) {
-      const theirs = new Set(words(passage));
+    for (const { passage, words: theirs } of passagesWithWords(article.body)) {
       let shared = 0;
       for (const w of own) if (theirs.has(w)) shared++;
       const score = shared / own.size;

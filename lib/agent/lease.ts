@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { isUniqueViolation } from "@/db/errors";
+import { isNotNullViolation, isUniqueViolation } from "@/db/errors";
 import { agentRuns, type TicketStatus, tickets } from "@/db/schema";
 import { type LeaseSettings, leaseSettings } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -41,18 +41,12 @@ export async function openRun(
 ): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      // The ticket shows as drafting exactly while a run holds it: a reclaim never finds one without the other.
-      return await db.transaction(async (tx) => {
-        const [run] = await tx
-          .insert(agentRuns)
-          .values({
-            ...values,
-            leaseOwner: LEASE_OWNER,
-            heartbeatAt: sql`now()`,
-            leaseExpiresAt: expiresAfter(settings),
-          })
-          .returning({ id: agentRuns.id });
-        const updated = await tx
+      // The ticket shows as drafting exactly while a run holds it: a reclaim never finds one without the
+      // other. One statement, so one atomic step: the ticket moves to drafting and the run takes the
+      // ticket id the update returned; when the update finds no ticket to take (a queued draft whose
+      // ticket another run drafted meanwhile) the run's ticket is null and the whole statement fails.
+      const claimed = db.$with("claimed").as(
+        db
           .update(tickets)
           .set({ ...ticketColumns, status: TICKET_ON_RUN.start, updatedAt: new Date() })
           .where(
@@ -60,14 +54,24 @@ export async function openRun(
               ? and(eq(tickets.id, values.ticketId), inArray(tickets.status, [...onlyFrom]))
               : eq(tickets.id, values.ticketId),
           )
-          .returning({ id: tickets.id });
-        // A queued draft whose ticket another run drafted meanwhile has nothing left to do.
-        if (updated.length === 0) {
-          throw new AppError("conflict:run", "This ticket was drafted meanwhile: nothing to do.");
-        }
-        return run?.id ?? "";
-      });
+          .returning({ id: tickets.id }),
+      );
+      const [run] = await db
+        .with(claimed)
+        .insert(agentRuns)
+        .values({
+          ...values,
+          ticketId: sql`(select "id" from ${claimed})`,
+          leaseOwner: LEASE_OWNER,
+          heartbeatAt: sql`now()`,
+          leaseExpiresAt: expiresAfter(settings),
+        })
+        .returning({ id: agentRuns.id });
+      return run?.id ?? "";
     } catch (error) {
+      if (isNotNullViolation(error)) {
+        throw new AppError("conflict:run", "This ticket was drafted meanwhile: nothing to do.");
+      }
       if (!isUniqueViolation(error)) throw error;
       const takenOver =
         attempt === 0 &&

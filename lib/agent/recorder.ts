@@ -170,13 +170,54 @@ export class StepRecorder {
       costMicroUsd: sql`${this.totals.costMicroUsd}`,
     };
     // One round trip: the batch and the totals it adds up to, in one statement.
-    if (batch.length) {
-      const steps = executor
-        .$with("steps")
-        .as(executor.insert(agentSteps).values(batch).returning({ seq: agentSteps.seq }));
-      await executor.with(steps).update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
-    } else await executor.update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
+    if (batch.length) await executor.execute(stepsWithTotals(this.runId, batch, this.totals));
+    else await executor.update(agentRuns).set(totals).where(eq(agentRuns.id, this.runId));
     this.storedTotals = stored;
     this.writeMs += performance.now() - started;
   }
+}
+
+/** The columns of a stored step as the batch's JSON records carry them (agent_steps' own types). */
+const STEP_RECORD = sql.raw(
+  "run_id uuid, seq integer, kind text, name text, check_name text, round smallint, passed boolean, " +
+    "budget text, scope text, parent_scope text, input jsonb, output jsonb, model text, input_tokens integer, " +
+    "output_tokens integer, cost_micro_usd bigint, latency_ms integer, created_at timestamptz",
+);
+const STEP_COLUMNS = sql.raw(
+  "run_id, seq, kind, name, check_name, round, passed, budget, scope, parent_scope, input, output, model, " +
+    "input_tokens, output_tokens, cost_micro_usd, latency_ms, created_at",
+);
+
+/**
+ * A batch of steps and the run's totals in one statement. The batch travels as one JSON parameter
+ * (jsonb_to_recordset) rather than a parameter per column of each step: the statement's text is the
+ * same whatever the batch's size, so the server prepares it once per connection, and building it
+ * costs the same for one step or fifty.
+ */
+function stepsWithTotals(runId: string, batch: StepRow[], totals: StepRecorder["totals"]) {
+  const records = batch.map((r) => ({
+    run_id: r.runId,
+    seq: r.seq,
+    kind: r.kind,
+    name: r.name,
+    check_name: r.check ?? null,
+    round: r.round ?? null,
+    passed: r.passed ?? null,
+    budget: r.budget ?? null,
+    scope: r.scope ?? null,
+    parent_scope: r.parentScope ?? null,
+    input: r.input ?? null,
+    output: r.output ?? null,
+    model: r.model ?? null,
+    input_tokens: r.inputTokens ?? 0,
+    output_tokens: r.outputTokens ?? 0,
+    cost_micro_usd: r.costMicroUsd ?? 0,
+    latency_ms: r.latencyMs ?? 0,
+    created_at: r.createdAt ?? new Date(),
+  }));
+  return sql`with "steps" as (insert into ${agentSteps} (${STEP_COLUMNS})
+    select ${STEP_COLUMNS} from jsonb_to_recordset(${JSON.stringify(records)}::text::jsonb) as s(${STEP_RECORD})
+    returning seq)
+  update ${agentRuns} set input_tokens = ${totals.inputTokens}, output_tokens = ${totals.outputTokens},
+    cost_micro_usd = ${totals.costMicroUsd} where id = ${runId}`;
 }

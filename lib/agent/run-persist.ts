@@ -86,47 +86,60 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
     })),
   ];
   const actions = await f.recorder.inTransaction(db, async (tx) => {
-    await tx
-      .update(agentActions)
-      .set({ status: SUPERSEDED, version: sql`${agentActions.version} + 1` })
-      .where(
-        and(
-          eq(agentActions.ticketId, f.ticketId),
-          ne(agentActions.runId, f.runId),
-          inArray(agentActions.status, [...UNDECIDED_ACTIONS]),
-        ),
-      );
-    const inserted = rows.length
-      ? await tx.insert(agentActions).values(rows).returning({
+    // One statement closes the run and, only if this process still held it, supersedes the
+    // ticket's older undecided actions and moves the ticket on; the new actions go alongside.
+    const kept = tx.$with("kept").as(
+      tx
+        .update(agentRuns)
+        .set({
+          status: f.status,
+          model: f.modelId,
+          cacheHit: f.cacheHit,
+          error: f.failure?.message ?? null,
+          errorKind: f.failure?.kind ?? null,
+          inputTokens: f.recorder.totals.inputTokens,
+          outputTokens: f.recorder.totals.outputTokens,
+          costMicroUsd: f.recorder.totals.costMicroUsd,
+          latencyMs: Math.round(performance.now() - f.started),
+          endedAt: new Date(),
+        })
+        .where(and(eq(agentRuns.id, f.runId), eq(agentRuns.status, "running")))
+        .returning({ id: agentRuns.id }),
+    );
+    const superseded = tx.$with("superseded").as(
+      tx
+        .update(agentActions)
+        .set({ status: SUPERSEDED, version: sql`${agentActions.version} + 1` })
+        .where(
+          and(
+            eq(agentActions.ticketId, f.ticketId),
+            ne(agentActions.runId, f.runId),
+            inArray(agentActions.status, [...UNDECIDED_ACTIONS]),
+            sql`exists (select 1 from ${kept})`,
+          ),
+        )
+        .returning({ id: agentActions.id }),
+    );
+    const closing = tx
+      .with(kept, superseded)
+      .update(tickets)
+      .set({ status: TICKET_ON_RUN.finish, updatedAt: new Date() })
+      .where(and(eq(tickets.id, f.ticketId), sql`exists (select 1 from ${kept})`))
+      .returning({ id: tickets.id });
+    const inserting = rows.length
+      ? tx.insert(agentActions).values(rows).returning({
           id: agentActions.id,
           kind: agentActions.kind,
           status: agentActions.status,
           blockedBy: agentActions.blockedBy,
         })
-      : [];
-    const [kept] = await tx
-      .update(agentRuns)
-      .set({
-        status: f.status,
-        model: f.modelId,
-        cacheHit: f.cacheHit,
-        error: f.failure?.message ?? null,
-        errorKind: f.failure?.kind ?? null,
-        inputTokens: f.recorder.totals.inputTokens,
-        outputTokens: f.recorder.totals.outputTokens,
-        costMicroUsd: f.recorder.totals.costMicroUsd,
-        latencyMs: Math.round(performance.now() - f.started),
-        endedAt: new Date(),
-      })
-      .where(and(eq(agentRuns.id, f.runId), eq(agentRuns.status, "running")))
-      .returning({ id: agentRuns.id });
+      : Promise.resolve([]);
+    const [closed, inserted] = await Promise.allSettled([closing, inserting]);
+    if (closed.status === "rejected") throw closed.reason;
+    if (inserted.status === "rejected") throw inserted.reason;
     // A run reclaimed after its lease ran out is no longer this process's: its result is dropped.
-    if (!kept) throw new AppError("conflict:run", RECLAIMED);
-    await tx
-      .update(tickets)
-      .set({ status: TICKET_ON_RUN.finish, updatedAt: new Date() })
-      .where(eq(tickets.id, f.ticketId));
-    return inserted;
+    if (closed.value.length === 0) throw new AppError("conflict:run", RECLAIMED);
+    return inserted.value;
   });
   return {
     runId: f.runId,

@@ -174,7 +174,9 @@ async function draftTicket(db: Db, ticketId: string, options: RunOptions): Promi
       });
       // Gate and verification are passed: an autopiloted category's reply is approved by the system.
       // Should that fail, the run stands and its actions simply wait for people.
-      const { approved } = await applyAutopilot(db, outcome).catch((error: unknown) => {
+      // The run opened with this policy version and stored this triage on its ticket: no need to read them back.
+      const context = { policyVersionId: policy.id, intent: triage.intent, category: triage.category };
+      const { approved } = await applyAutopilot(db, { ...outcome, context }).catch((error: unknown) => {
         console.error("autopilot: the run's actions are left for people", error);
         return { approved: [] as string[] };
       });

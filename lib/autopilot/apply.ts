@@ -10,6 +10,14 @@ import { isSampled, structuralBlockers } from "./rules";
 export interface RunActions {
   runId: string;
   actions: { id: string; kind: string; status: string; blockedBy: string | null }[];
+  /** The run's policy version and its ticket's triage, when the caller holds them (else they are read). */
+  context?: RunContext;
+}
+
+interface RunContext {
+  policyVersionId: string | null;
+  intent: string | null;
+  category: string | null;
 }
 
 export interface AutopilotOutcome {
@@ -29,15 +37,7 @@ export async function applyAutopilot(db: Db, run: RunActions): Promise<Autopilot
   const candidates = run.actions.filter((a) => a.status === "pending_review" && a.kind === "reply");
   if (candidates.length === 0) return outcome;
   if (run.actions.some((a) => a.kind === "escalation" || a.status !== "pending_review")) return outcome;
-  const [context] = await db
-    .select({
-      policyVersionId: agentRuns.policyVersionId,
-      intent: tickets.triageIntent,
-      category: tickets.triageCategory,
-    })
-    .from(agentRuns)
-    .innerJoin(tickets, eq(tickets.id, agentRuns.ticketId))
-    .where(eq(agentRuns.id, run.runId));
+  const context = run.context ?? (await runContext(db, run.runId));
   if (!context?.policyVersionId || !context.intent) return outcome;
   if (context.category && context.category !== "none") return outcome;
   const key = { intent: context.intent, actionKind: "reply" as const };
@@ -67,4 +67,17 @@ export async function applyAutopilot(db: Db, run: RunActions): Promise<Autopilot
     }
   }
   return outcome;
+}
+
+async function runContext(db: Db, runId: string): Promise<RunContext | undefined> {
+  const [context] = await db
+    .select({
+      policyVersionId: agentRuns.policyVersionId,
+      intent: tickets.triageIntent,
+      category: tickets.triageCategory,
+    })
+    .from(agentRuns)
+    .innerJoin(tickets, eq(tickets.id, agentRuns.ticketId))
+    .where(eq(agentRuns.id, runId));
+  return context;
 }

@@ -1,5 +1,5 @@
 import type { RiskCategory } from "@/lib/triage/labels";
-import { findPattern, testPattern } from "./pattern";
+import { findPattern, type PatternMatch } from "./pattern";
 import type { Rule, ToolName } from "./rules";
 
 export type EscalationRule = Extract<Rule, { team: string }>;
@@ -37,15 +37,44 @@ function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Keyword expressions, compiled once per keyword (policies name the same few keywords run after run). */
+const keywordExpressions = new Map<string, RegExp>();
+const KEYWORD_CACHE_LIMIT = 2_000;
+
+function keywordExpression(keyword: string): RegExp {
+  const known = keywordExpressions.get(keyword);
+  if (known) return known;
+  const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(keyword.toLowerCase())}($|[^\\p{L}\\p{N}])`, "iu");
+  if (keywordExpressions.size >= KEYWORD_CACHE_LIMIT) keywordExpressions.clear();
+  keywordExpressions.set(keyword, re);
+  return re;
+}
+
 function keywordMatch(text: string, keywords: string[]): string | null {
   for (const keyword of keywords) {
-    const re = new RegExp(
-      `(^|[^\\p{L}\\p{N}])${escapeRegex(keyword.toLowerCase())}($|[^\\p{L}\\p{N}])`,
-      "iu",
-    );
-    if (re.test(text)) return keyword;
+    if (keywordExpression(keyword).test(text)) return keyword;
   }
   return null;
+}
+
+/**
+ * A run checks its ticket's escalations before and after drafting (and again after a repair): the
+ * text does not change in between, so each pattern runs on a ticket's facts once (RE2 in JavaScript
+ * is the costly part of the check). Held by the facts object, so it goes with the run.
+ */
+const patternMatches = new WeakMap<TicketFacts, { text: string; found: Map<string, PatternMatch | null> }>();
+
+function matchOnFacts(pattern: string, facts: TicketFacts): PatternMatch | null {
+  let known = patternMatches.get(facts);
+  if (known?.text !== facts.text) {
+    known = { text: facts.text, found: new Map() };
+    patternMatches.set(facts, known);
+  }
+  const cached = known.found.get(pattern);
+  if (cached !== undefined) return cached;
+  const match = findPattern(pattern, facts.text);
+  known.found.set(pattern, match);
+  return match;
 }
 
 function fired(rule: EscalationRule, matched: string): FiredRule {
@@ -65,7 +94,7 @@ export function ticketEscalations(
 ): FiredRule[] {
   const out: FiredRule[] = [];
   for (const rule of rules) {
-    if ("unless" in rule && rule.unless && testPattern(rule.unless, facts.text)) continue;
+    if ("unless" in rule && rule.unless && matchOnFacts(rule.unless, facts) !== null) continue;
     switch (rule.type) {
       case "escalate_keywords": {
         const hit = keywordMatch(facts.text, rule.keywords);
@@ -73,7 +102,7 @@ export function ticketEscalations(
         break;
       }
       case "escalate_regex": {
-        const match = findPattern(rule.pattern, facts.text);
+        const match = matchOnFacts(rule.pattern, facts);
         if (match) out.push(fired(rule, excerpt(facts.text, match.index, match.text.length)));
         break;
       }

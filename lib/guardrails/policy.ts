@@ -56,7 +56,22 @@ export function rulesProblem(rules: unknown): string | null {
  * off silently: the whole policy fails closed, escalates every ticket, and
  * the gate refuses everything but an escalation.
  */
-export function loadPolicy(row: StoredPolicy): Policy & { failedClosed: boolean; loadError?: string } {
+export function loadPolicy(row: StoredPolicy): LoadedPolicy {
+  // Every run loads the published policy: the validated rules are kept by their stored form.
+  const key = JSON.stringify([row.id, row.version, row.instructions, row.rules]);
+  const known = loaded.get(key);
+  if (known) return { ...known };
+  const policy = validatePolicy(row);
+  if (loaded.size >= LOADED_LIMIT) loaded.clear();
+  loaded.set(key, policy);
+  return { ...policy };
+}
+
+type LoadedPolicy = Policy & { failedClosed: boolean; loadError?: string };
+const loaded = new Map<string, LoadedPolicy>();
+const LOADED_LIMIT = 50;
+
+function validatePolicy(row: StoredPolicy): LoadedPolicy {
   const parsed = rulesSchema.safeParse(row.rules);
   if (parsed.success) {
     return {

@@ -2,9 +2,10 @@
  * `npm run bench:agent [-- --tickets 1000 --concurrency 8 --database countersign_bench_agent]`:
  * drafts N tickets with the offline model on real PostgreSQL and prints
  * throughput, run latency, where the time goes, the statements (round trips)
- * and CPU time per run, and the machine's load average.
+ * and CPU time per ticket (with the throughput it bounds on idle cores), and
+ * the machine's load average.
  */
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/db/client";
 import { tickets } from "@/db/schema";
@@ -96,8 +97,16 @@ try {
       ? [...cpuAfter].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.get(pid) ?? 0), 0)
       : null;
   console.log(
-    `CPU per run       ${(nodeCpuMs / ids.length).toFixed(2)} ms this process` +
+    `CPU per ticket    ${(nodeCpuMs / ids.length).toFixed(2)} ms this process` +
       (dbCpuMs === null ? "" : ` · ${(dbCpuMs / ids.length).toFixed(2)} ms PostgreSQL backends`),
+  );
+  // CPU time is what a ticket costs whatever else the machine runs: with every core free for this
+  // process and the database, the cores' time divided by it bounds the throughput.
+  const cores = availableParallelism();
+  const ticketCpuMs = (nodeCpuMs + (dbCpuMs ?? 0)) / ids.length;
+  console.log(
+    `CPU bound         ${((cores * 1000) / ticketCpuMs).toFixed(1)} tickets/s at most on ${cores} idle cores` +
+      (dbCpuMs === null ? " (this process only: the database runs elsewhere)" : ""),
   );
   console.log("time per run (summed over runs, concurrent runs overlap):");
   console.log(`  model calls (offline model + tokenizer)   ${share(model)}`);

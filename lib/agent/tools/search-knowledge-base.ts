@@ -1,6 +1,6 @@
 import { tool } from "ai";
 import { z } from "zod";
-import { getArticlesBySlugs, searchKnowledgeBase } from "@/db/queries/kb";
+import { searchKnowledgeBaseWithBodies } from "@/db/queries/kb";
 import type { ToolContext } from "./context";
 
 export const searchKnowledgeBaseInput = z.object({
@@ -13,23 +13,18 @@ export function searchKnowledgeBaseTool(ctx: ToolContext) {
       "Full-text search of the knowledge base. Returns ranked articles with a highlighted snippet and the body.",
     inputSchema: searchKnowledgeBaseInput,
     execute: async ({ query }) => {
-      const hits = await searchKnowledgeBase(ctx.db, query, 5);
-      const found = await getArticlesBySlugs(
-        ctx.db,
-        hits.map((hit) => hit.slug),
-      );
+      // One statement: the ranked hits carry their bodies and tags.
+      const hits = await searchKnowledgeBaseWithBodies(ctx.db, query, 5);
       const articles = [];
       for (const hit of hits) {
-        const article = found.get(hit.slug);
-        if (!article) continue;
-        ctx.retrieved.articles.set(hit.slug, { title: article.title, body: article.body });
+        ctx.retrieved.articles.set(hit.slug, { title: hit.title, body: hit.body });
         articles.push({
           slug: hit.slug,
           title: hit.title,
-          tags: article.tags,
+          tags: hit.tags,
           rank: Number(hit.rank.toFixed(4)),
           snippet: hit.snippet,
-          body: article.body,
+          body: hit.body,
         });
       }
       return { articles };
