@@ -113,7 +113,11 @@ try {
   console.log(`  tool queries (database reads)             ${share(tools)}`);
   console.log(`  chain writes (agent_steps inserts)        ${share(writeMs)}`);
   console.log(`  database in all (reads + writes)          ${share(tools + writeMs)}`);
-  console.log(`  rest (run start/finish, verification)     ${share(total - model - tools - writeMs)}`);
+  // A step batch can wait behind the run's closing statement on the same connection, so the parts
+  // can overlap and sum past the whole: the rest is then nothing, not a negative share.
+  console.log(
+    `  rest (run start/finish, verification)     ${share(Math.max(0, total - model - tools - writeMs))}`,
+  );
   console.log(`load average      ${loadAfter} (after)`);
 } finally {
   await handle.drop();
