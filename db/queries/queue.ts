@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentActions, agentRuns, policyVersions, tickets, users } from "../schema";
+import { agentActions, agentRuns, policyVersions, reviewGroups, tickets, users } from "../schema";
 
 export const QUEUE_KINDS = ["reply", "escalation", "refund"] as const;
 export const QUEUE_STATES = ["pending_review", "blocked"] as const;
@@ -111,12 +111,14 @@ export async function listQueue(
       triageConfidence: tickets.triageConfidence,
       model: agentRuns.model,
       policyVersion: policyVersions.version,
+      groupName: reviewGroups.name,
     })
     .from(agentActions)
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
     .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
     .leftJoin(policyVersions, eq(policyVersions.id, agentRuns.policyVersionId))
     .leftJoin(users, eq(users.id, agentActions.claimedBy))
+    .leftJoin(reviewGroups, eq(reviewGroups.id, agentActions.groupId))
     .where(sql`${agentActions.id} in (${pageIds(filters, limit + 1)})`)
     .orderBy(asc(agentActions.createdAt), asc(agentActions.id))
     .limit(limit + 1);

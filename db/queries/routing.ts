@@ -42,3 +42,11 @@ export async function listPeople(db: Db) {
     .from(users)
     .orderBy(asc(users.name));
 }
+
+/** Group ids and names, for filters. */
+export async function listGroupNames(db: Db) {
+  return db
+    .select({ id: reviewGroups.id, name: reviewGroups.name })
+    .from(reviewGroups)
+    .orderBy(asc(reviewGroups.name));
+}
