@@ -2,6 +2,7 @@ import { buildAutopilotEvidence, DEMO_AUTOPILOT_INTENT } from "@/lib/demo/autopi
 import { buildDemoHistory } from "@/lib/demo/history";
 import { openConfiguredDatabase } from "./index";
 import { describeDemoAccounts, isDatabaseEmpty, seedDemo } from "./seed";
+import { seedDemoRouting } from "./seed/routing";
 
 /** Migrates the configured database and seeds the demo into an empty one. Returns what it did. */
 export async function prepareDatabase(log: (line: string) => void = console.log): Promise<void> {
@@ -26,6 +27,10 @@ export async function prepareDatabase(log: (line: string) => void = console.log)
       const evidence = await buildAutopilotEvidence(handle.db);
       log(
         `Added ${evidence} approved ${DEMO_AUTOPILOT_INTENT.replace("_", " ")} replies: that category is eligible on /autopilot.`,
+      );
+      const routed = await seedDemoRouting(handle.db);
+      log(
+        `Routing is on: groups Frontline (default), Legal and Leads; ${routed} undecided actions routed (see /routing).`,
       );
       log(describeDemoAccounts());
     }
