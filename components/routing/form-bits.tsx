@@ -4,11 +4,12 @@ import type { ActionResult } from "@/lib/errors";
 /** A field's server error, tied to the field by `id` (aria-describedby). */
 export function FieldError({ id, state, field }: { id: string; state: ActionResult; field: string }) {
   const errors = state.ok ? undefined : state.fieldErrors?.[field];
-  return errors?.length ? (
+  // Always there, so the field's aria-describedby points at an element.
+  return (
     <p id={id} className="mt-0.5 text-xs text-red-800">
-      {errors.join(" ")}
+      {errors?.join(" ")}
     </p>
-  ) : null;
+  );
 }
 
 /** What a save said: the outcome for everyone, the error as an alert. */
