@@ -3,6 +3,7 @@ import { buildDemoHistory } from "@/lib/demo/history";
 import { buildPendingBatch } from "@/lib/demo/pending-batch";
 import { openConfiguredDatabase } from "./index";
 import { describeDemoAccounts, isDatabaseEmpty, seedDemo } from "./seed";
+import { seedDemoRouting } from "./seed/routing";
 
 /** Migrates the configured database and seeds the demo into an empty one. Returns what it did. */
 export async function prepareDatabase(log: (line: string) => void = console.log): Promise<void> {
@@ -30,6 +31,10 @@ export async function prepareDatabase(log: (line: string) => void = console.log)
       );
       const batch = await buildPendingBatch(handle.db);
       log(`Added ${batch} similar pending order-tracking drafts: they make a batch on /queue/batches.`);
+      const routed = await seedDemoRouting(handle.db);
+      log(
+        `Routing is on: groups Frontline (default), Legal and Leads; ${routed} undecided actions routed (see /routing).`,
+      );
       log(describeDemoAccounts());
     }
   } finally {

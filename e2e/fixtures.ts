@@ -1,7 +1,12 @@
 import { test as base, expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "countersign-demo";
-export const ACCOUNTS = { reviewer: "reviewer@example.com", admin: "admin@example.com" } as const;
+export const ACCOUNTS = {
+  reviewer: "reviewer@example.com",
+  admin: "admin@example.com",
+  /** Lee Legal, a reviewer in the demo's Legal group (routing). */
+  legal: "legal@example.com",
+} as const;
 export type Role = keyof typeof ACCOUNTS;
 
 export const storageStateFor = (role: Role) => `.e2e-data/${role}.json`;

@@ -12,6 +12,7 @@ const NAV: { href: string; label: string; scope: Scope }[] = [
   { href: "/metrics", label: "Metrics", scope: "metrics:read" },
   { href: "/policies", label: "Policies", scope: "policies:write" },
   { href: "/autopilot", label: "Autopilot", scope: "policies:write" },
+  { href: "/routing", label: "Routing", scope: "users:manage" },
   { href: "/exports", label: "Exports", scope: "datasets:export" },
   { href: "/api-keys", label: "API keys", scope: "api_keys:manage" },
 ];

@@ -20,12 +20,15 @@ export function QueueFilters({
   counts,
   capped,
   setFilter,
+  groups,
 }: {
   params: QueueParams;
   counts: Record<string, number> | undefined;
   capped?: Record<string, boolean>;
   setFilter: (p: Partial<QueueParams>) => void;
+  groups?: { id: string; name: string }[];
 }) {
+  const keep = { kind: params.kind, state: params.state, mine: params.mine };
   return (
     <nav aria-label="Filter the queue" className="mt-3 flex flex-wrap gap-2 text-sm">
       {FILTERS.map((f) => {
@@ -43,7 +46,24 @@ export function QueueFilters({
           </button>
         );
       })}
-      <label className="ml-auto flex items-center gap-1">
+      {groups?.length ? (
+        <label className="ml-auto flex items-center gap-1">
+          Group
+          <select
+            value={params.group ?? ""}
+            onChange={(e) => setFilter({ ...keep, group: e.target.value || undefined })}
+            className="rounded border border-slate-300 bg-white px-2 py-1"
+          >
+            <option value="">any</option>
+            {groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <label className={`${groups?.length ? "" : "ml-auto "}flex items-center gap-1`}>
         Triage category
         <select
           value={params.category ?? ""}

@@ -53,7 +53,14 @@ const LIVE_MS = 5_000;
  * again every few seconds and on focus). Viewing a row claims nothing; Next,
  * and Enter on a row, claim before opening.
  */
-export function QueueView({ initialParams }: { initialParams: QueueParams }) {
+export function QueueView({
+  initialParams,
+  groups,
+}: {
+  initialParams: QueueParams;
+  /** Review groups to filter by (admins, while routing is on). */
+  groups?: { id: string; name: string }[];
+}) {
   const router = useRouter();
   const [params, setParams] = useState<QueueParams>(initialParams);
   const [selected, setSelected] = useState(0);
@@ -109,7 +116,14 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
 
   const setFilter = (p: Partial<QueueParams>) => {
     setSelected(0);
-    setParams({ q: params.q, category: params.category, intent: params.intent, ...p, cursor: undefined });
+    setParams({
+      q: params.q,
+      category: params.category,
+      intent: params.intent,
+      group: params.group,
+      ...p,
+      cursor: undefined,
+    });
   };
 
   return (
@@ -163,6 +177,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
         counts={query.data?.counts}
         capped={query.data?.countsCapped}
         setFilter={setFilter}
+        groups={groups}
       />
       {query.isError ? (
         <p role="alert" className="mt-4 text-red-800">
@@ -176,6 +191,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
             <TableHead>
               <Th>Ticket</Th>
               <Th>Kind</Th>
+              <Th>Group</Th>
               <Th>Age</Th>
               <Th>Intent</Th>
               <Th>Triage</Th>
@@ -221,6 +237,7 @@ export function QueueView({ initialParams }: { initialParams: QueueParams }) {
                       {kindLabel(row)}
                     </Badge>
                   </Td>
+                  <Td className="text-slate-600">{row.group ?? "—"}</Td>
                   <Td>
                     {age(row.ageMinutes)}{" "}
                     {row.slaBreached ? (

@@ -128,6 +128,7 @@ export async function listQueue(
       groupSlaMinutes: reviewGroups.slaMinutes,
       slaBreachedAt: agentActions.slaBreachedAt,
       slaMovedFrom: slaFromGroup.name,
+      groupName: reviewGroups.name,
     })
     .from(agentActions)
     .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))

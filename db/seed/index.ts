@@ -10,6 +10,7 @@ export const DEMO_PASSWORD = "countersign-demo";
 export const DEMO_ACCOUNTS = [
   { email: "reviewer@example.com", name: "Riley Reviewer", role: "reviewer" },
   { email: "admin@example.com", name: "Avery Admin", role: "admin" },
+  { email: "legal@example.com", name: "Lee Legal", role: "reviewer" },
 ] as const;
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -129,7 +130,7 @@ export async function seedDemo(
 
 export function describeDemoAccounts(): string {
   return [
-    "Demo accounts (password for both: countersign-demo):",
+    "Demo accounts (password for all: countersign-demo):",
     ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(24)} ${a.role}`),
   ].join("\n");
 }

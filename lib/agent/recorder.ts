@@ -52,6 +52,8 @@ export class StepRecorder {
   readonly totals = { inputTokens: 0, outputTokens: 0, costMicroUsd: 0, modelCalls: 0 };
   /** Time spent writing the chain, for the benchmark's breakdown. */
   writeMs = 0;
+  /** Names of the guardrail steps recorded (the policy rules that fired), for routing the run's actions. */
+  readonly guardrails = new Set<string>();
   /** The stage or team agent steps are recorded under (lib/agent/shapes/scope.ts sets it). */
   scope: { name: string; parent: string | null } | null = null;
 
@@ -68,6 +70,7 @@ export class StepRecorder {
     this.totals.outputTokens += step.outputTokens ?? 0;
     this.totals.costMicroUsd += step.costMicroUsd ?? 0;
     if (step.kind === "plan") this.totals.modelCalls++;
+    if (step.kind === "guardrail") this.guardrails.add(step.name);
     this.pending.push({
       runId: this.runId,
       seq,

@@ -2,6 +2,9 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { agentActions, agentRuns, customers, type RunStatus, tickets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { RoutingTable } from "@/lib/routing/load";
+import { routeAction } from "@/lib/routing/route-action";
+import { actionFacts, type RunRoutingFacts } from "@/lib/routing/run-facts";
 import type { ModelFailure, RunErrorKind } from "./models/errors";
 import type { StepRecorder, Transaction } from "./recorder";
 import { BLOCKED, PROPOSED, SUPERSEDED, TICKET_ON_RUN, UNDECIDED_ACTIONS } from "./transitions";
@@ -62,6 +65,19 @@ export interface Finish {
   blocked: BlockedProposal[];
   /** Why the configured model did not draft (null when it did). */
   failure?: ModelFailure | null;
+  /** Review groups and rules read as the run started (null: routing is off) and the ticket's facts. */
+  routing?: { table: RoutingTable | null; facts: Omit<RunRoutingFacts, "firedRules"> };
+}
+
+/** The group each new action goes to, worked out in memory (no statement of its own). */
+function placement(
+  f: Finish,
+  action: { kind: string; payload: Record<string, unknown>; blockedBy?: string },
+) {
+  const table = f.routing?.table;
+  if (!f.routing || !table) return {};
+  const facts = actionFacts({ ...f.routing.facts, firedRules: [...f.recorder.guardrails] }, action);
+  return routeAction(facts, table.rules, table.defaultGroupId);
 }
 
 /** The rest of the chain, actions, run totals and the ticket's status commit together. Older undecided actions are superseded. */
@@ -73,6 +89,7 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
       kind: p.kind,
       payload: p.payload,
       status: PROPOSED,
+      ...placement(f, p),
     })),
     ...f.blocked.map((b) => ({
       runId: f.runId,
@@ -83,6 +100,7 @@ export async function finishRun(db: Db, f: Finish): Promise<RunOutcome> {
       blockedBy: b.blockedBy,
       blockedReason: b.blockedReason,
       blockedCheck: b.blockedCheck ?? null,
+      ...placement(f, b),
     })),
   ];
   const actions = await f.recorder.inTransaction(db, async (tx) => {

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { ticketEscalations } from "@/lib/guardrails/evaluate";
 import { loadPolicy } from "@/lib/guardrails/policy";
 import { TEAMS } from "@/lib/guardrails/rules";
+import { loadRoutingTable } from "@/lib/routing/load";
 import { withSpan } from "@/lib/telemetry/spans";
 import { recordTriageStep, triageColumns, triageOf } from "@/lib/triage/run-step";
 import {
@@ -74,7 +75,8 @@ export function runAgent(db: Db, ticketId: string, options: RunOptions = {}): Pr
 
 async function draftTicket(db: Db, ticketId: string, options: RunOptions): Promise<RunOutcome> {
   const ticket = await loadTicket(db, ticketId);
-  const policyRow = await getPublishedPolicyRow(db);
+  // Routing's groups and rules are read once per run, beside the policy.
+  const [policyRow, routingTable] = await Promise.all([getPublishedPolicyRow(db), loadRoutingTable(db)]);
   if (!policyRow)
     throw new AppError(
       "unavailable:policy",
@@ -171,6 +173,10 @@ async function draftTicket(db: Db, ticketId: string, options: RunOptions): Promi
         proposals: kept.proposals,
         blocked: kept.blocked,
         failure,
+        routing: {
+          table: routingTable,
+          facts: { category: triage.category, intent: triage.intent, tier: ticket.customer?.tier ?? null },
+        },
       });
       // Gate and verification are passed: an autopiloted category's reply is approved by the system.
       // Should that fail, the run stands and its actions simply wait for people.

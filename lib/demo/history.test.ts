@@ -192,7 +192,7 @@ describe.each(availableDrivers())("the demo history on %s", (driver) => {
                  (select count(*) from users)::int as users, (select count(*) from customers)::int as customers,
                  (select count(*) from kb_articles)::int as articles`,
     );
-    expect(left).toMatchObject({ tickets: 0, runs: 0, steps: 0, reviews: 0, outbox: 0, audit: 0, users: 2 });
+    expect(left).toMatchObject({ tickets: 0, runs: 0, steps: 0, reviews: 0, outbox: 0, audit: 0, users: 3 });
     expect(left.customers).toBeGreaterThan(0);
     expect(left.articles).toBeGreaterThan(0);
     expect(await removeDemoData(handle.db)).toMatchObject({ tickets: 0, reviews: 0 });

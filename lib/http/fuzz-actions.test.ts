@@ -101,6 +101,7 @@ describe("fuzzing every server action", () => {
     const keys = await import("@/app/(app)/api-keys/actions");
     const session = await import("@/app/(app)/actions");
     const autopilot = await import("@/app/(app)/autopilot/actions");
+    const routing = await import("@/app/(app)/routing/actions");
     const prev = { ok: false as const, error: "" };
     const form =
       (
@@ -132,6 +133,16 @@ describe("fuzzing every server action", () => {
       setArticleStatus: form(kb.setArticleStatusAction, ["slug", "status"]),
       createApiKey: form(keys.createApiKeyAction as never, ["name", "scopes"]),
       revokeApiKey: form(keys.revokeApiKeyAction, ["id"]),
+      // An SLA that is never a number and a group that is never an id, so junk cannot make a real group or rule.
+      saveReviewGroup: form(routing.saveGroupAction, ["name", "description", "member", "overflowGroupId"], {
+        slaMinutes: "soon",
+      }),
+      deleteReviewGroup: form(routing.deleteGroupAction, ["id"]),
+      saveRoutingRule: form(routing.saveRuleAction, ["name", "kinds", "teams", "firedRules"], {
+        groupId: "none",
+      }),
+      deleteRoutingRule: form(routing.deleteRuleAction, ["id"]),
+      moveRoutingRule: form(routing.moveRuleAction, ["id", "direction"]),
       // Without a userId it ends one's own sessions (a valid call): every call here names a bad one.
       signOutEverywhere: (v) => session.signOutEverywhereAction({ userId: v ?? "" } as { userId?: string }),
     };

@@ -10,6 +10,7 @@ export function queueKey(params: QueueParams) {
     params.category ?? null,
     params.intent ?? null,
     params.mine ?? null,
+    params.group ?? null,
     params.cursor ?? null,
   ] as const;
 }

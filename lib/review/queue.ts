@@ -20,6 +20,7 @@ export const queueParamsSchema = z.object({
   category: z.enum(CATEGORIES, `Filter by a triage category: ${CATEGORIES.join(", ")}.`).optional(),
   intent: z.enum(INTENTS as [string, ...string[]], "Filter by an intent triage knows.").optional(),
   mine: z.literal("1", "Use mine=1 for the actions you are reviewing, or leave it out.").optional(),
+  group: z.uuid("Filter by a review group: use the id of a group from the routing page.").optional(),
   cursor: z.string().max(200).optional(),
 });
 export type QueueParams = z.infer<typeof queueParamsSchema>;
@@ -35,6 +36,8 @@ export interface QueueRow {
   triage: { intent: string; category: string; confidence: number } | null;
   model: string;
   policyVersion: number | null;
+  /** The review group whose queue holds it (null while routing is off). */
+  group: string | null;
   team: string | null;
   blockedBy: string | null;
   createdAt: string;
@@ -63,6 +66,12 @@ export interface QueuePage {
   nextCursor: string | null;
 }
 
+/** The viewer's groups narrowed to the one asked for (a reviewer cannot widen theirs with it). */
+function scopedGroups(scope: string[] | undefined, group: string | undefined): string[] | undefined {
+  if (!group) return scope;
+  return scope ? scope.filter((id) => id === group) : [group];
+}
+
 /** The review queue as the UI and the API see it: ages, SLA flags and other reviewers' claims worked out. */
 export async function loadQueue(
   db: Db,
@@ -74,7 +83,7 @@ export async function loadQueue(
   // A routed action answers to its group's target (none for a group without one); an unrouted one to the global one.
   const slaOf = (item: { groupId: string | null; groupSlaMinutes: number | null }) =>
     item.groupId ? item.groupSlaMinutes : options.slaMinutes;
-  const groupIds = (await queueScope(db, viewer))?.groupIds;
+  const groupIds = scopedGroups((await queueScope(db, viewer))?.groupIds, params.group);
   const [page, counts, mine] = await Promise.all([
     listQueue(db, {
       kind: params.kind,
@@ -111,6 +120,7 @@ export async function loadQueue(
             : null,
         model: item.model,
         policyVersion: item.policyVersion,
+        group: item.groupName,
         team: item.team,
         blockedBy: item.blockedBy,
         createdAt: item.createdAt.toISOString(),

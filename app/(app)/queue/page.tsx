@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { QueueView } from "@/components/review/queue-view";
 import { SecondReviewList } from "@/components/review/second-review-list";
 import { getDb } from "@/db";
+import { listGroupNames } from "@/db/queries/routing";
 import { requirePageScope } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { getQueryClient } from "@/lib/query-client";
@@ -25,9 +26,11 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     queryFn: async () => loadQueue(await getDb(), params, user, { slaMinutes: env().REVIEW_SLA_MINUTES }),
   });
   const secondReviews = await listSecondReviews(await getDb(), user);
+  // Admins see every group's queue and may narrow it to one.
+  const groups = user.role === "admin" ? await listGroupNames(await getDb()) : undefined;
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <QueueView initialParams={params} />
+      <QueueView initialParams={params} groups={groups} />
       <SecondReviewList items={secondReviews} />
     </HydrationBoundary>
   );
