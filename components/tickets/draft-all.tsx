@@ -5,8 +5,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { draftAllNewAction } from "@/app/(app)/tickets/actions";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { useEta } from "@/components/ui/use-eta";
 import { progressText } from "@/lib/format-eta";
-import { useEta } from "./use-eta";
 import { TICKET_PROGRESS_KEY, type TicketProgress, useTicketProgress } from "./use-ticket-progress";
 
 interface Answer {

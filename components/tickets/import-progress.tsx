@@ -4,8 +4,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect } from "react";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { useEta } from "@/components/ui/use-eta";
 import { progressText } from "@/lib/format-eta";
-import { useEta } from "./use-eta";
 import { RECENT_IMPORTS_KEY, useImportJob } from "./use-import-job";
 
 const n = (v: number) => v.toLocaleString("en-US");
