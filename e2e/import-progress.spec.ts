@@ -23,8 +23,9 @@ test("a CSV of a few hundred rows imports in the background with a progress bar 
   await page.getByRole("button", { name: "Preview" }).click();
   await page.getByRole("button", { name: `Import ${rows} valid rows` }).click();
 
+  // The embedded database runs one query at a time: accepting the upload can wait behind drafting.
   const bar = page.getByRole("progressbar", { name: "Import progress" });
-  await expect(bar).toBeVisible();
+  await expect(bar).toBeVisible({ timeout: 30_000 });
   await expect(bar).toHaveAttribute("max", String(rows));
   await expect(bar).toHaveAttribute("value", String(rows), { timeout: 90_000 });
   await expect(page.getByText(`250 of 250 rows`)).toBeVisible();
@@ -46,11 +47,12 @@ test("a CSV of a few hundred rows imports in the background with a progress bar 
 });
 
 test("an export shows a preview of its first records", async ({ page }) => {
+  test.setTimeout(90_000);
   await page.goto("/exports");
   await page.getByRole("radio", { name: /^CSV/ }).check();
   const preview = page.getByRole("region", { name: "Preview: the first records of the file" });
   await expect(
     preview.getByRole("list", { name: "Preview records" }).getByRole("listitem").first(),
-  ).toBeVisible();
+  ).toBeVisible({ timeout: 30_000 });
   await expectNoSeriousA11yViolations(page);
 });
