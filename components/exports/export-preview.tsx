@@ -41,7 +41,7 @@ export function ExportPreviewPanel({ format, query }: { format: string; query: s
           {preview.data.records.map((record, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: the records are a fixed, ordered slice of the file
             <li key={i}>
-              <pre className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">
+              <pre className="rounded bg-slate-100 p-2 text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">
                 {JSON.stringify(record, null, 2)}
               </pre>
             </li>

@@ -7,6 +7,8 @@ import { MAX_IMPORT_ERRORS } from "./import-jobs";
 
 /** Rows per transaction: the progress bar moves after each chunk. */
 export const IMPORT_CHUNK_ROWS = 100;
+/** A breath between chunks, so pages and progress polls get the (embedded, one-connection) database in turn. */
+const CHUNK_PAUSE_MS = 25;
 
 export interface RunImportOptions {
   chunkRows?: number;
@@ -84,6 +86,7 @@ export async function runImportJob(db: Db, importId: string, options: RunImportO
       });
     }
     await options.afterChunk?.(step.processed);
+    await new Promise((resolve) => setTimeout(resolve, CHUNK_PAUSE_MS));
   }
   await finish(db, importId, "done");
 }

@@ -1,7 +1,6 @@
 "use server";
 
 import { inArray } from "drizzle-orm";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { recordAudit } from "@/db/queries/audit";
@@ -122,7 +121,8 @@ export async function startCsvImportAction(input: {
       // Stored as queued: the import sweep sends it within a heartbeat or two.
       console.error("csv import: could not queue the import", error);
     }
-    revalidatePath("/tickets/import");
+    // No revalidatePath: the page reads the import's progress and the recent imports itself, and a
+    // server re-render here would wait behind the import's own chunks on the embedded database.
     return {
       ok: true,
       data: { importId, total },
