@@ -17,7 +17,7 @@ test("draft all new queues every new ticket and shows progress until done", asyn
   await expect(page.getByRole("link", { name: "New (0)" })).toBeVisible();
   await page.getByRole("button", { name: "Draft all new" }).click();
   await expect(
-    page.getByRole("alert").filter({ hasText: "There are no new tickets to draft" }),
+    page.getByRole("status").filter({ hasText: "There are no new tickets to draft" }),
   ).toBeVisible();
   await expect(page.getByRole("link", { name: "New (0)" })).toBeVisible();
   await page.goto("/tickets");

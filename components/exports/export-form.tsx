@@ -2,6 +2,11 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { useEta } from "@/components/ui/use-eta";
+import { progressText } from "@/lib/format-eta";
+import { ExportPreviewPanel } from "./export-preview";
+import { useExportDownload } from "./use-export-download";
 
 type FormatId = "sft" | "dpo" | "trl" | "csv";
 
@@ -102,6 +107,9 @@ export function ExportForm(props: {
   const downloadUrl = snapshot !== null ? `/api/v1/exports/${format}?${snapshot}` : null;
   const manifestUrl = snapshot !== null ? `/api/v1/exports/${format}/manifest?${snapshot}` : null;
   const fileName = current ? `countersign-${format}-${current.asOf.slice(0, 10)}.${chosen?.extension}` : "";
+  const download = useExportDownload();
+  const { state } = download;
+  const eta = useEta(state.records, state.total, state.status === "downloading");
 
   return (
     <form className="grid gap-4 lg:grid-cols-[2fr_1fr]" onSubmit={(e) => e.preventDefault()}>
@@ -300,6 +308,13 @@ export function ExportForm(props: {
             <a
               href={downloadUrl}
               download={fileName}
+              aria-disabled={state.status === "downloading"}
+              onClick={(e) => {
+                // Streamed with a progress bar; the link itself stays for a new tab or a copied address.
+                e.preventDefault();
+                if (state.status !== "downloading")
+                  void download.start(downloadUrl, fileName, current.records, format === "csv");
+              }}
               className="rounded bg-sky-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-900"
             >
               Download {fileName}
@@ -322,6 +337,19 @@ export function ExportForm(props: {
             Refresh count
           </button>
         </div>
+        {state.status === "downloading" || state.status === "done" ? (
+          <ProgressBar
+            label="Download progress"
+            value={state.records}
+            max={state.total}
+            text={`${state.status === "done" ? "Saved · " : ""}${progressText(state.records, state.total, "records", eta)} · ${(state.bytes / 1_000_000).toFixed(1)} MB`}
+          />
+        ) : null}
+        {state.status === "failed" ? (
+          <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
+            {state.error}
+          </p>
+        ) : null}
         {current ? (
           <details className="text-sm">
             <summary className="cursor-pointer text-slate-700">
@@ -338,6 +366,11 @@ export function ExportForm(props: {
           </details>
         ) : null}
       </aside>
+      {current && current.records > 0 ? (
+        <div className="min-w-0 lg:col-span-2">
+          <ExportPreviewPanel format={format} query={current.query} />
+        </div>
+      ) : null}
     </form>
   );
 }

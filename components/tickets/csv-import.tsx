@@ -1,14 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { useState, useTransition } from "react";
-import {
-  type CsvImportSummary,
-  type CsvPreview,
-  importCsvAction,
-  previewCsvAction,
-} from "@/app/(app)/tickets/import/actions";
+import { type CsvPreview, previewCsvAction, startCsvImportAction } from "@/app/(app)/tickets/import/actions";
 import { Badge, type Tone } from "@/components/ui/badge";
+import { ImportProgressPanel } from "./import-progress";
 
 const MAX_BYTES = 900_000;
 
@@ -19,18 +14,18 @@ const OUTCOME: Record<CsvPreview["rows"][number]["outcome"], { label: string; to
   invalid: { label: "invalid", tone: "danger" },
 };
 
-/** Upload a CSV, see every row checked, then import the valid rows. */
+/** Upload a CSV, see every row checked, then import the valid rows as a background job with a progress bar. */
 export function CsvImport({ columns }: { columns: readonly string[] }) {
   const [csv, setCsv] = useState<string | null>(null);
   const [fileName, setFileName] = useState("");
   const [preview, setPreview] = useState<CsvPreview | null>(null);
-  const [summary, setSummary] = useState<{ data: CsvImportSummary; message: string } | null>(null);
+  const [importId, setImportId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
   const choose = async (file: File | undefined) => {
     setPreview(null);
-    setSummary(null);
+    setImportId(null);
     setError(null);
     setCsv(null);
     if (!file) return;
@@ -47,7 +42,7 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
   const runPreview = () =>
     startTransition(async () => {
       if (csv === null) return;
-      setSummary(null);
+      setImportId(null);
       const result = await previewCsvAction(csv);
       if (result.ok && result.data) {
         setPreview(result.data);
@@ -61,14 +56,12 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
   const runImport = () =>
     startTransition(async () => {
       if (csv === null) return;
-      const result = await importCsvAction(csv);
+      const result = await startCsvImportAction({ fileName, csv });
       if (result.ok && result.data) {
-        setSummary({ data: result.data, message: result.message ?? "Imported." });
+        setImportId(result.data.importId);
+        setPreview(null);
         setError(null);
-        // Outcomes changed (new rows are now stored): show the file as it stands now.
-        const again = await previewCsvAction(csv);
-        if (again.ok && again.data) setPreview(again.data);
-      } else setError(result.ok ? "The import returned nothing; try again." : result.error);
+      } else setError(result.ok ? "The import was not accepted; try again." : result.error);
     });
 
   return (
@@ -105,14 +98,7 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
           {error}
         </p>
       ) : null}
-      {summary ? (
-        <p role="status" className="rounded bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          {summary.message}{" "}
-          <Link href="/tickets?status=new" className="underline">
-            See new tickets
-          </Link>
-        </p>
-      ) : null}
+      {importId ? <ImportProgressPanel key={importId} importId={importId} fileName={fileName} /> : null}
       {preview ? (
         <div className="min-w-0 space-y-3 rounded bg-white p-5 shadow-sm">
           <div className="flex flex-wrap items-center gap-3">
@@ -123,6 +109,7 @@ export function CsvImport({ columns }: { columns: readonly string[] }) {
             <button
               type="button"
               onClick={runImport}
+              aria-busy={pending}
               disabled={pending || preview.valid === 0}
               className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
             >

@@ -4,29 +4,49 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { draftAllNewAction } from "@/app/(app)/tickets/actions";
-import { TICKET_PROGRESS_KEY, useTicketProgress } from "./use-ticket-progress";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { useEta } from "@/components/ui/use-eta";
+import { progressText } from "@/lib/format-eta";
+import { TICKET_PROGRESS_KEY, type TicketProgress, useTicketProgress } from "./use-ticket-progress";
 
-/** "Draft all new": queues every new ticket and shows progress until the queue is drained. */
+interface Answer {
+  ok: boolean;
+  text: string;
+  /** New tickets when the answer was given: once the counts move on, the answer is no longer current. */
+  newAt?: number;
+}
+
+/**
+ * "Draft all new": queues every new ticket, then a progress bar from the total
+ * queued to done. What is left is read from the same counts as the status
+ * filters beside it (tickets still new or being drafted), so the two agree.
+ */
 export function DraftAll() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [watching, setWatching] = useState(false);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [total, setTotal] = useState(0);
   const queryClient = useQueryClient();
+  const watching = total > 0;
   const progress = useTicketProgress(watching ? 1000 : false, watching);
-  const active = progress.data ? progress.data.queued + (progress.data.counts.drafting ?? 0) : null;
+  const counts = progress.data?.counts;
+  const left = counts ? Math.min(total, (counts.new ?? 0) + (counts.drafting ?? 0)) : total;
+  const done = total - left;
+  const eta = useEta(done, total, watching);
 
   useEffect(() => {
-    if (watching && active === 0) {
-      setWatching(false);
+    if (watching && left === 0) {
+      setTotal(0);
       // Keep what was queued beside the outcome: a fast queue finishes before anyone reads it.
-      setMessage((queued) => ({
+      setAnswer((queued) => ({
         ok: true,
         text: `${queued?.ok && queued.text ? `${queued.text} ` : ""}All queued tickets are drafted.`,
       }));
       router.refresh();
     }
-  }, [watching, active, router]);
+  }, [watching, left, router]);
+
+  const stale = answer?.newAt !== undefined && counts !== undefined && (counts.new ?? 0) !== answer.newAt;
 
   return (
     <div className="flex flex-wrap items-center gap-3">
@@ -36,34 +56,39 @@ export function DraftAll() {
         onClick={() =>
           startTransition(async () => {
             const result = await draftAllNewAction();
-            // The counts beside the button are read again with the answer, so the two agree.
-            await queryClient.refetchQueries({ queryKey: TICKET_PROGRESS_KEY });
-            setMessage(
-              result.ok ? { ok: true, text: result.message ?? "" } : { ok: false, text: result.error },
-            );
-            if (result.ok) setWatching(true);
+            if (!result.ok) {
+              setAnswer({ ok: false, text: result.error });
+              return;
+            }
+            const data = result.data ?? { queued: 0, counts: {} };
+            // The answer's own reading becomes the counts on screen: the button and the filters agree.
+            queryClient.setQueryData<TicketProgress>(TICKET_PROGRESS_KEY, (old) => ({
+              queued: old?.queued ?? 0,
+              counts: data.counts,
+            }));
+            setAnswer({
+              ok: true,
+              text: result.message ?? "",
+              newAt: data.queued ? undefined : (data.counts.new ?? 0),
+            });
+            setTotal(data.queued);
           })
         }
         className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
       >
         {pending ? "Queueing…" : watching ? "Drafting…" : "Draft all new"}
       </button>
-      {watching && progress.data ? (
-        <span
-          role="progressbar"
-          aria-label="Drafting progress"
-          aria-valuetext={`${active} left`}
-          className="text-sm"
-        >
-          {active} left · {progress.data.counts.awaiting_review ?? 0} awaiting review
-        </span>
+      {watching ? (
+        <ProgressBar
+          label="Drafting progress"
+          value={done}
+          max={total}
+          text={`Drafting ${progressText(done, total, "tickets", eta)} · ${counts?.awaiting_review ?? 0} awaiting review`}
+        />
       ) : null}
-      {message ? (
-        <span
-          role={message.ok ? "status" : "alert"}
-          className={`text-sm ${message.ok ? "" : "text-red-800"}`}
-        >
-          {message.text}
+      {answer && !stale ? (
+        <span role={answer.ok ? "status" : "alert"} className={`text-sm ${answer.ok ? "" : "text-red-800"}`}>
+          {answer.text}
         </span>
       ) : null}
     </div>

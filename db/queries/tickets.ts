@@ -106,3 +106,22 @@ export async function getTicketWithContext(db: Db, id: string) {
     : [];
   return { ticket, customer, orders: customerOrders };
 }
+
+/**
+ * "Draft all new" reads the tickets it queues and the counts shown beside it
+ * from one snapshot, so its answer and the status filters never disagree: a
+ * ticket waiting for a first draft is one whose status is `new`, here as in
+ * the counts (a ticket with a drafting job already queued is still `new`).
+ */
+export async function newTicketsWithCounts(
+  db: Db,
+): Promise<{ ids: string[]; counts: Record<string, number> }> {
+  return db.transaction(
+    async (tx) => {
+      const fresh = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.status, "new"));
+      const counts = await countTicketsByStatus(tx as unknown as Db);
+      return { ids: fresh.map((t) => t.id), counts };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}

@@ -2,6 +2,7 @@ import { recordAudit } from "@/db/queries/audit";
 import { DatasetExport } from "@/lib/datasets/export";
 import { exportQuery, parseExportRequest } from "@/lib/datasets/filters";
 import { parseExportFormat } from "@/lib/datasets/formats";
+import { previewExport } from "@/lib/datasets/preview";
 import { exportResponse } from "@/lib/datasets/response";
 import { countExportRecords } from "@/lib/datasets/source";
 import { defineRoute, type Principal } from "@/lib/http/route";
@@ -66,4 +67,16 @@ export const exportManifestRoute = defineRoute<Principal>(spec, async ({ url, pa
     // Only the hash and the tally are needed.
   }
   return Response.json(await dataset.manifest({ formats }), { headers: { "Cache-Control": "no-store" } });
+});
+
+/**
+ * GET /api/v1/exports/{format}/preview: the first records of the export for
+ * the same filters, built and redacted by the same code as the download.
+ */
+export const exportPreviewRoute = defineRoute<Principal>(spec, async ({ url, params, db }) => {
+  const format = parseExportFormat(params.format ?? "");
+  const exportRequest = parseExportRequest(url.searchParams);
+  return Response.json(await previewExport(db, format, exportRequest), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });

@@ -21,6 +21,14 @@ export const exportCountSchema = z.object({
   query: z.string().describe("The normalised query string, `asOf` included."),
 });
 
+/** What `GET /api/v1/exports/{format}/preview` answers. */
+export const exportPreviewSchema = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  records: z
+    .array(z.unknown())
+    .describe("The first records of the file (up to 5): JSON objects, or CSV rows keyed by column."),
+});
+
 const filtersSchema = z.object({
   since: z.string().optional(),
   until: z.string().optional(),
@@ -141,7 +149,11 @@ const SECURITY = [{ apiKey: [] }, { session: [] }];
 /** The feedback dataset exports (scope `datasets:export`). */
 export const datasetsOpenApi: OpenApiSection = {
   requestSchemas: {},
-  responseSchemas: { ExportCount: exportCountSchema, ExportManifest: exportManifestSchema },
+  responseSchemas: {
+    ExportCount: exportCountSchema,
+    ExportManifest: exportManifestSchema,
+    ExportPreview: exportPreviewSchema,
+  },
   paths: {
     "/api/v1/exports/{format}": {
       get: {
@@ -187,6 +199,16 @@ export const datasetsOpenApi: OpenApiSection = {
         security: SECURITY,
         parameters: EXPORT_PARAMETERS,
         responses: { "200": jsonResponse("ExportCount", "The count and its snapshot."), ...AUTH_ERRORS },
+      },
+    },
+    "/api/v1/exports/{format}/preview": {
+      get: {
+        operationId: "previewDataset",
+        tags: ["exports"],
+        summary: "The first records of an export, built and redacted as the download builds them",
+        security: SECURITY,
+        parameters: EXPORT_PARAMETERS,
+        responses: { "200": jsonResponse("ExportPreview", "The first records."), ...AUTH_ERRORS },
       },
     },
     "/api/v1/exports/{format}/manifest": {

@@ -126,7 +126,7 @@ describe("fuzzing every server action", () => {
       decideBatch: batches.decideBatchAction,
       draftTicket: form(draft.draftTicketAction, ["ticketId", "guidance"]),
       previewCsv: (v) => csv.previewCsvAction(v as string),
-      importCsv: (v) => csv.importCsvAction(v as string),
+      startCsvImport: (v) => csv.startCsvImportAction(v as { fileName: string; csv: string }),
       // A slug that is never valid, so junk in the other fields cannot make a real article.
       createArticle: form(kb.createArticleAction, ["title", "tags", "body"], { slug: "Not a slug!" }),
       updateArticle: form(kb.updateArticleAction, ["slug", "title", "tags", "body", "revision"]),

@@ -11,6 +11,7 @@ import { storeRecentDays } from "@/lib/metrics/rollups";
 import { traceDraftJob, traceOutboxJob } from "@/lib/telemetry/jobs";
 
 import { sweepDraftRequests } from "./draft-requests";
+import { startImportQueue } from "./import-queue";
 import { DRAFT_QUEUE, OUTBOX_QUEUE } from "./names";
 import { startSlaSweeps } from "./sla-sweeps";
 import { workQueue } from "./work-loop";
@@ -97,6 +98,14 @@ export async function startQueue(handle: DatabaseHandle, options: { work?: boole
       );
     });
   }
+  await startImportQueue(handle, boss, {
+    work: options.work !== false,
+    enqueueDrafts: (ids, triggeredBy) =>
+      enqueueDrafts(
+        boss,
+        ids.map((ticketId) => ({ ticketId, triggeredBy })),
+      ),
+  });
   // A crash (or a failed enqueue) between a decision's commit and its enqueue must lose nothing:
   // queue every row still owed now, and again every minute while this process works the queues.
   await sweepOutbox(handle, boss);

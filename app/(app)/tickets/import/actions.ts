@@ -1,16 +1,17 @@
 "use server";
 
 import { inArray } from "drizzle-orm";
-import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { getDb } from "@/db";
+import { recordAudit } from "@/db/queries/audit";
 import { tickets } from "@/db/schema";
 import { requireScope } from "@/lib/auth/guards";
 import { type ActionResult, actionError } from "@/lib/errors";
-import { parseTicketCsv } from "@/lib/ingest/csv";
-import { ingestTickets, ticketsToDraft } from "@/lib/ingest/ingest";
+import { createImportJob } from "@/lib/imports/import-jobs";
+import { CSV_LIMITS, parseTicketCsv } from "@/lib/ingest/csv";
 import { payloadHash } from "@/lib/ingest/payload-hash";
 import { appQueue } from "@/lib/jobs/app-queue";
-import { enqueueDrafts } from "@/lib/jobs/queue";
+import { enqueueImports } from "@/lib/jobs/import-queue";
 
 export interface CsvPreviewRow {
   row: number;
@@ -28,13 +29,6 @@ export interface CsvPreview {
   rows: CsvPreviewRow[];
   valid: number;
   ignoredColumns: string[];
-}
-
-export interface CsvImportSummary {
-  created: number;
-  existing: number;
-  conflicts: { row: number; externalId: string }[];
-  invalid: number;
 }
 
 /** Parses and validates the file, and says per row whether it is new, already imported or in conflict. */
@@ -76,56 +70,63 @@ export async function previewCsvAction(csv: string): Promise<ActionResult<CsvPre
   }
 }
 
-/** Imports the valid rows in one transaction (idempotent by external id), then queues them for drafting. */
-export async function importCsvAction(csv: string): Promise<ActionResult<CsvImportSummary>> {
+const uploadSchema = z.object({
+  fileName: z
+    .string()
+    .trim()
+    .min(1, "Choose a CSV file to upload.")
+    .max(255, "The file name is longer than 255 characters; rename the file."),
+  csv: z
+    .string({ error: "Choose a CSV file to upload." })
+    .max(
+      CSV_LIMITS.bytes,
+      `The file is larger than ${CSV_LIMITS.bytes.toLocaleString("en-US")} characters; split it into smaller files.`,
+    ),
+});
+
+/**
+ * Accepts a CSV for import: checks the file as a whole, stores it as a queued
+ * import with its row count (with an audit row, in one transaction) and sends
+ * the job; the import runs in the background (lib/imports/run-import.ts) and
+ * the queue's sweep sends any job this enqueue did not, so an accepted import always runs.
+ */
+export async function startCsvImportAction(input: {
+  fileName: string;
+  csv: string;
+}): Promise<ActionResult<{ importId: string; total: number }>> {
   try {
     const user = await requireScope("tickets:ingest");
-    // A server action is a public endpoint: the argument may be anything.
-    if (typeof csv !== "string") return { ok: false, error: "Choose a CSV file to upload." };
-    const parsed = parseTicketCsv(csv);
+    const upload = uploadSchema.safeParse(input);
+    if (!upload.success) return { ok: false, error: upload.error.issues[0]?.message ?? "Choose a CSV file." };
+    const parsed = parseTicketCsv(upload.data.csv);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const valid = parsed.rows.filter((r) => r.input);
-    if (valid.length === 0)
+    if (!parsed.rows.some((r) => r.input))
       return { ok: false, error: "No row is valid; fix the errors shown and upload again." };
-    const outcomes = await ingestTickets(
-      await getDb(),
-      valid.map((r) => r.input as NonNullable<typeof r.input>),
-      { kind: "user", id: user.id },
-      "csv",
-    );
-    const toDraft = ticketsToDraft(outcomes);
-    if (toDraft.length > 0) {
-      try {
-        await enqueueDrafts(
-          await appQueue(),
-          toDraft.map((ticketId) => ({ ticketId, triggeredBy: user.id })),
-        );
-      } catch (error) {
-        console.error("csv import: could not queue drafting", error);
-      }
+    const total = parsed.rows.length;
+    const importId = await (await getDb()).transaction(async (tx) => {
+      const id = await createImportJob(tx, { ...upload.data, total, createdBy: user.id });
+      await recordAudit(tx, {
+        actorId: user.id,
+        actorType: "user",
+        action: "tickets.import",
+        entityType: "import",
+        entityId: id,
+        data: { fileName: upload.data.fileName, rows: total },
+      });
+      return id;
+    });
+    try {
+      await enqueueImports(await appQueue(), [importId]);
+    } catch (error) {
+      // Stored as queued: the import sweep sends it within a heartbeat or two.
+      console.error("csv import: could not queue the import", error);
     }
-    revalidatePath("/tickets");
-    const summary: CsvImportSummary = {
-      created: outcomes.filter((o) => o.status === "created").length,
-      existing: outcomes.filter((o) => o.status === "existing").length,
-      conflicts: outcomes
-        .map((o, i) => ({ o, row: valid[i]?.row ?? 0 }))
-        .filter(({ o }) => o.status === "conflict")
-        .map(({ o, row }) => ({ row, externalId: o.externalId })),
-      invalid: parsed.rows.length - valid.length,
-    };
-    const parts = [
-      `Imported ${summary.created} new ticket${summary.created === 1 ? "" : "s"}`,
-      summary.existing ? `${summary.existing} already imported` : "",
-      summary.conflicts.length
-        ? `${summary.conflicts.length} in conflict with a stored ticket (left unchanged)`
-        : "",
-      summary.invalid ? `${summary.invalid} invalid row${summary.invalid === 1 ? "" : "s"} skipped` : "",
-    ].filter(Boolean);
+    // No revalidatePath: the page reads the import's progress and the recent imports itself, and a
+    // server re-render here would wait behind the import's own chunks on the embedded database.
     return {
       ok: true,
-      data: summary,
-      message: `${parts.join("; ")}.${summary.created ? " The agent drafts the new ones in the background." : ""}`,
+      data: { importId, total },
+      message: `Importing ${total.toLocaleString("en-US")} row${total === 1 ? "" : "s"} in the background.`,
     };
   } catch (error) {
     return actionError(error);
