@@ -25,7 +25,7 @@ describe.each(availableDrivers())("on %s", (driver) => {
     await seedDemo(handle.db, { now: NOW });
     expect(await countTicketsByStatus(handle.db)).toEqual(before);
     const [users] = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from users`));
-    expect(Number(users?.n)).toBe(2);
+    expect(Number(users?.n)).toBe(3);
   });
 
   it("publishes policy version 1 with the default constraints", async () => {
