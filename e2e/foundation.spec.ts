@@ -89,7 +89,9 @@ test.describe("admin", () => {
     await page.goto("/tickets");
     await expect(page.getByRole("banner")).toContainText("Avery Admin (admin)");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Policies" }).click();
-    await expect(page.getByRole("heading", { name: /Published: version 1/ })).toBeVisible();
+    await expect(page.getByRole("heading", { name: /Published: version 1/ })).toBeVisible({
+      timeout: 15_000,
+    });
     await expect(page.getByText("Always escalate legal issues")).toBeVisible();
   });
 });

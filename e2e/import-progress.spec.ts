@@ -4,12 +4,14 @@ import { expect, test } from "./fixtures";
 
 test.use({ role: "admin" });
 
-test("a CSV of a few hundred rows imports in the background with a progress bar to 100 %", async ({
+test("a CSV of more than a hundred rows imports in the background with a progress bar to 100 %", async ({
   page,
 }) => {
   test.setTimeout(120_000);
   const run = randomUUID().slice(0, 8);
-  const rows = 250;
+  // Two chunks of the job (100 rows each); every imported ticket is then drafted in the background,
+  // on the one embedded database the parallel specs share, so the file stays small.
+  const rows = 120;
   const lines = ["externalId,subject,body,from,customerRef,channel"];
   for (let i = 1; i <= rows; i++)
     lines.push(
@@ -28,12 +30,14 @@ test("a CSV of a few hundred rows imports in the background with a progress bar 
   await expect(bar).toBeVisible({ timeout: 30_000 });
   await expect(bar).toHaveAttribute("max", String(rows));
   await expect(bar).toHaveAttribute("value", String(rows), { timeout: 90_000 });
-  await expect(page.getByText(`250 of 250 rows`)).toBeVisible();
+  await expect(page.getByText(`${rows} of ${rows} rows`)).toBeVisible();
   await expect(page.getByRole("status")).toContainText(
     `Import finished: ${rows} created, 0 already imported (skipped), 0 failed.`,
   );
   const recent = page.getByRole("region", { name: "Recent imports" });
-  await expect(recent.getByRole("row").filter({ hasText: `bulk-${run}.csv` })).toContainText("done");
+  await expect(recent.getByRole("row").filter({ hasText: `bulk-${run}.csv` })).toContainText("done", {
+    timeout: 30_000,
+  });
   await expectNoSeriousA11yViolations(page);
 
   // The import is listed with its outcome after the page is left and opened again.

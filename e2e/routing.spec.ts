@@ -12,6 +12,7 @@ async function queueAs(page: Page, search?: string) {
 }
 
 test("two reviewers in two groups each see only their group's queue", async ({ page, browser, baseURL }) => {
+  test.setTimeout(90_000);
   // An admin drafts a legal threat: the agent proposes an escalation to legal.
   await page.goto(`/tickets?q=${LEGAL_TICKET}`);
   await page.getByRole("row").nth(1).getByRole("link").click();
