@@ -64,7 +64,14 @@ export async function saveGroupAction(_prev: ActionResult, form: FormData): Prom
 
 const idSchema = z.uuid("This id is not valid; reload the page.");
 
-export async function deleteGroupAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
+/** Deletes a group or a rule by the id the form posts, re-routing in the same transaction. */
+async function deleteById(
+  form: FormData,
+  change: Pick<RoutingChange<null>, "action" | "entityType"> & {
+    remove: (tx: Parameters<RoutingChange<null>["apply"]>[0], id: string) => Promise<Record<string, unknown>>;
+  },
+  done: string,
+): Promise<ActionResult> {
   try {
     const user = await requireScope(ROUTING_SCOPE);
     const id = idSchema.safeParse(form.get("id"));
@@ -72,15 +79,23 @@ export async function deleteGroupAction(_prev: ActionResult, form: FormData): Pr
     return await run(
       user.id,
       {
-        action: "routing.group.delete",
-        entityType: "review_group",
-        apply: async (tx) => ({ id: id.data, data: await deleteGroup(tx, id.data), result: null }),
+        action: change.action,
+        entityType: change.entityType,
+        apply: async (tx) => ({ id: id.data, data: await change.remove(tx, id.data), result: null }),
       },
-      "Group deleted",
+      done,
     );
   } catch (error) {
     return actionError(error);
   }
+}
+
+export async function deleteGroupAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
+  return deleteById(
+    form,
+    { action: "routing.group.delete", entityType: "review_group", remove: deleteGroup },
+    "Group deleted",
+  );
 }
 
 export async function saveRuleAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
@@ -114,22 +129,11 @@ export async function saveRuleAction(_prev: ActionResult, form: FormData): Promi
 }
 
 export async function deleteRuleAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
-  try {
-    const user = await requireScope(ROUTING_SCOPE);
-    const id = idSchema.safeParse(form.get("id"));
-    if (!id.success) return invalid(id.error);
-    return await run(
-      user.id,
-      {
-        action: "routing.rule.delete",
-        entityType: "routing_rule",
-        apply: async (tx) => ({ id: id.data, data: await deleteRule(tx, id.data), result: null }),
-      },
-      "Rule deleted",
-    );
-  } catch (error) {
-    return actionError(error);
-  }
+  return deleteById(
+    form,
+    { action: "routing.rule.delete", entityType: "routing_rule", remove: deleteRule },
+    "Rule deleted",
+  );
 }
 
 export async function moveRuleAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
