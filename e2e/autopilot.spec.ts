@@ -33,7 +33,7 @@ test("an admin promotes an eligible category and its next reply is approved by a
     .setInputFiles({ name: "tickets.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Preview" }).click();
   await page.getByRole("button", { name: "Import 1 valid row" }).click();
-  await expect(page.getByRole("status")).toContainText("Imported 1 new ticket");
+  await expect(page.getByRole("status")).toContainText("Import finished: 1 created", { timeout: 30_000 });
   await page.goto(`/tickets?q=autopilot-${run}`);
   await page.getByRole("link", { name: subject }).click();
   await expect(page.getByRole("heading", { name: subject, level: 1 })).toBeVisible();
