@@ -60,6 +60,8 @@ test("two reviewers in two groups each see only their group's queue", async ({ p
 });
 
 test("the routing page lists the demo's groups and ordered rules, and is accessible", async ({ page }) => {
+  // Two axe passes: on a busy machine each can take several seconds.
+  test.setTimeout(90_000);
   await page.goto("/routing");
   await expect(page.getByRole("heading", { name: "Routing", level: 1 })).toBeVisible();
   for (const name of ["Frontline", "Legal", "Leads"])
