@@ -6,7 +6,6 @@ import { auditInsert } from "@/db/queries/audit";
 import {
   agentActions,
   agentRuns,
-  type ReviewSource,
   reviewGroups,
   reviews,
   secondReviews,
@@ -29,30 +28,14 @@ import { AppError } from "@/lib/errors";
 import { formatCents } from "@/lib/format";
 import { tracingActive, withSpan } from "@/lib/telemetry/spans";
 import { ticketTraceparentOfAction } from "@/lib/telemetry/stored-context";
+import { type Decider, sourceOf } from "./decider";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
 import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
 import { sampledForSecondReview } from "./second-review-sample";
 
-export interface Reviewer {
-  id: string;
-  name: string;
-}
-
-/** The system deciding for an autopiloted category (lib/autopilot): the review is marked `auto`. */
-export const AUTOPILOT: { system: "autopilot" } = { system: "autopilot" };
-/**
- * The system escalating an action that waited past its group's hard limit (lib/routing/sla.ts):
- * the review is marked `system`; it may only escalate, sends nothing, and leaves a live claim alone.
- */
-export const SLA_LIMIT: { system: "sla" } = { system: "sla" };
-export type Decider = Reviewer | typeof AUTOPILOT | typeof SLA_LIMIT;
-
-function sourceOf(decider: Decider): ReviewSource {
-  if (!("system" in decider)) return "person";
-  return decider.system === "autopilot" ? "auto" : "system";
-}
+export { AUTOPILOT, type Decider, type Reviewer, SLA_LIMIT } from "./decider";
 
 export interface DecisionOutcome {
   reviewId: string;
