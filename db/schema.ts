@@ -545,7 +545,11 @@ export const outbox = pgTable(
     claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index("outbox_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("outbox_status_idx").on(t.status, t.createdAt),
+    // What a ticket's customer was already sent: every decision on a reply asks (lib/review/follow-up.ts).
+    index("outbox_ticket_idx").on(t.ticketId, t.createdAt),
+  ],
 );
 
 export const auditLog = pgTable(
