@@ -3,39 +3,33 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { isUniqueViolation } from "@/db/errors";
 import { auditInsert } from "@/db/queries/audit";
-import {
-  agentActions,
-  agentRuns,
-  reviewGroups,
-  reviews,
-  secondReviews,
-  type TicketStatus,
-  tickets,
-  users,
-} from "@/db/schema";
+import { agentActions, reviews, secondReviews, type TicketStatus, tickets } from "@/db/schema";
 import {
   ACTION_AFTER_DECISION,
   isUndecided,
   ticketStatusOfRunSql,
   UNDECIDED_ACTIONS,
 } from "@/lib/agent/transitions";
-import type { EscalationPayload, RefundPayload, ReplyPayload } from "@/lib/agent/types";
+import type { EscalationPayload } from "@/lib/agent/types";
 import { judgeIfSampled } from "@/lib/autopilot/judge";
-import { type OutboxMessage, outboxInsert } from "@/lib/delivery/outbox";
+import { outboxInsert } from "@/lib/delivery/outbox";
 import { releaseTimeFrom } from "@/lib/delivery/undo-window";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { formatCents } from "@/lib/format";
 import { tracingActive, withSpan } from "@/lib/telemetry/spans";
 import { ticketTraceparentOfAction } from "@/lib/telemetry/stored-context";
 import { type Decider, sourceOf } from "./decider";
+import { explainConflict, readDecisionContext } from "./decision-context";
+import { actionText, outboxMessage } from "./decision-message";
 import { normalisedEditDistance, unifiedDiff } from "./edit-distance";
-import { checkEscalationArguments, type FinalEscalationArguments } from "./escalation-arguments";
+import { checkEscalationArguments } from "./escalation-arguments";
 import { checkFollowUp } from "./follow-up";
 import type { DecisionInput } from "./schema";
 import { sampledForSecondReview } from "./second-review-sample";
 
 export { AUTOPILOT, type Decider, type Reviewer, SLA_LIMIT } from "./decider";
+/** Kept here for the callers that read a decision's text beside deciding it. */
+export { actionText } from "./decision-message";
 
 export interface DecisionOutcome {
   reviewId: string;
@@ -48,14 +42,6 @@ export interface DecisionOutcome {
 }
 
 type ActionRow = typeof agentActions.$inferSelect;
-
-/** The text a person decided on: the reply, the escalation's reason, or the refund proposal. */
-export function actionText(action: Pick<ActionRow, "kind" | "payload">): string {
-  if (action.kind === "reply") return (action.payload as ReplyPayload).text;
-  if (action.kind === "escalation") return (action.payload as EscalationPayload).reason;
-  const refund = action.payload as RefundPayload;
-  return `Refund ${formatCents(refund.amountCents)} on ${refund.orderNumber}: ${refund.reason}`;
-}
 
 function refuse(message: string): never {
   throw new AppError("bad_request:review", message);
@@ -88,110 +74,6 @@ function sendInOrder<T extends { execute: () => Promise<unknown> }[]>(
   return Promise.all(queries.map((query) => query.execute())) as never;
 }
 
-type TicketContact = { id: string; externalId: string; fromEmail: string; subject: string };
-
-/** What the decision sends: the countersigned reply, or the notice of an escalation; nothing for a rejection. */
-function outboxMessage(
-  input: DecisionInput,
-  action: ActionRow,
-  ticket: TicketContact,
-  finalText: string | null,
-  escalation: { team: string; reason: string; note?: string } | null,
-  approvedEscalation: FinalEscalationArguments | null,
-): OutboxMessage | null {
-  const base = { ticketId: ticket.id, externalId: ticket.externalId, to: ticket.fromEmail };
-  if ((input.decision === "approve" || input.decision === "edit") && action.kind === "reply" && finalText) {
-    return { ...base, kind: "reply", subject: `Re: ${ticket.subject}`, text: finalText };
-  }
-  if (input.decision === "approve" && action.kind === "escalation" && approvedEscalation) {
-    const { team, reason, note } = approvedEscalation;
-    return {
-      ...base,
-      kind: "escalation",
-      subject: `Escalation: ${ticket.subject}`,
-      team,
-      reason,
-      ...(note ? { note } : {}),
-    };
-  }
-  if (escalation)
-    return { ...base, kind: "escalation", subject: `Escalation: ${ticket.subject}`, ...escalation };
-  return null;
-}
-
-/** Explains why a decision lost: someone else decided, the action moved on, or the page was stale. */
-async function explainConflict(db: Db, actionId: string): Promise<never> {
-  const [current] = await db
-    .select({ status: agentActions.status })
-    .from(agentActions)
-    .where(eq(agentActions.id, actionId));
-  if (!current) throw new AppError("not_found:action", "This action does not exist any more.");
-  const [decided] = await db
-    .select({ decision: reviews.decision, at: reviews.createdAt, by: users.name })
-    .from(reviews)
-    .leftJoin(users, eq(users.id, reviews.reviewerId))
-    .where(eq(reviews.actionId, actionId));
-  if (decided) {
-    throw new AppError(
-      "conflict:review",
-      `${decided.by ?? "Another reviewer"} already decided this action (${decided.decision}) at ${decided.at.toISOString().slice(11, 16)} UTC. Nothing of yours was saved; reload to see their decision.`,
-      { decidedBy: decided.by, decision: decided.decision },
-    );
-  }
-  if (!isUndecided(current.status)) {
-    throw new AppError(
-      "conflict:review",
-      `This action is no longer waiting for review (it is ${current.status.replace("_", " ")}). Reload the page.`,
-    );
-  }
-  throw new AppError(
-    "conflict:review",
-    "This action changed since you opened it. Reload the page and decide again.",
-  );
-}
-
-/**
- * The action, its run's model and policy version (copied onto the review) and
- * its ticket, in one read: a prepared statement per database, so PostgreSQL
- * plans it once per connection rather than once per decision.
- */
-const decisionContexts = new WeakMap<Db, ReturnType<typeof prepareDecisionContext>>();
-
-function prepareDecisionContext(db: Db) {
-  return db
-    .select({
-      action: agentActions,
-      model: agentRuns.model,
-      policyVersionId: agentRuns.policyVersionId,
-      // The SLA the action was held to: its group's, or the group an SLA move took it from.
-      slaMinutes: reviewGroups.slaMinutes,
-      ticket: {
-        id: tickets.id,
-        externalId: tickets.externalId,
-        fromEmail: tickets.fromEmail,
-        subject: tickets.subject,
-      },
-    })
-    .from(agentActions)
-    .innerJoin(agentRuns, eq(agentRuns.id, agentActions.runId))
-    .innerJoin(tickets, eq(tickets.id, agentActions.ticketId))
-    .leftJoin(
-      reviewGroups,
-      eq(reviewGroups.id, sql`coalesce(${agentActions.slaFromGroupId}, ${agentActions.groupId})`),
-    )
-    .where(eq(agentActions.id, sql.placeholder("actionId")))
-    .prepare("decision_context");
-}
-
-function readDecisionContext(db: Db) {
-  let prepared = decisionContexts.get(db);
-  if (!prepared) {
-    prepared = prepareDecisionContext(db);
-    decisionContexts.set(db, prepared);
-  }
-  return prepared;
-}
-
 export interface DecisionOptions {
   /** The share of decisions opened again for a blind second reviewer (default SECOND_REVIEW_SHARE). */
   secondReviewShare?: number;
@@ -216,15 +98,18 @@ export async function decideAction(
     "countersign.action.id": input.actionId,
     "countersign.review.decision": input.decision,
   };
+  let autopilotSample = false;
   const outcome = await withSpan("countersign.review.decide", { attributes, traceparent }, async (span) => {
-    const decided = await recordDecision(db, decider, input, options);
+    const { sampled, ...decided } = await recordDecision(db, decider, input, options);
+    autopilotSample = sampled;
     span.setAttributes({
       "countersign.ticket.id": decided.ticketId,
       "countersign.action.status": decided.actionStatus,
     });
     return decided;
   });
-  if (!("system" in decider)) await judgeIfSampled(db, input.actionId);
+  // The context read said whether the action is an autopilot sample: only then is its category judged.
+  if (autopilotSample && !("system" in decider)) await judgeIfSampled(db, input.actionId);
   return outcome;
 }
 
@@ -233,18 +118,20 @@ async function recordDecision(
   decider: Decider,
   input: DecisionInput,
   options: DecisionOptions,
-): Promise<DecisionOutcome> {
+): Promise<DecisionOutcome & { sampled: boolean }> {
   const reviewerId = "system" in decider ? null : decider.id;
   const source = sourceOf(decider);
   // Time alone never approves anything, and the system's escalation is not a person's verdict to send.
   if (source === "system" && input.decision !== "escalate") refuse("The system can only escalate.");
-  const [found] = await readDecisionContext(db).execute({ actionId: input.actionId });
+  const found = await readDecisionContext(db, input.actionId);
   if (!found)
     throw new AppError("not_found:action", "This action does not exist (it may have been removed).");
   const { action, ticket } = found;
   if (!isUndecided(action.status)) return explainConflict(db, input.actionId);
   checkAllowed(action, input);
-  if ((input.decision === "approve" || input.decision === "edit") && action.kind === "reply") {
+  // Only a ticket whose customer was already sent a reply needs the follow-up check's own read.
+  const sendsReply = (input.decision === "approve" || input.decision === "edit") && action.kind === "reply";
+  if (sendsReply && found.repliedBefore) {
     await checkFollowUp(db, ticket.id, action.id, input.followUpAcknowledged === true);
   }
 
@@ -348,9 +235,22 @@ async function recordDecision(
         data: { ticketId: ticket.id, reviewId, version: input.version, outboxId, source },
       });
 
+      // A sample of people's decisions is opened again, blind, for another reviewer (reviewer
+      // agreement); the autopilot's are judged through its own sample.
+      const secondReview =
+        reviewerId &&
+        sampledForSecondReview(action.id, options.secondReviewShare ?? env().SECOND_REVIEW_SHARE)
+          ? tx.insert(secondReviews).values({
+              actionId: action.id,
+              ticketId: ticket.id,
+              firstReviewId: reviewId,
+              firstReviewerId: reviewerId,
+            })
+          : null;
+
       // The writes are sent together, in this order (one round trip on PostgreSQL): action,
-      // review, ticket (locked, then settled), audit and outbox. If the version check matched
-      // nothing, the transaction rolls back whatever else ran.
+      // review, ticket (locked, then settled), audit, outbox and second review. If the version
+      // check matched nothing, the transaction rolls back whatever else ran.
       const [won, , , settled] = await sendInOrder(
         claimedDecision,
         review,
@@ -368,21 +268,9 @@ async function recordDecision(
               }),
             ]
           : []),
+        ...(secondReview ? [secondReview] : []),
       );
       if (won.length === 0) throw new AppError("conflict:review", "lost");
-      // A sample of decisions is opened again, blind, for another reviewer (reviewer agreement).
-      // Only people's decisions: the autopilot's are judged through its own sample.
-      if (
-        reviewerId &&
-        sampledForSecondReview(action.id, options.secondReviewShare ?? env().SECOND_REVIEW_SHARE)
-      ) {
-        await tx.insert(secondReviews).values({
-          actionId: action.id,
-          ticketId: ticket.id,
-          firstReviewId: reviewId,
-          firstReviewerId: reviewerId,
-        });
-      }
       const ticketStatus = settled[0]?.status;
       if (!ticketStatus) throw new Error(`ticket ${ticket.id} vanished during the decision`);
       return {
@@ -392,6 +280,7 @@ async function recordDecision(
         ticketStatus,
         outboxId,
         releaseAt,
+        sampled: found.autopilotSample,
       };
     });
   } catch (error) {
