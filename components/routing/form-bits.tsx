@@ -1,15 +1,15 @@
 import type { ReactNode } from "react";
+import { FieldErrorText } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/errors";
 
-/** A field's server error, tied to the field by `id` (aria-describedby). */
+/** The server's message for one field of a save, if it refused the value. */
+export function fieldError(state: ActionResult, field: string): string | undefined {
+  return state.ok ? undefined : state.fieldErrors?.[field]?.join(" ");
+}
+
+/** A field's server error, tied to the field (or fieldset) by `id` (aria-describedby). */
 export function FieldError({ id, state, field }: { id: string; state: ActionResult; field: string }) {
-  const errors = state.ok ? undefined : state.fieldErrors?.[field];
-  // Always there, so the field's aria-describedby points at an element.
-  return (
-    <p id={id} className="mt-0.5 text-xs text-red-800">
-      {errors?.join(" ")}
-    </p>
-  );
+  return <FieldErrorText id={id} error={fieldError(state, field)} />;
 }
 
 /** What a save said: the outcome for everyone, the error as an alert. */

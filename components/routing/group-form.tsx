@@ -3,9 +3,11 @@
 import { useActionState, useId } from "react";
 import { deleteGroupAction, saveGroupAction } from "@/app/(app)/routing/actions";
 import { Button } from "@/components/ui/button";
+import { InputField } from "@/components/ui/input-field";
+import { SelectField } from "@/components/ui/select-field";
 import type { ReviewGroupRow } from "@/db/queries/routing";
 import type { ActionResult } from "@/lib/errors";
-import { FieldError, SaveOutcome } from "./form-bits";
+import { FieldError, fieldError, SaveOutcome } from "./form-bits";
 
 interface Person {
   id: string;
@@ -13,7 +15,8 @@ interface Person {
   role: string;
 }
 
-const INPUT = "mt-1 w-full max-w-80 rounded border border-slate-300 px-2 py-1 text-sm";
+/** How wide the group's text, number and select fields are. */
+const WIDTH = "w-full max-w-80";
 
 /** A review group: name, SLA, overflow, default, and its members (each possibly a lead). */
 export function GroupForm({
@@ -43,87 +46,57 @@ export function GroupForm({
       <form action={action} className="space-y-3">
         {group ? <input type="hidden" name="id" value={group.id} /> : null}
         <div className="grid gap-3 md:grid-cols-2">
-          <div>
-            <label htmlFor={`${id}-name`} className="block text-sm font-medium">
-              Name
-            </label>
-            <input
-              id={`${id}-name`}
-              name="name"
-              required
-              maxLength={80}
-              defaultValue={group?.name}
-              aria-describedby={`${id}-name-error`}
-              className={INPUT}
-            />
-            <FieldError id={`${id}-name-error`} state={state} field="name" />
-          </div>
-          <div>
-            <label htmlFor={`${id}-description`} className="block text-sm font-medium">
-              Description
-            </label>
-            <input
-              id={`${id}-description`}
-              name="description"
-              maxLength={500}
-              defaultValue={group?.description}
-              aria-describedby={`${id}-description-error`}
-              className={INPUT}
-            />
-            <FieldError id={`${id}-description-error`} state={state} field="description" />
-          </div>
-          <div>
-            <label htmlFor={`${id}-sla`} className="block text-sm font-medium">
-              SLA target (minutes)
-            </label>
-            <input
-              id={`${id}-sla`}
-              name="slaMinutes"
-              type="number"
-              min={1}
-              defaultValue={group?.slaMinutes ?? ""}
-              aria-describedby={`${id}-sla-error`}
-              className={INPUT}
-            />
-            <FieldError id={`${id}-sla-error`} state={state} field="slaMinutes" />
-          </div>
-          <div>
-            <label htmlFor={`${id}-hard`} className="block text-sm font-medium">
-              Hard limit (minutes)
-            </label>
-            <input
-              id={`${id}-hard`}
-              name="hardLimitMinutes"
-              type="number"
-              min={1}
-              defaultValue={group?.hardLimitMinutes ?? ""}
-              aria-describedby={`${id}-hard-error`}
-              className={INPUT}
-            />
-            <FieldError id={`${id}-hard-error`} state={state} field="hardLimitMinutes" />
-          </div>
-          <div>
-            <label htmlFor={`${id}-overflow`} className="block text-sm font-medium">
-              Overflow group
-            </label>
-            <select
-              id={`${id}-overflow`}
-              name="overflowGroupId"
-              defaultValue={group?.overflowGroupId ?? ""}
-              aria-describedby={`${id}-overflow-error`}
-              className={INPUT}
-            >
-              <option value="">None</option>
-              {groups
-                .filter((g) => g.id !== group?.id)
-                .map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-            </select>
-            <FieldError id={`${id}-overflow-error`} state={state} field="overflowGroupId" />
-          </div>
+          <InputField
+            id={`${id}-name`}
+            label="Name"
+            error={fieldError(state, "name")}
+            name="name"
+            required
+            maxLength={80}
+            defaultValue={group?.name}
+            className={WIDTH}
+          />
+          <InputField
+            id={`${id}-description`}
+            label="Description"
+            error={fieldError(state, "description")}
+            name="description"
+            maxLength={500}
+            defaultValue={group?.description}
+            className={WIDTH}
+          />
+          <InputField
+            id={`${id}-sla`}
+            label="SLA target (minutes)"
+            error={fieldError(state, "slaMinutes")}
+            name="slaMinutes"
+            type="number"
+            min={1}
+            defaultValue={group?.slaMinutes ?? ""}
+            className={WIDTH}
+          />
+          <InputField
+            id={`${id}-hard`}
+            label="Hard limit (minutes)"
+            error={fieldError(state, "hardLimitMinutes")}
+            name="hardLimitMinutes"
+            type="number"
+            min={1}
+            defaultValue={group?.hardLimitMinutes ?? ""}
+            className={WIDTH}
+          />
+          <SelectField
+            id={`${id}-overflow`}
+            label="Overflow group"
+            error={fieldError(state, "overflowGroupId")}
+            name="overflowGroupId"
+            defaultValue={group?.overflowGroupId ?? ""}
+            options={[
+              { value: "", label: "None" },
+              ...groups.filter((g) => g.id !== group?.id).map((g) => ({ value: g.id, label: g.name })),
+            ]}
+            className={WIDTH}
+          />
           <label className="flex items-center gap-2 self-end text-sm">
             <input
               type="checkbox"

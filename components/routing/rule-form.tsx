@@ -3,10 +3,12 @@
 import { useActionState, useId } from "react";
 import { saveRuleAction } from "@/app/(app)/routing/actions";
 import { Button } from "@/components/ui/button";
+import { InputField } from "@/components/ui/input-field";
+import { SelectField } from "@/components/ui/select-field";
 import type { RoutingRuleRow } from "@/db/queries/routing";
 import type { ActionResult } from "@/lib/errors";
 import { MATCH_VALUES } from "@/lib/routing/match";
-import { CheckboxGroup, FieldError, SaveOutcome } from "./form-bits";
+import { CheckboxGroup, FieldError, fieldError, SaveOutcome } from "./form-bits";
 
 const CONDITIONS = [
   { name: "kinds", legend: "Kind of action", values: MATCH_VALUES.kinds },
@@ -32,41 +34,27 @@ export function RuleForm({
     <form action={action} className="space-y-3" aria-label={rule ? `Edit rule ${rule.name}` : "New rule"}>
       {rule ? <input type="hidden" name="id" value={rule.id} /> : null}
       <div className="flex flex-wrap gap-4">
-        <div>
-          <label htmlFor={`${id}-name`} className="block text-sm font-medium">
-            Rule name
-          </label>
-          <input
-            id={`${id}-name`}
-            name="name"
-            required
-            maxLength={120}
-            defaultValue={rule?.name}
-            aria-describedby={`${id}-name-error`}
-            className="mt-1 w-72 rounded border border-slate-300 px-2 py-1 text-sm"
-          />
-          <FieldError id={`${id}-name-error`} state={state} field="name" />
-        </div>
-        <div>
-          <label htmlFor={`${id}-group`} className="block text-sm font-medium">
-            Send to group
-          </label>
-          <select
-            id={`${id}-group`}
-            name="groupId"
-            defaultValue={rule?.groupId ?? ""}
-            aria-describedby={`${id}-group-error`}
-            className="mt-1 rounded border border-slate-300 px-2 py-1 text-sm"
-          >
-            <option value="">Choose a group</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-          <FieldError id={`${id}-group-error`} state={state} field="groupId" />
-        </div>
+        <InputField
+          id={`${id}-name`}
+          label="Rule name"
+          error={fieldError(state, "name")}
+          name="name"
+          required
+          maxLength={120}
+          defaultValue={rule?.name}
+          className="w-72"
+        />
+        <SelectField
+          id={`${id}-group`}
+          label="Send to group"
+          error={fieldError(state, "groupId")}
+          name="groupId"
+          defaultValue={rule?.groupId ?? ""}
+          options={[
+            { value: "", label: "Choose a group" },
+            ...groups.map((g) => ({ value: g.id, label: g.name })),
+          ]}
+        />
         <label className="flex items-center gap-2 self-center text-sm">
           <input type="checkbox" name="enabled" defaultChecked={rule?.enabled ?? true} />
           Enabled
