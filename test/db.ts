@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import postgres from "postgres";
+import { afterAll, beforeAll } from "vitest";
+import type { Db } from "@/db";
 import { type DatabaseHandle, migrateDatabase, openDatabase } from "@/db/client";
 import { PGLITE_TEMPLATE } from "./global-setup";
 
@@ -54,6 +56,27 @@ export async function createTestDatabase(driver: TestDriver = defaultDriver()): 
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
+    },
+  };
+}
+
+/**
+ * The enclosing suite's own database (see createTestDatabase), made before its first test and
+ * dropped after its last: call it at the top of a `describe` and read `.db` in hooks registered
+ * after it and in tests.
+ */
+export function useTestDatabase(driver: TestDriver = defaultDriver()): { readonly db: Db } {
+  let handle: TestDatabase | undefined;
+  beforeAll(async () => {
+    handle = await createTestDatabase(driver);
+  }, 60_000);
+  afterAll(async () => {
+    await handle?.destroy();
+  });
+  return {
+    get db() {
+      if (!handle) throw new Error("The test database is made in beforeAll: read .db in a hook or a test.");
+      return handle.db;
     },
   };
 }

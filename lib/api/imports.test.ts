@@ -1,41 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import { beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import type { UserPrincipal } from "@/lib/auth/guards";
-import { ROLE_SCOPES } from "@/lib/auth/scopes";
 import { createImportJob } from "@/lib/imports/import-jobs";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { useTestDatabase } from "@/test/db";
+import { callRoute, userPrincipal } from "@/test/route-harness";
 import { importRoute, importsRoute } from "./imports";
 
 describe("GET /api/v1/imports/{id}", () => {
-  let handle: TestDatabase;
-  let db: Db;
+  const database = useTestDatabase();
   let admin: UserPrincipal;
   let signedIn: UserPrincipal | null;
   let importId: string;
 
+  const deps = { db: async () => database.db, user: async () => signedIn };
   const get = (id: string) =>
-    importRoute({ db: async () => db, user: async () => signedIn })(
-      new Request(`http://localhost/api/v1/imports/${id}`),
-      { params: Promise.resolve({ id }) },
-    );
+    callRoute(importRoute(deps), `http://localhost/api/v1/imports/${id}`, { params: { id } });
 
   beforeAll(async () => {
-    handle = await createTestDatabase();
-    db = handle.db;
+    const { db } = database;
     const [row] = await db
       .insert(users)
       .values({ email: "admin@example.test", name: "Admin", passwordHash: "x", role: "admin" })
       .returning();
     if (!row) throw new Error("no user");
-    admin = {
-      kind: "user",
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      role: "admin",
-      scopes: ROLE_SCOPES.admin,
-    };
+    admin = userPrincipal(row);
     importId = await createImportJob(db, {
       fileName: "a.csv",
       csv: "externalId,subject,body,from\nx-1,Hi,Hello,a@example.com",
@@ -43,7 +31,6 @@ describe("GET /api/v1/imports/{id}", () => {
       createdBy: row.id,
     });
   });
-  afterAll(() => handle?.destroy());
 
   it("answers an admin with the import's state and counts", async () => {
     signedIn = admin;
@@ -61,16 +48,14 @@ describe("GET /api/v1/imports/{id}", () => {
       startedAt: null,
       finishedAt: null,
     });
-    const list = await importsRoute({ db: async () => db, user: async () => signedIn })(
-      new Request("http://localhost/api/v1/imports"),
-    );
+    const list = await callRoute(importsRoute(deps), "http://localhost/api/v1/imports");
     expect(((await list.json()) as { imports: { id: string }[] }).imports.map((i) => i.id)).toEqual([
       importId,
     ]);
   });
 
   it("refuses a reviewer (no tickets:ingest) and a visitor", async () => {
-    signedIn = { ...admin, role: "reviewer", scopes: ROLE_SCOPES.reviewer };
+    signedIn = userPrincipal({ ...admin, role: "reviewer" });
     const forbidden = await get(importId);
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { error: { message: string } }).error.message).toMatch(

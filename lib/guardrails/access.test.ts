@@ -1,28 +1,16 @@
 import { eq, like } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { getPublishedPolicyRow } from "@/db/queries/policies";
 import { auditLog, policyVersions } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { DEFAULT_INSTRUCTIONS, DEFAULT_RULES } from "@/lib/guardrails/default-policy";
 import type { Rule } from "@/lib/guardrails/rules";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { REVIEWER_FORBIDDEN, serveDatabase, signInAs } from "@/test/app-session";
+import { useTestDatabase } from "@/test/db";
 import { userOfRole } from "@/test/guardrail-history";
 
-// The server actions and route handlers run as in the app: real scope checks against the
-// database. Only what Vitest cannot provide is replaced: the app's database singleton, the
-// Auth.js session, and Next's cache revalidation.
-const state = vi.hoisted(() => ({
-  db: undefined as unknown,
-  session: null as { user: { id: string; sessionId: string; sessionVersion: number } } | null,
-}));
-vi.mock("@/db", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/db")>()),
-  getDb: async () => state.db,
-}));
-vi.mock("@/lib/auth/index", () => ({ auth: async () => state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-
+// The server actions and route handlers run as in the app: real scope checks against the database.
 const actions = await import("@/app/(app)/policies/actions");
 const draftRoute = await import("@/app/api/v1/policies/draft/route");
 const { POST: dryRunRoute } = await import("@/app/api/v1/policies/draft/dry-run/route");
@@ -32,7 +20,6 @@ const { GET: figuresRoute } = await import("@/app/api/v1/policies/figures/route"
 const { GET: listRoute } = await import("@/app/api/v1/policies/route");
 
 const NOW = new Date("2026-11-01T12:00:00Z");
-const FORBIDDEN = "Your role (reviewer) does not allow this. Ask an admin for access.";
 const rules: Rule[] = DEFAULT_RULES.map((r) =>
   r.id === "legal-escalate" && r.type === "escalate_keywords"
     ? { ...r, keywords: [...r.keywords, "ombudsman"] }
@@ -51,28 +38,21 @@ const send = (route: Route, method: string, body?: unknown) =>
   );
 
 describe("policy actions and routes", () => {
-  let handle: TestDatabase;
+  const database = useTestDatabase();
   let db: Db;
   let reviewer: { id: string };
   let admin: { id: string };
   let v1: string;
 
   beforeAll(async () => {
-    handle = await createTestDatabase();
-    db = handle.db;
-    state.db = db;
+    db = database.db;
+    serveDatabase(db);
     await seedDemo(db, { now: NOW });
     reviewer = await userOfRole(db, "reviewer");
     admin = await userOfRole(db, "admin");
     v1 = (await getPublishedPolicyRow(db))!.id;
   });
-  afterAll(() => handle?.destroy());
 
-  const as = (user: { id: string } | null) => {
-    state.session = user
-      ? { user: { id: user.id, sessionId: crypto.randomUUID(), sessionVersion: 0 } }
-      : null;
-  };
   const snapshot = async () => ({
     versions: await db.select().from(policyVersions),
     audit: await db.select().from(auditLog).where(like(auditLog.action, "policy.%")),
@@ -80,7 +60,7 @@ describe("policy actions and routes", () => {
 
   describe("a reviewer", () => {
     it("is refused by every policy server action, whatever it sends, and nothing changes", async () => {
-      as(reviewer);
+      signInAs(reviewer);
       const before = await snapshot();
       const attempts = [
         actions.savePolicyDraftAction({ rules, instructions: DEFAULT_INSTRUCTIONS }),
@@ -91,12 +71,12 @@ describe("policy actions and routes", () => {
         actions.rollbackPolicyVersionAction({ versionId: v1 }),
       ];
       for (const result of await Promise.all(attempts))
-        expect(result).toEqual({ ok: false, error: FORBIDDEN });
+        expect(result).toEqual({ ok: false, error: REVIEWER_FORBIDDEN });
       expect(await snapshot()).toEqual(before);
     });
 
     it("gets 403 JSON from every policy route", async () => {
-      as(reviewer);
+      signInAs(reviewer);
       const before = await snapshot();
       const responses = await Promise.all([
         send(listRoute as Route, "GET"),
@@ -109,14 +89,16 @@ describe("policy actions and routes", () => {
       ]);
       for (const response of responses) {
         expect(response.status).toBe(403);
-        expect(await response.json()).toEqual({ error: { code: "forbidden:auth", message: FORBIDDEN } });
+        expect(await response.json()).toEqual({
+          error: { code: "forbidden:auth", message: REVIEWER_FORBIDDEN },
+        });
       }
       expect(await snapshot()).toEqual(before);
     });
   });
 
   it("a signed-out caller gets 401", async () => {
-    as(null);
+    signInAs(null);
     const response = await send(publishRoute as Route, "POST", { draftId: v1 });
     expect(response.status).toBe(401);
     expect(await actions.publishPolicyDraftAction({ draftId: v1 })).toMatchObject({ ok: false });
@@ -124,7 +106,7 @@ describe("policy actions and routes", () => {
 
   describe("an admin", () => {
     it("saves, dry-runs and publishes through the server actions", async () => {
-      as(admin);
+      signInAs(admin);
       const saved = await actions.savePolicyDraftAction({ rules, instructions: DEFAULT_INSTRUCTIONS });
       expect(saved).toMatchObject({ ok: true, message: "Draft version 2 saved.", data: { version: 2 } });
       const draftId = saved.ok ? saved.data?.id : undefined;
@@ -149,7 +131,7 @@ describe("policy actions and routes", () => {
     });
 
     it("gets every problem of an invalid draft, keyed by the field it is about", async () => {
-      as(admin);
+      signInAs(admin);
       const result = await actions.savePolicyDraftAction({
         rules: [
           { id: "a1", type: "escalate_keywords", keywords: [], name: "A", explanation: "B" },
@@ -170,7 +152,7 @@ describe("policy actions and routes", () => {
     });
 
     it("gets 400 with the problems from the routes, and 201 for a new draft", async () => {
-      as(admin);
+      signInAs(admin);
       const bad = await send(draftRoute.PUT as Route, "PUT", "{not json");
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ error: { code: "bad_request:body" } });

@@ -1,5 +1,5 @@
 import { eq, notInArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db";
 import { auditLog, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
@@ -18,12 +18,12 @@ import { queueRoute } from "@/lib/api/queue";
 import { ticketProgressRoute } from "@/lib/api/tickets";
 import { createApiKey } from "@/lib/auth/api-keys";
 import type { UserPrincipal } from "@/lib/auth/guards";
-import { ROLE_SCOPES } from "@/lib/auth/scopes";
 import { createIngestHandlers } from "@/lib/ingest/http";
 import { createRateLimiter } from "@/lib/ingest/rate-limit";
-import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
+import { availableDrivers, useTestDatabase } from "@/test/db";
 import { databaseFingerprint } from "@/test/fingerprint";
 import { badBodies, CURSORS, prng, QUERY_VALUES } from "@/test/fuzz-values";
+import { callRoute, userPrincipal } from "@/test/route-harness";
 import type { Route } from "./route";
 
 /**
@@ -49,31 +49,22 @@ interface Case {
 }
 
 describe.each(availableDrivers())("fuzzing every route handler on %s", (driver) => {
-  let handle: TestDatabase;
+  const database = useTestDatabase(driver);
   let db: Db;
   let admin: UserPrincipal;
   let keys: Record<string, string>;
 
   beforeAll(async () => {
-    handle = await createTestDatabase(driver);
-    db = handle.db;
+    db = database.db;
     await seedDemo(db, { now: new Date("2026-11-01T12:00:00Z") });
     const [row] = await db.select().from(users).where(eq(users.role, "admin")).limit(1);
     if (!row) throw new Error("the demo seed has no admin");
-    admin = {
-      kind: "user",
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      role: "admin",
-      scopes: ROLE_SCOPES.admin,
-    };
+    admin = userPrincipal(row);
     keys = {};
     for (const scope of ["tickets:ingest", "tickets:read", "datasets:export", "metrics:read"] as const) {
       keys[scope] = (await createApiKey(db, { name: `fuzz ${scope}`, scopes: [scope] })).key;
     }
   });
-  afterAll(() => handle?.destroy());
 
   it("answers 2,000+ malformed requests without a 5xx and writes nothing", async () => {
     const deps = {
@@ -216,12 +207,13 @@ describe.each(availableDrivers())("fuzzing every route handler on %s", (driver) 
       if (!route)
         response = Response.json({ error: { code: "method_not_allowed", message: "x" } }, { status: 405 });
       else {
-        const request = new Request(`${ORIGIN}${c.path}`, {
-          method: c.method,
-          headers: c.headers,
-          body: c.body as unknown as BodyInit | undefined,
+        const { method, headers, body } = c;
+        response = await callRoute(route, `${ORIGIN}${c.path}`, {
+          method,
+          headers,
+          body,
+          params: params[pathname],
         });
-        response = await route(request, { params: Promise.resolve(params[pathname] ?? {}) });
       }
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (response.status >= 500)

@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import { describe, expect, it } from "vitest";
 import { agentActions, type Decision, type ReviewSource, reviews } from "@/db/schema";
-import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
+import { availableDrivers, useTestDatabase } from "@/test/db";
 import { insertWaitingAction } from "@/test/sla-fixture";
 import { loadReviewSla } from "./review-sla";
 
@@ -10,17 +9,7 @@ const DAY = { from: new Date("2026-11-10T00:00:00Z"), to: new Date("2026-11-11T0
 const at = (hhmm: string, day = "2026-11-10") => new Date(`${day}T${hhmm}:00Z`);
 
 describe.each(availableDrivers())("time to first review against the SLA on %s", (driver) => {
-  let handle: TestDatabase;
-  let db: Db;
-
-  beforeAll(async () => {
-    handle = await createTestDatabase(driver);
-    db = handle.db;
-  }, 60_000);
-
-  afterAll(async () => {
-    await handle?.destroy();
-  });
+  const database = useTestDatabase(driver);
 
   /** One decided action: proposed `wait` minutes before `decidedAt`, with the SLA it was held to. */
   async function review(spec: {
@@ -30,6 +19,7 @@ describe.each(availableDrivers())("time to first review against the SLA on %s", 
     source?: ReviewSource;
     decision?: Decision;
   }) {
+    const { db } = database;
     const { id, ticketId } = await insertWaitingAction(db, { groupId: null, ageMinutes: 0 });
     const [action] = await db
       .update(agentActions)
@@ -51,6 +41,7 @@ describe.each(availableDrivers())("time to first review against the SLA on %s", 
   }
 
   it("counts people's decisions and system escalations, not the autopilot's, in the period only", async () => {
+    const { db } = database;
     await review({ decidedAt: at("09:00"), wait: 30, slaMinutes: 60 }); // within its SLA
     await review({ decidedAt: at("10:00"), wait: 90, slaMinutes: 60 }); // past it
     await review({ decidedAt: at("11:00"), wait: 10, slaMinutes: null }); // no SLA: timed, not judged
@@ -78,6 +69,7 @@ describe.each(availableDrivers())("time to first review against the SLA on %s", 
   });
 
   it("says nothing rather than zero for a period without reviews", async () => {
+    const { db } = database;
     const empty = await loadReviewSla(db, { from: new Date("2026-10-01"), to: new Date("2026-10-02") });
     expect(empty).toEqual({
       reviews: 0,

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@/db";
+import { describe, expect, it } from "vitest";
 import { sweepSla } from "@/lib/routing/sla";
-import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
+import { availableDrivers, useTestDatabase } from "@/test/db";
 import { insertGroup, insertPerson, insertWaitingAction } from "@/test/sla-fixture";
 import { loadQueue } from "./queue";
 
 describe.each(availableDrivers())("queue SLA flags on %s", (driver) => {
-  let handle: TestDatabase;
-  let db: Db;
-
-  beforeAll(async () => {
-    handle = await createTestDatabase(driver);
-    db = handle.db;
-  }, 60_000);
-
-  afterAll(async () => {
-    await handle?.destroy();
-  });
+  const database = useTestDatabase(driver);
 
   it("judges a row by its group's target, the global one without a group, and badges SLA moves", async () => {
+    const { db } = database;
     const leads = await insertGroup(db, { name: "Leads" });
     const frontline = await insertGroup(db, { name: "Frontline", slaMinutes: 60, overflowGroupId: leads });
     const admin = { ...(await insertPerson(db, "Ada Admin")), role: "admin" as const };

@@ -1,24 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, reviewGroups, routingRules, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { REVIEWER_FORBIDDEN, serveDatabase, signInAs } from "@/test/app-session";
+import { useTestDatabase } from "@/test/db";
 
 // The routing page's server actions as the app runs them: real scope checks against the database.
-// Only the app's database singleton, the Auth.js session and Next's cache are replaced.
-const state = vi.hoisted(() => ({
-  db: undefined as unknown,
-  session: null as { user: { id: string; sessionId: string; sessionVersion: number } } | null,
-}));
-vi.mock("@/db", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/db")>()),
-  getDb: async () => state.db,
-}));
-vi.mock("@/lib/auth/index", () => ({ auth: async () => state.session }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-
 const actions = await import("@/app/(app)/routing/actions");
-const FORBIDDEN = "Your role (reviewer) does not allow this. Ask an admin for access.";
 const prev = { ok: true as const };
 
 function form(fields: Record<string, string | string[]>): FormData {
@@ -29,22 +17,20 @@ function form(fields: Record<string, string | string[]>): FormData {
 }
 
 describe("routing server actions", () => {
-  let handle: TestDatabase;
-  const signInAs = async (email: string) => {
-    const [u] = await handle.db.select().from(users).where(eq(users.email, email));
-    state.session = { user: { id: u?.id as string, sessionId: crypto.randomUUID(), sessionVersion: 0 } };
+  const database = useTestDatabase();
+  const signInByEmail = async (email: string) => {
+    const [u] = await database.db.select().from(users).where(eq(users.email, email));
+    signInAs({ id: u?.id as string });
     return u?.id as string;
   };
 
   beforeAll(async () => {
-    handle = await createTestDatabase();
-    state.db = handle.db;
-    await seedDemo(handle.db, { now: new Date("2026-11-01T12:00:00Z") });
+    serveDatabase(database.db);
+    await seedDemo(database.db, { now: new Date("2026-11-01T12:00:00Z") });
   }, 120_000);
-  afterAll(() => handle?.destroy());
 
   it("refuses a reviewer every change, writing nothing", async () => {
-    await signInAs("reviewer@example.com");
+    await signInByEmail("reviewer@example.com");
     const id = crypto.randomUUID();
     const results = await Promise.all([
       actions.saveGroupAction(prev, form({ name: "Mine", isDefault: "on" })),
@@ -53,13 +39,13 @@ describe("routing server actions", () => {
       actions.deleteRuleAction(prev, form({ id })),
       actions.moveRuleAction(prev, form({ id, direction: "up" })),
     ]);
-    for (const r of results) expect(r).toEqual({ ok: false, error: FORBIDDEN });
-    expect(await handle.db.select().from(reviewGroups)).toEqual([]);
+    for (const r of results) expect(r).toEqual({ ok: false, error: REVIEWER_FORBIDDEN });
+    expect(await database.db.select().from(reviewGroups)).toEqual([]);
   });
 
   it("lets an admin create groups and rules, saying how many pending actions moved", async () => {
-    const adminId = await signInAs("admin@example.com");
-    const [lee] = await handle.db.select().from(users).where(eq(users.email, "legal@example.com"));
+    const adminId = await signInByEmail("admin@example.com");
+    const [lee] = await database.db.select().from(users).where(eq(users.email, "legal@example.com"));
     const first = await actions.saveGroupAction(prev, form({ name: "Frontline", slaMinutes: "240" }));
     expect(first).toEqual({ ok: true, message: "Group “Frontline” saved; no pending actions moved." });
     const legal = await actions.saveGroupAction(
@@ -67,7 +53,7 @@ describe("routing server actions", () => {
       form({ name: "Legal", member: lee?.id as string, lead: lee?.id as string, slaMinutes: "480" }),
     );
     expect(legal.ok).toBe(true);
-    const groups = await handle.db.select().from(reviewGroups);
+    const groups = await database.db.select().from(reviewGroups);
     expect(groups.find((g) => g.name === "Frontline")?.isDefault).toBe(true);
     const legalId = groups.find((g) => g.name === "Legal")?.id as string;
     const saved = await actions.saveRuleAction(
@@ -81,21 +67,21 @@ describe("routing server actions", () => {
       }),
     );
     expect(saved).toEqual({ ok: true, message: "Rules saved; no pending actions moved." });
-    const [rule] = await handle.db.select().from(routingRules);
+    const [rule] = await database.db.select().from(routingRules);
     expect(rule).toMatchObject({
       position: 1,
       match: { kinds: ["escalation"], teams: ["legal"] },
       enabled: true,
     });
-    const audit = await handle.db.select().from(auditLog).where(eq(auditLog.actorId, adminId));
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.actorId, adminId));
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(["routing.group.create", "routing.rule.create"]),
     );
   });
 
   it("answers a bad rule or group with errors beside the fields", async () => {
-    await signInAs("admin@example.com");
-    const [group] = await handle.db.select().from(reviewGroups).where(eq(reviewGroups.name, "Legal"));
+    await signInByEmail("admin@example.com");
+    const [group] = await database.db.select().from(reviewGroups).where(eq(reviewGroups.name, "Legal"));
     const badValues = await actions.saveRuleAction(
       prev,
       form({ name: "", groupId: group?.id as string, teams: "lawyers", tiers: "platinum" }),
@@ -131,7 +117,7 @@ describe("routing server actions", () => {
     const undefault = await actions.saveGroupAction(
       prev,
       form({
-        id: (await handle.db.select().from(reviewGroups).where(eq(reviewGroups.isDefault, true)))[0]
+        id: (await database.db.select().from(reviewGroups).where(eq(reviewGroups.isDefault, true)))[0]
           ?.id as string,
         name: "Frontline",
       }),
