@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { preparingStatements } from "./prepared-statements";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -62,13 +63,15 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       // Connections unused for a minute are closed, so none outlives an outage half-open.
       idle_timeout: 60,
       connection: {
+        // Prepared statements (db/prepared-statements.ts) are planned for each execution's values.
+        plan_cache_mode: "force_custom_plan",
         ...(deadlines?.statementTimeoutMs ? { statement_timeout: deadlines.statementTimeoutMs } : {}),
         ...(deadlines?.idleInTransactionTimeoutMs
           ? { idle_in_transaction_session_timeout: deadlines.idleInTransactionTimeoutMs }
           : {}),
       },
     });
-    const db = drizzle({ client, schema }) as unknown as Db;
+    const db = drizzle({ client: preparingStatements(client), schema }) as unknown as Db;
     return {
       db,
       kind: "postgres",
