@@ -132,10 +132,10 @@ export function randomScenario(r: Random, actionCount: number): Scenario {
   const groups = 1 + r.int(4);
   const actions = Array.from({ length: actionCount }, () => randomAction(r));
   const ruleCount = r.int(9);
-  // Distinct positions with gaps (a deleted rule leaves one), in no particular insertion order.
-  // The app never stores two rules at one position (changes are serialised, a move renumbers);
-  // on a tie routeAction keeps the order rules were loaded in, reapplyRouting takes the lower id.
-  const positions = Array.from({ length: ruleCount }, (_, i) => i * 2 + 1 + r.int(2));
+  // Positions with gaps (a deleted rule leaves one) and, now and then, two rules at one position
+  // (the app never stores that, but both routers must break the tie alike: the lower id first),
+  // in no particular insertion order.
+  const positions = Array.from({ length: ruleCount }, (_, i) => (r.next() < 0.2 ? i : i * 2 + 1 + r.int(2)));
   for (let i = positions.length - 1; i > 0; i--) {
     const j = r.int(i + 1);
     [positions[i], positions[j]] = [positions[j] as number, positions[i] as number];

@@ -46,14 +46,18 @@ export function ruleMatches(match: RoutingMatch, facts: ActionFacts): boolean {
 
 /**
  * The group an action goes to: the first enabled rule, in position order, whose present
- * conditions all hold; otherwise the default group. Mirrored in SQL by reapplyRouting.
+ * conditions all hold; otherwise the default group. Mirrored in SQL by reapplyRouting, down to
+ * the tie-break of two rules at one position: the lower id first (a uuid's bytes and its
+ * lower-case text sort alike).
  */
 export function routeAction(
   facts: ActionFacts,
   rules: readonly RoutingRuleInput[],
   defaultGroupId: string,
 ): RouteDecision {
-  const ordered = [...rules].sort((a, b) => a.position - b.position);
+  const ordered = [...rules].sort(
+    (a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const rule = ordered.find((r) => r.enabled && ruleMatches(r.match, facts));
   return rule
     ? { groupId: rule.groupId, routedBy: `rule:${rule.id}` }
