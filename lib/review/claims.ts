@@ -8,8 +8,12 @@ import type { QueueScope } from "@/lib/routing/scope";
 /** Actions waiting for a person (the status transitions live in lib/agent/transitions.ts). */
 export const UNDECIDED = UNDECIDED_ACTIONS;
 
-/** How many of the oldest free actions per status Next considers before looking at all of them. */
-const NEXT_CANDIDATES = 64;
+/**
+ * How many of the oldest free actions per queue (status or group) Next considers before looking
+ * at all of them: only those other reviewers are taking at this very moment are passed over, so a
+ * few more than the people pressing Next at once in one queue. Each candidate costs a heap visit.
+ */
+const NEXT_CANDIDATES = 12;
 
 export type ClaimResult =
   | { claimed: true; expiresAt: Date }
