@@ -10,7 +10,8 @@ import { reviewGroupMembers, reviewGroups, users } from "@/db/schema";
 import { claimNextAction } from "@/lib/review/claims";
 import { loadQueue, type QueueParams } from "@/lib/review/queue";
 import { queueScope } from "@/lib/routing/scope";
-import { backendCpuMs, percentile } from "./db";
+import { backendCpuMs } from "./db";
+import { goal, latency } from "./format";
 
 export const GROUP_COUNT = 10;
 /** Which group each twentieth of the actions goes to: skewed, group 1 holds 30%, group 10 one in ten. */
@@ -155,16 +156,6 @@ async function mixFor(db: Db, viewer: Viewer): Promise<Mix[]> {
 export const VIEW_GOAL_MS = 50;
 export const SEARCH_GOAL_MS = 100;
 
-const ms = (n: number) => `${n.toFixed(1)} ms`;
-function line(values: number[]): { p95: number; text: string } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const p95 = percentile(sorted, 95);
-  return {
-    p95,
-    text: `p50 ${ms(percentile(sorted, 50))} · p95 ${ms(p95)} · max ${ms(sorted.at(-1) ?? 0)} (n=${sorted.length})`,
-  };
-}
-
 /**
  * CPU time (ms) used so far by this process and this database's server backends: on a shared,
  * overloaded machine wall time mostly measures the wait for a core; CPU time is what a view costs.
@@ -220,13 +211,11 @@ export async function measureViews(
     console.log(`  ${viewer.label}`);
     for (const [label, { values, search, cpu: cpuMs }] of times) {
       const limit = search ? SEARCH_GOAL_MS : VIEW_GOAL_MS;
-      const { p95, text } = line(values);
+      const { p95, text } = latency(values);
       const ok = p95 <= limit;
       met &&= ok;
       const cpuText = cpu ? ` · CPU ${(cpuMs / values.length).toFixed(1)} ms/view` : "";
-      console.log(
-        `    ${label.padEnd(22)} ${text}${cpuText}  goal p95 <= ${limit} ms: ${ok ? "met" : "MISSED"}`,
-      );
+      console.log(`    ${label.padEnd(22)} ${text}${cpuText}  goal p95 <= ${limit} ms: ${goal(ok)}`);
     }
   }
   return met;
