@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditInsert } from "@/db/queries/audit";
 import type { Transaction } from "@/lib/agent/recorder";
-import { reapplyRouting } from "./reapply";
+import { type ReapplyOptions, reapplyRouting } from "./reapply";
 
 export interface RoutingChange<T> {
   /** The audit row's action, e.g. `routing.group.save`. */
@@ -18,28 +18,50 @@ export interface RoutingChangeResult<T> {
   moved: number;
 }
 
+/** The audit action of the re-route that follows a change, with its counts. */
+export const REROUTED_AUDIT_ACTION = "routing.rerouted";
+
 /**
- * A change to groups or rules, the re-routing of every undecided action it implies and the
- * audit row with the counts, in one transaction. Changes are serialised (the routing tables
- * are locked against other writers; readers and running agents are not held up).
+ * A change to groups or rules and its audit row, committed in one transaction; then the
+ * re-routing of every undecided action it implies, in chunks after that commit, and a second
+ * audit row (`routing.rerouted`, same entity) with the counts.
+ *
+ * Changes are serialised: the routing tables are locked against other writers while one is
+ * made; readers and running agents are not held up. The re-route runs outside that lock, a
+ * chunk at a time (see reapply.ts), so reviewers deciding an action wait at most for one
+ * chunk, not for every undecided action. Meanwhile a newly proposed action is routed by the
+ * new rules anyway (routeAction reads the tables afresh), and a second change made while this
+ * re-route runs re-routes everything again after its own commit; chunks and changes exclude
+ * each other, so the actions end under the rules committed last. If the re-route fails, the
+ * change stands and the actions not yet reached keep their group until the next re-route.
  */
 export async function changeRouting<T>(
   db: Db,
   actorId: string,
   change: RoutingChange<T>,
+  options: ReapplyOptions = {},
 ): Promise<RoutingChangeResult<T>> {
-  return db.transaction(async (tx) => {
+  const { id, result } = await db.transaction(async (tx) => {
     await tx.execute(sql`lock table review_groups, routing_rules in exclusive mode`);
-    const { id, data, result } = await change.apply(tx);
-    const { moved, routed } = await reapplyRouting(tx);
+    const applied = await change.apply(tx);
     await auditInsert(tx, {
       actorId,
       actorType: "user",
       action: change.action,
       entityType: change.entityType,
-      entityId: id,
-      data: { ...data, movedActions: moved, reroutedActions: routed },
+      entityId: applied.id,
+      data: applied.data,
     });
-    return { result, moved };
+    return applied;
   });
+  const { moved, routed } = await reapplyRouting(db, options);
+  await auditInsert(db, {
+    actorId,
+    actorType: "user",
+    action: REROUTED_AUDIT_ACTION,
+    entityType: change.entityType,
+    entityId: id,
+    data: { movedActions: moved, reroutedActions: routed },
+  });
+  return { result, moved };
 }

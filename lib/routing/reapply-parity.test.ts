@@ -25,6 +25,8 @@ import { actionFacts } from "./run-facts";
 const SEED = testCount("ROUTING_PARITY_SEED", 1 + Math.floor(Math.random() * 2 ** 31));
 const SETS = testCount("ROUTING_PARITY_SETS", 30);
 const ACTIONS = testCount("ROUTING_PARITY_ACTIONS", 40);
+/** Sets take turns with these chunk sizes, so that chunk edges fall among the actions (undefined: the default). */
+const CHUNK_SIZES = [undefined, 7, 1, 16] as const;
 
 interface Placement {
   groupId: string | null;
@@ -67,7 +69,8 @@ describe.each(availableDrivers())("reapplyRouting against routeAction on %s", (d
             .where(inArray(agentActions.id, actionIds))
         ).map((row) => [row.id, row.groupId]),
       );
-      await reapplyRouting(db);
+      const chunkSize = CHUNK_SIZES[set % CHUNK_SIZES.length];
+      await reapplyRouting(db, { chunkSize });
       const rows = await db
         .select({ id: agentActions.id, groupId: agentActions.groupId, routedBy: agentActions.routedBy })
         .from(agentActions)
@@ -88,7 +91,7 @@ describe.each(availableDrivers())("reapplyRouting against routeAction on %s", (d
               "nothing"
             }`;
           disagreements.push(
-            `set ${set}, action ${i}: routeAction ${say(expected)}, reapplyRouting ${say(actual)}; ` +
+            `set ${set} (chunks of ${chunkSize ?? "default"}), action ${i}: routeAction ${say(expected)}, reapplyRouting ${say(actual)}; ` +
               `action ${JSON.stringify(action)}; rules ${JSON.stringify(scenario.rules)}; ` +
               `default g${scenario.defaultGroup}`,
           );

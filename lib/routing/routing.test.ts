@@ -146,8 +146,16 @@ describe.each(availableDrivers())("routing on %s", (driver) => {
     expect((await groupOf(legalEscalation()))?.name).toBe("Leads");
     expect(await groupOf(decidedReply.id)).toEqual({ name: "Frontline", routedBy: "default" });
     if (slaMoved) expect(await groupOf(slaMoved.id)).toEqual({ name: "Leads", routedBy: "sla" });
-    const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, "routing.rule.update"));
-    expect(audit?.data).toMatchObject({ movedActions: 1 });
+    // The change and the re-route after it are audited apart, both about the rule.
+    const audit = await db
+      .select({ action: auditLog.action, entityId: auditLog.entityId, data: auditLog.data })
+      .from(auditLog)
+      .where(inArray(auditLog.action, ["routing.rule.update", "routing.rerouted"]))
+      .orderBy(auditLog.createdAt);
+    expect(audit).toEqual([
+      { action: "routing.rule.update", entityId: rule?.id, data: {} },
+      { action: "routing.rerouted", entityId: rule?.id, data: { movedActions: 1, reroutedActions: 1 } },
+    ]);
 
     // Nothing changed: applying again moves nothing.
     expect(await reapplyRouting(db)).toEqual({ moved: 0, routed: 0 });
