@@ -127,6 +127,42 @@ describe.each(availableDrivers())("re-routing in chunks on %s", (driver) => {
       expect(await reapplyRouting(database.db, { chunkSize })).toEqual({ moved: 0, routed: 0 });
   });
 
+  // PGlite has one connection, which a transaction holds: only PostgreSQL can show the chunk waiting on the lock.
+  it.skipIf(driver !== "postgres")(
+    "waits with its chunk while a change is being made, then routes by the rules it committed",
+    async () => {
+      const { db } = database;
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const lockHeld = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const change = db.transaction(async (tx) => {
+        await tx.execute(sql`lock table review_groups, routing_rules in exclusive mode`);
+        locked();
+        await gate;
+        await tx.update(routingRules).set({ enabled: false });
+      });
+      await lockHeld;
+      let done = false;
+      const reroute = reapplyRouting(db, { chunkSize: 3 }).finally(() => {
+        done = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toBe(false);
+      release();
+      await change;
+      // The legal escalations go back to the default group; the SLA-moved one stays.
+      expect(await reroute).toEqual({ moved: 4, routed: 4 });
+      for (const p of await groupsOf([...actionIds, ...sameInstantIds]))
+        if (p?.id === actionIds[9]) expect(p).toMatchObject({ routedBy: "sla" });
+        else expect(p).toMatchObject({ groupId: groupIds[0], routedBy: "default" });
+    },
+  );
+
   it("ends at once with no undecided action, and refuses a chunk size that would not advance", async () => {
     const { db } = database;
     await db
