@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { availableDrivers, createTestDatabase, type TestDatabase } from "@/test/db";
 import { type DatabaseHandle, openDatabase, rowsOf } from "./client";
 import { users } from "./schema";
 
@@ -12,7 +12,7 @@ async function preparedOnThisConnection(db: DatabaseHandle["db"]): Promise<strin
   return rows.map((r) => r.statement);
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)("statements on PostgreSQL", () => {
+describe.skipIf(!availableDrivers().includes("postgres"))("statements on PostgreSQL", () => {
   let database: TestDatabase;
   let single: DatabaseHandle;
   beforeAll(async () => {

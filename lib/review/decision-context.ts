@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { agentActions, agentRuns, reviewGroups, reviews, tickets, users } from "@/db/schema";
 import { isUndecided } from "@/lib/agent/transitions";
 import { AppError } from "@/lib/errors";
+import { repliedBeforeSql } from "./follow-up";
 
 /**
  * What a decision needs to know before it writes, in one read: the action, its run's model and
@@ -25,10 +26,7 @@ function prepareDecisionContext(db: Db) {
         fromEmail: tickets.fromEmail,
         subject: tickets.subject,
       },
-      repliedBefore: sql<boolean>`exists (
-        select 1 from outbox o
-        where o.ticket_id = ${agentActions.ticketId} and o.payload->>'kind' = 'reply'
-          and o.action_id <> ${agentActions.id})`.mapWith(Boolean),
+      repliedBefore: repliedBeforeSql(agentActions).mapWith(Boolean),
       autopilotSample: sql<boolean>`exists (
         select 1 from autopilot_samples s where s.action_id = ${agentActions.id})`.mapWith(Boolean),
     })

@@ -1,4 +1,5 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
 import { outbox } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -9,6 +10,23 @@ export interface SentReply {
   text: string;
   status: string;
   queuedAt: Date;
+}
+
+/** Outbox rows that are replies to the ticket's customer, other than `exceptActionId`'s: a value or a column each. */
+function sentRepliesWhere(
+  ticketId: string | AnyPgColumn,
+  exceptActionId?: string | AnyPgColumn,
+): SQL | undefined {
+  return and(
+    eq(outbox.ticketId, ticketId),
+    sql`${outbox.payload}->>'kind' = 'reply'`,
+    exceptActionId ? ne(outbox.actionId, exceptActionId) : undefined,
+  );
+}
+
+/** Whether the customer of the action's ticket was already sent (or queued) a reply by another action, in SQL. */
+export function repliedBeforeSql(action: { ticketId: AnyPgColumn; id: AnyPgColumn }): SQL<boolean> {
+  return sql<boolean>`exists (select 1 from ${outbox} where ${sentRepliesWhere(action.ticketId, action.id)})`;
 }
 
 /**
@@ -30,13 +48,7 @@ export async function repliesAlreadySent(
       queuedAt: outbox.createdAt,
     })
     .from(outbox)
-    .where(
-      and(
-        eq(outbox.ticketId, ticketId),
-        sql`${outbox.payload}->>'kind' = 'reply'`,
-        exceptActionId ? ne(outbox.actionId, exceptActionId) : undefined,
-      ),
-    )
+    .where(sentRepliesWhere(ticketId, exceptActionId))
     .orderBy(asc(outbox.createdAt));
   return rows;
 }
